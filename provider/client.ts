@@ -1,0 +1,212 @@
+import axios, { AxiosError, type AxiosInstance } from "axios";
+import type { z } from "zod";
+import { redact } from "./redact";
+import { dispatchResSchema, listJobsResSchema, type DispatchReq, type DispatchRes, type JobView, WIRE_TO_INPUT } from "./wire";
+
+// The HTTP client for the two connector-jobs endpoints: requests, timeouts, response validation, and errors that say
+// what happened, to which org/connector/KB, and what to do. The key is sent as a header and never written anywhere.
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface TimbalClientOptions {
+    baseUrl: string;
+    apiKey: string;
+    /** Where the key came from ("TIMBAL_API_KEY", ...), so that an auth error says which key to fix. */
+    apiKeyOrigin?: string;
+    timeoutMs?: number;
+}
+
+export type TimbalErrorKind = "forbidden" | "not_found" | "rejected" | "unavailable" | "network" | "timeout" | "off_spec";
+
+export class TimbalApiError extends Error {
+    override name = "TimbalApiError";
+    constructor(
+        message: string,
+        readonly kind: TimbalErrorKind,
+        readonly status?: number,
+    ) {
+        super(message);
+    }
+}
+
+/** The two operations the provider needs. An interface so that tests and the runtime share one contract. */
+export interface TimbalApi {
+    readonly baseUrl: string;
+    dispatchJob(orgId: string, connectorId: string, request: DispatchReq): Promise<DispatchRes>;
+    listJobs(orgId: string, connectorId?: string): Promise<JobView[]>;
+}
+
+interface CallContext {
+    what: string;
+    orgId: string;
+    connectorId?: string;
+    kbId?: number;
+}
+
+export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const http: AxiosInstance = axios.create({
+        baseURL: options.baseUrl,
+        timeout: timeoutMs,
+        maxRedirects: 0, // a redirect could carry the Authorization header to another origin
+        validateStatus: () => true,
+        transformResponse: (data) => data, // raw text: an off-spec body is reported, not half-parsed
+        responseType: "text",
+        headers: {
+            Authorization: `Bearer ${options.apiKey}`,
+            "Content-Type": "application/json",
+            Accept: "application/json",
+            "User-Agent": "timbal-pulumi-connector-jobs",
+        },
+    });
+    const clean = (text: string) => redact(text, [options.apiKey]);
+    const keyFrom = options.apiKeyOrigin ? ` (from ${options.apiKeyOrigin})` : "";
+
+    async function call<S extends z.ZodType>(
+        method: "GET" | "POST",
+        url: string,
+        schema: S,
+        context: CallContext,
+        body?: unknown,
+    ): Promise<z.infer<S>> {
+        let response;
+        try {
+            response = await http.request<string>({ method, url, data: body, signal: AbortSignal.timeout(timeoutMs) });
+        } catch (err) {
+            throw networkError(err, method, url, options.baseUrl, timeoutMs, clean);
+        }
+        const { status } = response;
+        const apiMessage = clean(messageFromBody(response.data));
+        const where = `org "${context.orgId}"`;
+        if (status === 401 || status === 403) {
+            throw new TimbalApiError(
+                `${context.what}: the API key${keyFrom} lacks access to ${where} at ${options.baseUrl} (HTTP ${status}). ` +
+                    "Check that the key belongs to that org, or point timbal:orgId at the org it belongs to",
+                "forbidden",
+                status,
+            );
+        }
+        if (status === 404) {
+            const target =
+                context.kbId !== undefined
+                    ? `connector "${context.connectorId}" or KB ${context.kbId}`
+                    : `connector "${context.connectorId ?? "?"}"`;
+            throw new TimbalApiError(
+                `${context.what}: ${target} was not found in ${where} (HTTP 404${apiMessage ? `: ${apiMessage}` : ""}). ` +
+                    "Check connectorId and kbId against the org's connectors and KBs",
+                "not_found",
+                status,
+            );
+        }
+        if (status === 400 || status === 422) {
+            throw new TimbalApiError(
+                `${context.what}: Timbal rejected the request (HTTP ${status}): ${apiMessage || "no reason given"}${fieldHint(apiMessage)}`,
+                "rejected",
+                status,
+            );
+        }
+        if (status === 429 || status >= 500) {
+            throw new TimbalApiError(
+                `${context.what}: the Timbal API at ${options.baseUrl} is unavailable (HTTP ${status}${apiMessage ? `: ${apiMessage}` : ""}). Try again later`,
+                "unavailable",
+                status,
+            );
+        }
+        if (status < 200 || status >= 300) {
+            throw new TimbalApiError(
+                `${context.what}: unexpected HTTP ${status} from ${method} ${url}${apiMessage ? `: ${apiMessage}` : ""}`,
+                "off_spec",
+                status,
+            );
+        }
+        return parseBody(response.data, schema, `${method} ${url}`, options.baseUrl, context.what);
+    }
+
+    return {
+        baseUrl: options.baseUrl,
+        dispatchJob(orgId, connectorId, request) {
+            const url = `/orgs/${encodeURIComponent(orgId)}/connectors/${encodeURIComponent(connectorId)}/jobs`;
+            const what = `dispatch to connector "${connectorId}" in org "${orgId}"`;
+            return call("POST", url, dispatchResSchema, { what, orgId, connectorId, kbId: request.kb_id }, request);
+        },
+        async listJobs(orgId, connectorId) {
+            const query = connectorId === undefined ? "" : `?connector_id=${encodeURIComponent(connectorId)}`;
+            const url = `/orgs/${encodeURIComponent(orgId)}/connectors/jobs${query}`;
+            const what = `list jobs of ${connectorId === undefined ? "" : `connector "${connectorId}" in `}org "${orgId}"`;
+            const result = await call("GET", url, listJobsResSchema, { what, orgId, connectorId });
+            return result.jobs;
+        },
+    };
+}
+
+/** Finds a human message in an error body: JSON {message}, {error}, {error: {message}}, {detail}, or plain text. */
+function messageFromBody(data: unknown): string {
+    if (typeof data !== "string" || data.trim() === "") return "";
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(data);
+    } catch {
+        return data.trim().slice(0, 500);
+    }
+    const pick = (value: unknown): string | undefined => {
+        if (typeof value === "string") return value;
+        if (value && typeof value === "object") {
+            const obj = value as Record<string, unknown>;
+            return pick(obj.message) ?? pick(obj.error) ?? pick(obj.detail);
+        }
+        return undefined;
+    };
+    return (pick(parsed) ?? data.trim()).slice(0, 500);
+}
+
+/** When the API names a wire field (kb_id), also name the resource input that sets it (kbId). */
+function fieldHint(apiMessage: string): string {
+    const named = Object.entries(WIRE_TO_INPUT)
+        .filter(([wire]) => new RegExp(`\\b${wire}\\b`).test(apiMessage))
+        .map(([, input]) => input);
+    return named.length ? `. Input field: ${named.join(", ")}` : "";
+}
+
+function parseBody<S extends z.ZodType>(data: unknown, schema: S, request: string, baseUrl: string, what: string): z.infer<S> {
+    let json: unknown;
+    try {
+        json = JSON.parse(typeof data === "string" ? data : "");
+    } catch {
+        throw new TimbalApiError(
+            `${what}: ${request} answered with a body that is not JSON. Is ${baseUrl} the Timbal API?`,
+            "off_spec",
+        );
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) {
+        const problems = result.error.issues
+            .slice(0, 5)
+            .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
+            .join("; ");
+        throw new TimbalApiError(
+            `${what}: ${request} answered with a response that does not match the Timbal API spec (${problems}). Is ${baseUrl} the Timbal API?`,
+            "off_spec",
+        );
+    }
+    return result.data;
+}
+
+function networkError(
+    err: unknown,
+    method: string,
+    url: string,
+    baseUrl: string,
+    timeoutMs: number,
+    clean: (text: string) => string,
+): TimbalApiError {
+    const code = err instanceof AxiosError ? err.code : undefined;
+    const cause = (err as { cause?: { code?: string } })?.cause?.code;
+    if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED" || (err as Error)?.name === "TimeoutError") {
+        return new TimbalApiError(`${method} ${baseUrl}${url}: no answer within ${timeoutMs / 1000} s`, "timeout");
+    }
+    const reason = code === "ECONNREFUSED" || cause === "ECONNREFUSED" ? "connection refused" : clean((err as Error)?.message ?? String(err));
+    return new TimbalApiError(
+        `${method} ${baseUrl}${url}: cannot reach the Timbal API (${reason}). Check timbal:baseUrl / TIMBAL_BASE_URL and your network`,
+        "network",
+    );
+}

@@ -1,0 +1,250 @@
+import { z } from "zod";
+import { closest, distance } from "fastest-levenshtein";
+import { isUnknownAt } from "./unknown";
+
+// The resource's inputs as the provider sees them (camelCase, plain values). Validation lives here so that every
+// failure names its field and what is allowed, before anything is sent to Timbal.
+
+const INT32_MAX = 2_147_483_647;
+
+function describe(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const json = JSON.stringify(value) ?? String(value);
+    return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** A required (or, with `.optional()`, optional) non-empty string, with a message that says what it is for. */
+function text(what: string) {
+    return z
+        .string({
+            error: (issue) =>
+                issue.input === undefined ? `is required: ${what}` : `must be a string (${what}); got ${describe(issue.input)}`,
+        })
+        .min(1, { error: `must not be empty: ${what}` });
+}
+
+function integer(what: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    const message = (input: unknown) =>
+        input === undefined ? `is required: ${what}` : `must be an integer ${range} (${what}); got ${describe(input)}`;
+    return z
+        .int({ error: (issue) => message(issue.input) })
+        .min(min, { error: (issue) => message(issue.input) })
+        .max(max, { error: (issue) => message(issue.input) });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+    const allowed = values.map((v) => `"${v}"`);
+    const list = allowed.length === 2 ? allowed.join(" or ") : `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`;
+    return z.enum(values, { error: (issue) => `must be ${list}; got ${describe(issue.input)}` });
+}
+
+const jsonObject = z.record(z.string(), z.json(), {
+    error: (issue) => `must be a JSON object; got ${describe(issue.input)}`,
+});
+
+export const SOURCE_KINDS = ["postgres", "sql_server"] as const;
+export const MODES = ["create", "append", "replace"] as const;
+export const PLACEMENTS = ["hosted", "local"] as const;
+
+/** What the API assumes when `source.schema` is omitted; filled in so that spelling the default out is no change. */
+export const DEFAULT_SCHEMA: Record<SourceKind, string> = { postgres: "public", sql_server: "dbo" };
+/** The API's default batch size; filled in for the same reason. */
+export const DEFAULT_BATCH_ROWS = 5000;
+
+const sourceSchema = z.strictObject(
+    {
+        kind: oneOf(SOURCE_KINDS),
+        connectionRef: text("the name of a connection in the connector's connections.json"),
+        table: text("the source table to extract"),
+        cursorColumn: text("a monotonic column for incremental extraction, such as id or updated_at"),
+        schema: text("the source schema; omit it for public (Postgres) or dbo (SQL Server)").optional(),
+        columns: z
+            .array(text("a column name"), { error: (i) => `must be a list of column names; got ${describe(i.input)}` })
+            .min(1, { error: "must list at least one column; omit it to extract all columns" })
+            .refine((cols) => new Set(cols).size === cols.length, { error: "must not list a column twice" })
+            .optional(),
+    },
+    { error: (i) => (i.input === undefined ? "is required: the table to extract" : `must be an object; got ${describe(i.input)}`) },
+);
+
+const pacingSchema = z.strictObject(
+    {
+        batchDelayMs: integer("milliseconds to sleep between batches", 0).optional(),
+        maxDop: integer("SQL Server MAXDOP for the extraction queries", 0, INT32_MAX).optional(),
+        maxRowsPerSec: integer("a cap on sustained rows per second", 0, INT32_MAX).optional(),
+        readUncommitted: z
+            .boolean({ error: (i) => `must be true or false; got ${describe(i.input)}` })
+            .optional(),
+    },
+    { error: (i) => `must be an object; got ${describe(i.input)}` },
+);
+
+const inputSchema = z.strictObject({
+    connectorId: text("the id of the Timbal connector that runs the extraction"),
+    kbId: integer("the target KB's numeric id, as in the /k2 routes", 1),
+    destTable: text("the destination table inside the KB"),
+    orgId: text("the Timbal org; omit it to use timbal:orgId").optional(),
+    source: sourceSchema,
+    mode: oneOf(MODES).optional(),
+    batchRows: integer("target rows per batch", 0, INT32_MAX).optional(),
+    cursor: jsonObject.optional(),
+    pacing: pacingSchema.optional(),
+    placement: oneOf(PLACEMENTS).optional(),
+    triggers: z.json().optional(),
+});
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type Mode = (typeof MODES)[number];
+export type Placement = (typeof PLACEMENTS)[number];
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
+export type SourceInputs = z.infer<typeof sourceSchema> & { schema: string };
+export type PacingInputs = z.infer<typeof pacingSchema>;
+
+/** The inputs after check: validated, with every default filled in and the org and API base URL resolved. */
+export interface ConnectorJobInputs {
+    connectorId: string;
+    kbId: number;
+    destTable: string;
+    orgId: string;
+    baseUrl: string;
+    source: SourceInputs;
+    mode: Mode;
+    batchRows: number;
+    cursor?: Record<string, JsonValue>;
+    pacing?: PacingInputs;
+    placement: Placement;
+    triggers?: JsonValue;
+}
+
+/** Every input field, in a stable order: the provider keeps all of them in the resource's outputs. */
+export const INPUT_FIELDS = [...Object.keys(inputSchema.shape), "baseUrl"] as ReadonlyArray<keyof ConnectorJobInputs>;
+
+const KNOWN_KEYS: Record<string, string[]> = {
+    "": Object.keys(inputSchema.shape),
+    source: Object.keys(sourceSchema.shape),
+    pacing: Object.keys(pacingSchema.shape),
+};
+
+export interface CheckFailure {
+    /** Left empty on purpose: the engine then prints our reason as is, instead of echoing the raw value beside it. */
+    property: string;
+    reason: string;
+}
+
+export interface InputDefaults {
+    /** The org from configuration, with where it came from; absent when none is configured. */
+    orgId?: string;
+    baseUrl: string;
+}
+
+export interface CheckOutcome {
+    inputs: Record<string, unknown>;
+    failures: CheckFailure[];
+    warnings: string[];
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+    return path.reduce<string>(
+        (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+        "",
+    );
+}
+
+function unrecognizedKeyReason(parent: string, key: string): string {
+    const field = parent ? `${parent}.${key}` : key;
+    if (!parent && /key|token|secret|password|credential/i.test(key)) {
+        return (
+            `${field}: credentials are never resource inputs (inputs are stored in state). ` +
+            "Set the API key with `pulumi config set --secret timbal:apiKey <key>` or TIMBAL_API_KEY"
+        );
+    }
+    const known = KNOWN_KEYS[parent] ?? [];
+    const squash = (s: string) => s.toLowerCase().replace(/_/g, "");
+    const exact = known.find((k) => squash(k) === squash(key));
+    const near = exact ?? (known.length ? closest(key, known) : undefined);
+    const hint = near && (exact || distance(key, near) <= Math.max(2, key.length / 3)) ? `; did you mean "${near}"?` : "";
+    return `${field}: is not a ConnectorJob input${hint} Allowed here: ${known.join(", ")}`;
+}
+
+function failuresFrom(error: z.ZodError, news: unknown): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    for (const issue of error.issues) {
+        // A value that is not known yet (preview) cannot be judged; it is checked again once it is.
+        if (isUnknownAt(news, issue.path)) continue;
+        const path = formatPath(issue.path);
+        if (issue.code === "unrecognized_keys") {
+            for (const key of issue.keys) failures.push({ property: "", reason: unrecognizedKeyReason(path, key) });
+        } else {
+            failures.push({ property: "", reason: `${path}: ${issue.message}` });
+        }
+    }
+    return failures;
+}
+
+/** Pulumi may send `null` for an input the program set to undefined; treat both as "not set". */
+function withoutNulls(news: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(news)) {
+        if (value === null || value === undefined) continue;
+        out[key] =
+            (key === "source" || key === "pacing") && typeof value === "object" && !Array.isArray(value)
+                ? withoutNulls(value as Record<string, unknown>)
+                : value;
+    }
+    return out;
+}
+
+function applyDefaults(given: Record<string, unknown>, defaults: InputDefaults): Record<string, unknown> {
+    const inputs: Record<string, unknown> = { ...given };
+    inputs.orgId ??= defaults.orgId;
+    inputs.baseUrl = defaults.baseUrl;
+    inputs.mode ??= "create";
+    inputs.placement ??= "hosted";
+    inputs.batchRows ??= DEFAULT_BATCH_ROWS;
+    const source = inputs.source;
+    if (source && typeof source === "object" && !Array.isArray(source)) {
+        const kind = (source as { kind?: unknown }).kind;
+        if (typeof kind === "string" && kind in DEFAULT_SCHEMA) {
+            inputs.source = { ...source, schema: (source as { schema?: string }).schema ?? DEFAULT_SCHEMA[kind as SourceKind] };
+        }
+    }
+    if (inputs.orgId === undefined) delete inputs.orgId;
+    return inputs;
+}
+
+function pacingWarnings(inputs: Record<string, unknown>): string[] {
+    const source = inputs.source as { kind?: unknown } | undefined;
+    const pacing = inputs.pacing as Record<string, unknown> | undefined;
+    if (source?.kind !== "postgres" || !pacing || typeof pacing !== "object") return [];
+    return (["maxDop", "readUncommitted"] as const)
+        .filter((field) => pacing[field] !== undefined)
+        .map(
+            (field) =>
+                `pacing.${field} applies to SQL Server sources only; the postgres source "${String(
+                    (source as { table?: unknown }).table,
+                )}" ignores it`,
+        );
+}
+
+/**
+ * Validates the program's inputs and fills in defaults. Sends nothing anywhere. Returns one failure per bad field,
+ * and accepts values that are not known yet during preview.
+ */
+export function checkInputs(news: Record<string, unknown>, defaults: InputDefaults): CheckOutcome {
+    const given = withoutNulls(news);
+    delete given.__provider;
+    const inputs = applyDefaults(given, defaults);
+    const parsed = inputSchema.safeParse(given);
+    const failures = parsed.success ? [] : failuresFrom(parsed.error, given);
+    if (inputs.orgId === undefined) {
+        failures.push({
+            property: "",
+            reason:
+                "orgId: no Timbal org is configured. Set it for the stack with `pulumi config set timbal:orgId <org>`, " +
+                "or TIMBAL_ORG_ID, or `org` in your ~/.timbal/config profile, or orgId on this resource",
+        });
+    }
+    return { inputs, failures, warnings: failures.length ? [] : pacingWarnings(inputs) };
+}
+

@@ -1,0 +1,17 @@
+import { redact } from "./redact";
+
+// The provider's log lines. In the provider host there is no engine connection, so lines go to the host's stdout and
+// stderr, which the Pulumi CLI shows. Every line passes through redaction first.
+
+export interface ProviderLog {
+    info(message: string): void;
+    warn(message: string): void;
+}
+
+/** A log that writes `timbal: ...` lines and masks the given secrets (read at write time: configure sets them later). */
+export function createLog(secrets: () => ReadonlyArray<string | undefined>): ProviderLog {
+    return {
+        info: (message) => console.log(`timbal: ${redact(message, secrets())}`),
+        warn: (message) => console.warn(`warning: timbal: ${redact(message, secrets())}`),
+    };
+}

@@ -1,0 +1,118 @@
+import * as pulumi from "@pulumi/pulumi";
+import { connectorJobProvider } from "./provider";
+
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Where the rows come from: a table in a database the connector can reach. */
+export interface SourceArgs {
+    /** `postgres` or `sql_server`; the connector must advertise `source:<kind>`. */
+    kind: pulumi.Input<"postgres" | "sql_server">;
+    /** Name of a connection in the connector's local `connections.json` (the DSN never leaves the connector). */
+    connectionRef: pulumi.Input<string>;
+    /** Source table to extract. */
+    table: pulumi.Input<string>;
+    /** Monotonic column for incremental extraction (`id`, `updated_at`, ...). */
+    cursorColumn: pulumi.Input<string>;
+    /** Source schema; defaults to `public` (Postgres) or `dbo` (SQL Server). */
+    schema?: pulumi.Input<string>;
+    /** Columns to extract; omit for all columns. */
+    columns?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Load shaping for busy source systems; omit for no throttle. */
+export interface PacingArgs {
+    /** Sleep between batches, in milliseconds. */
+    batchDelayMs?: pulumi.Input<number>;
+    /** SQL Server only: `OPTION (MAXDOP n)`; `1` pins the queries single-threaded. */
+    maxDop?: pulumi.Input<number>;
+    /** Cap on sustained rows per second across the job. */
+    maxRowsPerSec?: pulumi.Input<number>;
+    /** SQL Server only: read with `READ UNCOMMITTED` (no shared locks on the source). */
+    readUncommitted?: pulumi.Input<boolean>;
+}
+
+/** The extraction a ConnectorJob dispatches. A change to any of these re-dispatches it as a new job. */
+export interface ConnectorJobArgs {
+    /** The Timbal connector that runs the extraction. */
+    connectorId: pulumi.Input<string>;
+    /** Target KB, by its numeric id (as in the `/k2` routes). */
+    kbId: pulumi.Input<number>;
+    /** Destination table inside the KB. */
+    destTable: pulumi.Input<string>;
+    /** The Timbal org; defaults to `timbal:orgId` (or TIMBAL_ORG_ID, or the profile's `org`). */
+    orgId?: pulumi.Input<string>;
+    /** The source table. */
+    source: pulumi.Input<SourceArgs>;
+    /** `create` (default), `append` or `replace`. */
+    mode?: pulumi.Input<"create" | "append" | "replace">;
+    /** Target rows per batch; defaults to 5000. */
+    batchRows?: pulumi.Input<number>;
+    /** Resume checkpoint; omit for a full initial extract. */
+    cursor?: pulumi.Input<Record<string, JsonValue>>;
+    /** Load shaping against the source. */
+    pacing?: pulumi.Input<PacingArgs>;
+    /** `hosted` (default) or `local` (needs a connector with `kb:local`). */
+    placement?: pulumi.Input<"hosted" | "local">;
+    /** Any value; changing it re-dispatches the job, as `triggers` does in pulumi-command. */
+    triggers?: pulumi.Input<JsonValue>;
+}
+
+/** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
+const OUTPUT_NAMES = [
+    "connectorId", "kbId", "destTable", "orgId", "baseUrl", "source", "mode", "batchRows", "cursor", "pacing",
+    "placement", "triggers", "state", "rowsEmitted", "kbUid", "createdAt", "updatedAt", "startedAt", "finishedAt",
+    "durationMs", "rowsPerSec", "message", "syncId",
+] as const;
+
+/**
+ * A Timbal connector extraction job. Creating it dispatches the job once; `pulumi refresh` reads its progress from
+ * the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
+ */
+export class ConnectorJob extends pulumi.dynamic.Resource {
+    declare readonly connectorId: pulumi.Output<string>;
+    declare readonly kbId: pulumi.Output<number>;
+    declare readonly destTable: pulumi.Output<string>;
+    /** The org the job was dispatched in. */
+    declare readonly orgId: pulumi.Output<string>;
+    /** The API endpoint the job was dispatched to. */
+    declare readonly baseUrl: pulumi.Output<string>;
+    declare readonly source: pulumi.Output<{
+        kind: "postgres" | "sql_server";
+        connectionRef: string;
+        table: string;
+        cursorColumn: string;
+        schema: string;
+        columns?: string[];
+    }>;
+    declare readonly mode: pulumi.Output<"create" | "append" | "replace">;
+    declare readonly batchRows: pulumi.Output<number>;
+    declare readonly cursor: pulumi.Output<Record<string, JsonValue> | undefined>;
+    declare readonly pacing: pulumi.Output<
+        { batchDelayMs?: number; maxDop?: number; maxRowsPerSec?: number; readUncommitted?: boolean } | undefined
+    >;
+    declare readonly placement: pulumi.Output<"hosted" | "local">;
+    declare readonly triggers: pulumi.Output<JsonValue | undefined>;
+
+    /** The job's state as Timbal reports it (`queued`, `running`, `succeeded`, ...); `dispatched` until first listed. */
+    declare readonly state: pulumi.Output<string>;
+    declare readonly rowsEmitted: pulumi.Output<number>;
+    /** The KB's uid; absent until the job is first listed. */
+    declare readonly kbUid: pulumi.Output<string | undefined>;
+    declare readonly createdAt: pulumi.Output<string | undefined>;
+    declare readonly updatedAt: pulumi.Output<string | undefined>;
+    /** When the run first reported progress. */
+    declare readonly startedAt: pulumi.Output<string | undefined>;
+    /** When the run reached a terminal state. */
+    declare readonly finishedAt: pulumi.Output<string | undefined>;
+    declare readonly durationMs: pulumi.Output<number | undefined>;
+    declare readonly rowsPerSec: pulumi.Output<number | undefined>;
+    declare readonly message: pulumi.Output<string | undefined>;
+    /** The parent sync; absent for manual dispatches such as these. */
+    declare readonly syncId: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs = Object.fromEntries(OUTPUT_NAMES.map((key) => [key, undefined]));
+        super(connectorJobProvider, name, { ...outputs, ...args }, opts, "timbal", "ConnectorJob");
+    }
+}
