@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { recordArtifact } from "./secret-guard";
+
+// Drives the real Pulumi dynamic-provider host the way the engine does: spawned as
+// `node .../cmd/dynamic-provider <engine>` in the program's folder, then called over gRPC.
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const proto = require("@pulumi/pulumi/proto/provider_pb");
+
+const REPO_ROOT = path.resolve(__dirname, "../..");
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+export const URN = "urn:pulumi:test::timbal::pulumi-nodejs:dynamic/timbal:ConnectorJob::job";
+
+/** A value the engine would send as a secret. */
+export function secret(value: unknown): Record<string, unknown> {
+    return { [SECRET_SIG]: SECRET_VALUE, value };
+}
+
+type Props = Record<string, unknown>;
+
+export interface HostCallError extends Error {
+    code: number;
+    details: string;
+}
+
+export class ProviderHost {
+    /** Everything the host printed, stdout and stderr, in order. */
+    output = "";
+
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: any,
+        private readonly providerText: string,
+    ) {}
+
+    static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+        const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+        const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+            cwd: REPO_ROOT,
+            env: { PATH: process.env.PATH, HOME: "/nonexistent-home", ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        const port = await new Promise<number>((resolve, reject) => {
+            child.stdout!.on("data", (chunk: Buffer) => {
+                output += chunk.toString();
+                const match = /^(\d+)\s*$/m.exec(output);
+                if (match) resolve(Number(match[1]));
+            });
+            child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+            child.once("exit", (code) => reject(new Error(`provider host exited with ${code}: ${output}`)));
+        });
+        const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        const host = new ProviderHost(child, client, providerText);
+        host.output = output;
+        child.stdout!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
+        child.stderr!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
+        return host;
+    }
+
+    async stop(): Promise<void> {
+        this.client.close();
+        if (this.child.exitCode === null) {
+            const exited = new Promise((resolve) => this.child.once("exit", resolve));
+            this.child.kill();
+            await exited;
+        }
+        recordArtifact("provider host output", this.output);
+    }
+
+    private call<T>(method: string, request: unknown): Promise<T> {
+        return new Promise((resolve, reject) => {
+            this.client[method](request, (err: HostCallError | null, response: T) => {
+                if (err) {
+                    recordArtifact(`host ${method} error`, err.details ?? err.message);
+                    reject(err);
+                } else {
+                    resolve(response);
+                }
+            });
+        });
+    }
+
+    private withProvider(props: Props): Struct {
+        return Struct.fromJavaScript({ ...props, __provider: this.providerText } as any);
+    }
+
+    /** Configure, as the engine sends it: the stack's config, namespaced, secrets wrapped. */
+    async configure(config: Props): Promise<void> {
+        const request = new proto.ConfigureRequest();
+        request.setArgs(Struct.fromJavaScript(config as any));
+        request.setAcceptsecrets(true);
+        await this.call("configure", request);
+    }
+
+    async check(news: Props, olds: Props = {}): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+        const request = new proto.CheckRequest();
+        request.setUrn(URN);
+        request.setOlds(Struct.fromJavaScript(olds as any));
+        request.setNews(this.withProvider(news));
+        const response: any = await this.call("check", request);
+        const result = {
+            inputs: response.getInputs().toJavaScript() as Props,
+            failures: response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+        };
+        recordArtifact("host check result", result);
+        return result;
+    }
+
+    async diff(id: string, olds: Props, news: Props): Promise<{ changes: number; replaces: string[] }> {
+        const request = new proto.DiffRequest();
+        request.setId(id);
+        request.setUrn(URN);
+        request.setOlds(Struct.fromJavaScript(olds as any));
+        request.setNews(this.withProvider(news));
+        const response: any = await this.call("diff", request);
+        const result = { changes: response.getChanges(), replaces: response.getReplacesList() };
+        recordArtifact("host diff result", result);
+        return result;
+    }
+
+    async create(properties: Props): Promise<{ id: string; properties: Props }> {
+        const request = new proto.CreateRequest();
+        request.setUrn(URN);
+        request.setProperties(this.withProvider(properties));
+        const response: any = await this.call("create", request);
+        const result = { id: response.getId(), properties: response.getProperties().toJavaScript() as Props };
+        recordArtifact("host create result", result);
+        return result;
+    }
+
+    async read(id: string, properties: Props): Promise<{ id: string; properties: Props }> {
+        const request = new proto.ReadRequest();
+        request.setId(id);
+        request.setUrn(URN);
+        request.setProperties(this.withProvider(properties));
+        const response: any = await this.call("read", request);
+        const result = { id: response.getId(), properties: response.getProperties().toJavaScript() as Props };
+        recordArtifact("host read result", result);
+        return result;
+    }
+
+    async update(id: string, olds: Props, news: Props): Promise<Props> {
+        const request = new proto.UpdateRequest();
+        request.setId(id);
+        request.setUrn(URN);
+        request.setOlds(this.withProvider(olds));
+        request.setNews(this.withProvider(news));
+        const response: any = await this.call("update", request);
+        const result = response.getProperties().toJavaScript() as Props;
+        recordArtifact("host update result", result);
+        return result;
+    }
+
+    async delete(id: string, properties: Props): Promise<void> {
+        const request = new proto.DeleteRequest();
+        request.setId(id);
+        request.setUrn(URN);
+        request.setProperties(this.withProvider(properties));
+        await this.call("delete", request);
+    }
+}
