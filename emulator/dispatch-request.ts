@@ -43,7 +43,7 @@ export const PLACEMENTS = ["hosted", "local"];
 export type Validation = { ok: true; request: DispatchReq } | { ok: false; status: 400 | 422; message: string };
 
 export function validateDispatchReq(body: unknown): Validation {
-    const parsed = dispatchReq.safeParse(body);
+    const parsed = dispatchReq.safeParse(body, { reportInput: true });
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const field = issue.path.join(".");
