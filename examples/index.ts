@@ -11,18 +11,19 @@ const financeKbId = config.requireNumber("financeKbId");
 
 const warehouseTables = ["orders", "order_items", "customers"];
 
-const warehouseJobs = warehouseTables.map(
-    (table) =>
-        new ConnectorJob(`warehouse-${table}`, {
-            connectorId: "warehouse-pg",
-            kbId: salesKbId,
-            destTable: table,
-            source: { kind: "postgres", connectionRef: "warehouse", table, cursorColumn: "updated_at" },
-            mode: "append",
-        }),
-);
+const jobs: Record<string, ConnectorJob> = {};
 
-const ledger = new ConnectorJob("erp-general-ledger", {
+for (const table of warehouseTables) {
+    jobs[`warehouse-${table}`] = new ConnectorJob(`warehouse-${table}`, {
+        connectorId: "warehouse-pg",
+        kbId: salesKbId,
+        destTable: table,
+        source: { kind: "postgres", connectionRef: "warehouse", table, cursorColumn: "updated_at" },
+        mode: "append",
+    });
+}
+
+jobs["erp-general-ledger"] = new ConnectorJob("erp-general-ledger", {
     connectorId: "erp-sqlserver",
     kbId: financeKbId,
     destTable: "general_ledger",
@@ -32,9 +33,7 @@ const ledger = new ConnectorJob("erp-general-ledger", {
     pacing: { readUncommitted: true, maxDop: 1, maxRowsPerSec: 1000, batchDelayMs: 250 },
 });
 
-export const jobs = Object.fromEntries(
-    [...warehouseJobs, ledger].map((job) => [
-        job.destTable,
-        pulumi.all([job.id, job.state, job.rowsEmitted]).apply(([id, state, rows]) => ({ id, state, rows })),
-    ]),
+/** Each job's id, state and rows landed, by resource name. */
+export const jobStatus = Object.fromEntries(
+    Object.entries(jobs).map(([name, job]) => [name, { id: job.id, state: job.state, rows: job.rowsEmitted }]),
 );

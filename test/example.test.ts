@@ -24,7 +24,7 @@ describe("the example program", function () {
             false,
         );
         const program = require("../examples/index");
-        await new Promise<void>((resolve) => pulumi.output(program.jobs).apply(() => resolve()));
+        await new Promise<void>((resolve) => pulumi.output(program.jobStatus).apply(() => resolve()));
     });
 
     it("declares three Postgres tables and one gently paced SQL Server table", function () {
