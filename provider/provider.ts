@@ -7,11 +7,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 // - nothing here captures module-level objects, which is what breaks serialization (zod schemas, axios instances).
 // The host resolves the name from the program's node_modules, where the program's own import found this package.
 
-/** Must match package.json `name` + the `./host` export; a test asserts it. */
-export const HOST_MODULE = "@timbal/pulumi-connector-jobs/host";
-
+// The module name is a literal on purpose: an exported constant compiles to `exports.NAME`, which would capture this
+// module object, and the serializer cannot require a module the package does not export. It must match package.json
+// `name` + the `./host` export; a test asserts it. (Comments inside the function would be serialized too.)
 function load(): Required<dynamic.ResourceProvider> {
-    return require(HOST_MODULE).processProvider;
+    return require("@timbal/pulumi-connector-jobs/host").processProvider;
 }
 
 /** The dynamic provider behind ConnectorJob. */

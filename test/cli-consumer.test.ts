@@ -1,0 +1,131 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Emulator } from "../emulator";
+import { count, emulator, ORG } from "./helpers/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
+
+// As a new user would: a project outside this repository installs the package from `npm pack` and deploys with the
+// real CLI. This proves the serialized provider resolves its modules in a user's project. Then the package is
+// upgraded under existing resources: refresh and destroy run with the provider text stored in state.
+
+const UPGRADE_MARKER = "[upgraded build]";
+
+function npm(args: string[], cwd: string): string {
+    return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function pack(dir: string, destination: string): string {
+    const name = npm(["pack", "--ignore-scripts", "--pack-destination", destination], dir).trim().split("\n").pop()!;
+    return path.join(destination, name);
+}
+
+/** A second build of the package: new version, changed provider code (shim and runtime). */
+function changedBuild(tarball: string, work: string): string {
+    const dir = path.join(work, "changed");
+    fs.mkdirSync(dir);
+    execFileSync("tar", ["xzf", tarball, "-C", dir, "--strip-components=1"]);
+    const edit = (file: string, from: string, to: string) => {
+        const text = fs.readFileSync(path.join(dir, file), "utf8");
+        assert.ok(text.includes(from), `${file} no longer contains ${from}`);
+        fs.writeFileSync(path.join(dir, file), text.replace(from, to));
+    };
+    edit("package.json", '"version": "0.1.0"', '"version": "0.2.0"');
+    edit("dist/provider/provider.js", "(req) => load().configure(req)", "(req) => /* 0.2.0 */ load().configure(req)");
+    edit("dist/provider/runtime.js", "removed from the stack.", `removed from the stack ${UPGRADE_MARKER}.`);
+    return pack(dir, work);
+}
+
+const PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
+
+for (const table of ["orders", "customers"]) {
+    new ConnectorJob(table, {
+        connectorId: "warehouse-pg",
+        kbId: 101,
+        destTable: table,
+        source: { kind: "postgres", connectionRef: "warehouse", table, cursorColumn: "id" },
+    });
+}
+`;
+
+describe("a consumer project installing the packed package", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    let cli: PulumiCli;
+    let project: string;
+    let upgraded: string;
+
+    before(async function () {
+        const binDir = requirePulumiCli(this);
+        emu = await emulator();
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-consumer-"));
+        const original = pack(REPO_ROOT, work);
+        upgraded = changedBuild(original, work);
+
+        project = path.join(work, "project");
+        fs.mkdirSync(project);
+        const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+        fs.writeFileSync(
+            path.join(project, "package.json"),
+            JSON.stringify({
+                name: "acme-extractions",
+                private: true,
+                dependencies: {
+                    "@timbal/pulumi-connector-jobs": `file:${original}`,
+                    "@pulumi/pulumi": repoPackage.dependencies["@pulumi/pulumi"],
+                },
+                devDependencies: {
+                    typescript: repoPackage.devDependencies.typescript,
+                    "ts-node": repoPackage.devDependencies["ts-node"],
+                    "@types/node": repoPackage.devDependencies["@types/node"],
+                },
+            }),
+        );
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: acme-extractions\nruntime: nodejs\nmain: index.ts\n");
+        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+        npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], project);
+
+        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+        await cli.ok(["stack", "init", "dev"]);
+        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+    });
+
+    after(async function () {
+        await emu?.stop();
+    });
+
+    it("8. preview dispatches nothing and lists both jobs", async function () {
+        const { output } = await cli.ok(["preview"]);
+        assert.match(output, /\+ +pulumi-nodejs:dynamic\/timbal:ConnectorJob orders create/);
+        assert.match(output, /\+ +pulumi-nodejs:dynamic\/timbal:ConnectorJob customers create/);
+        assert.strictEqual(count(emu, "POST"), 0);
+    });
+
+    it("8. up dispatches each job once, through the package installed from the tarball", async function () {
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 2);
+        const resources = await cli.resources();
+        assert.strictEqual(resources.orders.outputs.state, "queued");
+        assert.ok(!fs.lstatSync(path.join(project, "node_modules", "@timbal", "pulumi-connector-jobs")).isSymbolicLink());
+    });
+
+    it("9. after an upgrade of the package, refresh and destroy succeed and run the installed code", async function () {
+        const storedProvider = (await cli.resources()).orders.outputs.__provider;
+        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${upgraded}`], project);
+        const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "@timbal", "pulumi-connector-jobs", "package.json"), "utf8"));
+        assert.strictEqual(installed.version, "0.2.0");
+
+        emu.world.advance(24 * 3600 * 1000);
+        await cli.ok(["refresh", "--yes"]);
+        const refreshed = (await cli.resources()).orders.outputs;
+        assert.strictEqual(refreshed.state, "succeeded");
+        assert.strictEqual(refreshed.__provider, storedProvider, "refresh ran with the provider text stored in state");
+
+        const { output } = await cli.ok(["destroy", "--yes"]);
+        assert.match(output, /- 3 deleted/); // two jobs and the stack
+        assert.ok(output.includes(UPGRADE_MARKER), "delete ran the upgraded package's code");
+        assert.strictEqual(count(emu, "POST"), 2);
+    });
+});
