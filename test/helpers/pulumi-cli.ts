@@ -4,6 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { recordArtifact } from "./secret-guard";
 
+export { copyExampleProject } from "../../scripts/example-project";
+
 // Runs the real Pulumi CLI: a local file backend in a temp folder, a passphrase secrets provider, update checks off.
 // The CLI comes from TIMBAL_PULUMI_BIN (set by .ci/run after tools/pulumi-cli/ensure.sh), a `pulumi` on PATH, or the
 // cache ensure.sh builds into.
@@ -95,18 +97,6 @@ export class PulumiCli {
         for (const r of exported.deployment.resources ?? []) out[r.urn.split("::").pop()] = r;
         return out;
     }
-}
-
-/** A copy of the example project (Pulumi.yaml + examples/) in a temp folder, using this repository's node_modules. */
-export function copyExampleProject(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-example-"));
-    for (const file of ["Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
-    // Its own package.json: a copy of this repository's would make Node resolve the package's name inside the copy.
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "timbal-example-copy", private: true }));
-    fs.mkdirSync(path.join(dir, "examples"));
-    fs.copyFileSync(path.join(REPO_ROOT, "examples", "index.ts"), path.join(dir, "examples", "index.ts"));
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
-    return dir;
 }
 
 export function writeStackConfig(file: string, config: Record<string, string>): void {
