@@ -19,7 +19,7 @@ describe("the real provider host over gRPC", function () {
     let providerText: string;
 
     before(async function () {
-        emu = await emulator({ speed: 50 });
+        emu = await emulator(); // real-time clock: "queued right after create" must not race a fast clock
         providerText = await captureProviderText(ordersInputs() as any);
         host = await ProviderHost.start(providerText);
         await host.configure({
