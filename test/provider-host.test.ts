@@ -135,7 +135,7 @@ describe("the real provider host over gRPC", function () {
         const read = await host.read(gone, { ...created.properties });
         assert.strictEqual(read.id, gone);
         assert.strictEqual(read.properties.state, created.properties.state);
-        assert.match(host.output, /job_not_in_the_list .* is no longer in Timbal's job list; keeping its last known status/);
+        await host.waitForOutput(/job_not_in_the_list .* is no longer in Timbal's job list; keeping its last known status/);
     });
 
     it("update never dispatches", async function () {
@@ -154,7 +154,7 @@ describe("the real provider host over gRPC", function () {
         const before = emu.requests.length;
         await host.delete(created.id, created.properties);
         assert.strictEqual(emu.requests.length, before);
-        assert.match(host.output, new RegExp(`${created.id} .* removed from the stack\\. Timbal has no cancel endpoint`));
+        await host.waitForOutput(new RegExp(`${created.id} .* removed from the stack\\. Timbal has no cancel endpoint`));
     });
 
     it("a create the API rejects fails with the API's own reason", async function () {

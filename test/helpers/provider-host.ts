@@ -73,6 +73,16 @@ export class ProviderHost {
         recordArtifact("provider host output", this.output);
     }
 
+    /** Waits (bounded) for the host to print a matching line: its output can arrive after the gRPC reply. */
+    async waitForOutput(pattern: RegExp, timeoutMs = 5000): Promise<string> {
+        const deadline = Date.now() + timeoutMs;
+        while (!pattern.test(this.output)) {
+            if (Date.now() > deadline) throw new Error(`the provider host did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return this.output;
+    }
+
     private call<T>(method: string, request: unknown): Promise<T> {
         return new Promise((resolve, reject) => {
             this.client[method](request, (err: HostCallError | null, response: T) => {
