@@ -11,6 +11,7 @@ const { values } = parseArgs({
         "api-key": { type: "string" },
         "fail-table": { type: "string", multiple: true },
         "failure-rate": { type: "string", default: "0" },
+        "latency-ms": { type: "string", default: "0" },
     },
 });
 
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
         apiKey: values["api-key"] ?? process.env.TIMBAL_EMULATOR_API_KEY,
         failTables: values["fail-table"],
         failureRate: Number(values["failure-rate"]),
+        latencyMs: Number(values["latency-ms"]),
     });
     const orgs = emulator.world.seed.orgs.map((org) => org.id).join(", ");
     console.log(`Timbal emulator listening on ${emulator.url} (orgs: ${orgs}; speed x${values.speed})`);

@@ -21,6 +21,8 @@ export interface EmulatorOptions extends LifecycleOptions {
     apiKey?: string;
     /** More keys, each limited to the orgs listed. */
     keys?: Record<string, string[]>;
+    /** Added before every response, in real milliseconds. */
+    latencyMs?: number;
 }
 
 export interface Emulator {
@@ -52,7 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const [key, orgs] of Object.entries(options.keys ?? {})) keys.set(key, new Set(orgs));
 
     const requests: RequestRecord[] = [];
-    const handler = createHandler(world, { orgsFor: (key) => keys.get(key) }, requests);
+    const handler = createHandler(world, { orgsFor: (key) => keys.get(key) }, requests, options.latencyMs ?? 0);
     const server = http.createServer((req, res) => {
         handler(req, res).catch((err) => {
             if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });

@@ -51,11 +51,12 @@ function bearer(req: IncomingMessage): string | undefined {
     return match?.[1].trim();
 }
 
-export function createHandler(world: World, access: Access, log: RequestRecord[]) {
+export function createHandler(world: World, access: Access, log: RequestRecord[], latencyMs = 0) {
     return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
         const url = new URL(req.url ?? "/", "http://emulator");
         const record: RequestRecord = { method: req.method ?? "?", path: url.pathname, status: 0, at: Date.now() };
         log.push(record);
+        if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
         const reply = (status: number, body: unknown) => {
             record.status = status;
             send(res, status, body);

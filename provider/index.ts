@@ -1,5 +1,6 @@
 // The public surface: what a Pulumi program imports.
 export { ConnectorJob } from "./resource";
-export type { ConnectorJobArgs, SourceArgs, PacingArgs, JsonValue } from "./resource";
+export type { ConnectorJobArgs, SourceArgs, PacingArgs, WaitForCompletionArgs, JsonValue } from "./resource";
 export { connectorJobProvider } from "./provider";
 export type { Mode, Placement, SourceKind } from "./inputs";
+export { FAILURE_STATES } from "./job-state";

@@ -80,6 +80,25 @@ const pacingSchema = z.strictObject(
     { error: (i) => `must be an object; got ${describe(i.input)}` },
 );
 
+const waitSchema = z.union(
+    [
+        z.boolean(),
+        z.strictObject({
+            timeoutSeconds: z
+                .number({ error: (i) => `must be a number of seconds; got ${describe(i.input)}` })
+                .positive({ error: "must be more than 0 seconds" })
+                .max(7 * 24 * 3600, { error: "must be at most 604800 seconds (7 days)" })
+                .optional(),
+            pollIntervalSeconds: z
+                .number({ error: (i) => `must be a number of seconds; got ${describe(i.input)}` })
+                .min(0.05, { error: "must be at least 0.05 seconds" })
+                .max(3600, { error: "must be at most 3600 seconds" })
+                .optional(),
+        }),
+    ],
+    { error: (i) => `must be true, false or { timeoutSeconds?, pollIntervalSeconds? }; got ${describe(i.input)}` },
+);
+
 const inputSchema = z.strictObject({
     connectorId: text("the id of the Timbal connector that runs the extraction"),
     kbId: integer("the target KB's numeric id, as in the /k2 routes", 1),
@@ -92,6 +111,8 @@ const inputSchema = z.strictObject({
     pacing: pacingSchema.optional(),
     placement: oneOf(PLACEMENTS).optional(),
     triggers: z.json().optional(),
+    waitForCompletion: waitSchema.optional(),
+    adoptJobId: text("the id of an existing job to bring under this resource instead of dispatching").optional(),
 });
 
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -115,7 +136,13 @@ export interface ConnectorJobInputs {
     pacing?: PacingInputs;
     placement: Placement;
     triggers?: JsonValue;
+    /** Not sent: whether create and update wait for the job to finish. */
+    waitForCompletion?: WaitForCompletion;
+    /** Not sent: an existing job that create adopts instead of dispatching. */
+    adoptJobId?: string;
 }
+
+export type WaitForCompletion = z.infer<typeof waitSchema>;
 
 /** Every input field, in a stable order: the provider keeps all of them in the resource's outputs. */
 export const INPUT_FIELDS = [...Object.keys(inputSchema.shape), "baseUrl"] as ReadonlyArray<keyof ConnectorJobInputs>;
@@ -124,6 +151,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "": Object.keys(inputSchema.shape),
     source: Object.keys(sourceSchema.shape),
     pacing: Object.keys(pacingSchema.shape),
+    waitForCompletion: ["timeoutSeconds", "pollIntervalSeconds"],
 };
 
 export interface CheckFailure {
@@ -161,24 +189,33 @@ function unrecognizedKeyReason(parent: string, key: string): string {
     }
     const known = KNOWN_KEYS[parent] ?? [];
     const squash = (s: string) => s.toLowerCase().replace(/_/g, "");
-    const exact = known.find((k) => squash(k) === squash(key));
-    const near = exact ?? (known.length ? closest(key, known) : undefined);
-    const hint = near && (exact || distance(key, near) <= Math.max(2, key.length / 3)) ? `; did you mean "${near}"?` : "";
-    return `${field}: is not a ConnectorJob input${hint} Allowed here: ${known.join(", ")}`;
+    const likely =
+        known.find((k) => squash(k) === squash(key)) ??
+        known.find((k) => squash(k).startsWith(squash(key)) || squash(key).startsWith(squash(k)));
+    const near = likely ?? (known.length ? closest(key, known) : undefined);
+    const hint = near && (likely || distance(key, near) <= Math.max(2, key.length / 3)) ? ` Did you mean "${near}"?` : "";
+    return `${field}: is not a ConnectorJob input.${hint} Allowed here: ${known.join(", ")}`;
 }
 
 function failuresFrom(error: z.ZodError, news: unknown): CheckFailure[] {
     const failures: CheckFailure[] = [];
-    for (const issue of error.issues) {
-        // A value that is not known yet (preview) cannot be judged; it is checked again once it is.
-        if (isUnknownAt(news, issue.path)) continue;
-        const path = formatPath(issue.path);
-        if (issue.code === "unrecognized_keys") {
-            for (const key of issue.keys) failures.push({ property: "", reason: unrecognizedKeyReason(path, key) });
-        } else {
-            failures.push({ property: "", reason: `${path}: ${issue.message}` });
+    const collect = (issues: ReadonlyArray<z.core.$ZodIssue>, base: PropertyKey[]) => {
+        for (const issue of issues) {
+            const at = [...base, ...issue.path];
+            // A value that is not known yet (preview) cannot be judged; it is checked again once it is.
+            if (isUnknownAt(news, at)) continue;
+            // For `true | {...}`, report the fields of the object the user wrote, not "matches neither".
+            const nested = issue.code === "invalid_union" ? issue.errors.find((branch) => branch.some((i) => i.path.length > 0)) : undefined;
+            if (nested) {
+                collect(nested, at);
+            } else if (issue.code === "unrecognized_keys") {
+                for (const key of issue.keys) failures.push({ property: "", reason: unrecognizedKeyReason(formatPath(at), key) });
+            } else {
+                failures.push({ property: "", reason: `${formatPath(at)}: ${issue.message}` });
+            }
         }
-    }
+    };
+    collect(error.issues, []);
     return failures;
 }
 

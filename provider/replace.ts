@@ -3,13 +3,21 @@ import { containsUnknown } from "./unknown";
 
 // Which input changes re-dispatch the job. Every field sent to the API shapes the extraction, `triggers` is the
 // explicit re-run switch, and the org and base URL say where the job lives: a change to any of them is a new job.
-// Fields that are not sent and do not re-run anything would be in-place updates; there are none yet.
+// `waitForCompletion` only changes what create and update do locally: an in-place update.
+// `adoptJobId` names the job a resource tracks: pointing it at another job is a new resource; removing it after the
+// adoption, or naming the job already tracked, is no change at all. While it stays, the resource is pinned to that
+// job: a change that would need a new job is refused at check (see adoptionConflicts), never a silent re-adoption.
 
-export const REPLACE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = INPUT_FIELDS;
+export const UPDATE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = ["waitForCompletion"];
+export const REPLACE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = INPUT_FIELDS.filter(
+    (field) => field !== "adoptJobId" && !UPDATE_FIELDS.includes(field),
+);
 
 export interface InputDiff {
     changes: boolean;
     replaces: string[];
+    /** Fields that change in place. */
+    updates: string[];
 }
 
 /** JSON with object keys sorted, so that key order never counts as a change. */
@@ -26,9 +34,23 @@ function canonical(value: unknown): string {
  * the job's status fields and the serialized provider (`__provider`) are never a reason for a diff. A value that is
  * not known yet (preview) may differ, so it counts as a change.
  */
-export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>): InputDiff {
-    const replaces = REPLACE_FIELDS.filter(
-        (field) => containsUnknown(news[field]) || canonical(olds[field]) !== canonical(news[field]),
-    );
-    return { changes: replaces.length > 0, replaces: [...replaces] };
+export function diffInputs(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): InputDiff {
+    const differs = (field: string) => containsUnknown(news[field]) || canonical(olds[field]) !== canonical(news[field]);
+    const replaces = REPLACE_FIELDS.filter(differs);
+    const adopt = news.adoptJobId;
+    if (adopt !== undefined && adopt !== id) replaces.push("adoptJobId");
+    const updates = UPDATE_FIELDS.filter(differs);
+    return { changes: replaces.length + updates.length > 0, replaces: [...replaces], updates: [...updates] };
+}
+
+/** Check failures for a change that would need a new job on a resource still pinned to an adopted one. */
+export function adoptionConflicts(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+    const pinned = news.adoptJobId;
+    if (pinned === undefined || pinned !== olds.adoptJobId) return [];
+    const changed = REPLACE_FIELDS.filter((field) => !containsUnknown(news[field]) && canonical(olds[field]) !== canonical(news[field]));
+    if (changed.length === 0) return [];
+    return [
+        `adoptJobId: this resource is pinned to the adopted job ${String(pinned)}, so a change to ${changed.join(", ")} ` +
+            "cannot dispatch a new job. Remove adoptJobId (that alone changes nothing), then make the change",
+    ];
 }

@@ -56,12 +56,31 @@ export interface ConnectorJobArgs {
     placement?: pulumi.Input<"hosted" | "local">;
     /** Any value; changing it re-dispatches the job, as `triggers` does in pulumi-command. */
     triggers?: pulumi.Input<JsonValue>;
+    /**
+     * Wait for the job to finish before create/update completes (`true`: up to 3600 s). A failed or unfinished job
+     * fails the deployment but stays in the stack; the next `pulumi up` waits on it again. Changing this is an
+     * in-place update, never a re-dispatch.
+     */
+    waitForCompletion?: pulumi.Input<boolean | WaitForCompletionArgs>;
+    /**
+     * Adopt an existing job (dispatched by hand or elsewhere) instead of dispatching: the import path for this
+     * resource. Its `destTable` and `mode` must match the job's. Removing it later changes nothing.
+     */
+    adoptJobId?: pulumi.Input<string>;
+}
+
+/** How long and how often to wait. */
+export interface WaitForCompletionArgs {
+    /** Give up after this many seconds (default 3600). */
+    timeoutSeconds?: pulumi.Input<number>;
+    /** The longest pause between two polls, in seconds (default 15; polls start about 1 s apart). */
+    pollIntervalSeconds?: pulumi.Input<number>;
 }
 
 /** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
 const OUTPUT_NAMES = [
     "connectorId", "kbId", "destTable", "orgId", "baseUrl", "source", "mode", "batchRows", "cursor", "pacing",
-    "placement", "triggers", "state", "rowsEmitted", "kbUid", "createdAt", "updatedAt", "startedAt", "finishedAt",
+    "placement", "triggers", "waitForCompletion", "adoptJobId", "state", "rowsEmitted", "kbUid", "createdAt", "updatedAt", "startedAt", "finishedAt",
     "durationMs", "rowsPerSec", "message", "syncId",
 ] as const;
 
@@ -93,6 +112,8 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
     >;
     declare readonly placement: pulumi.Output<"hosted" | "local">;
     declare readonly triggers: pulumi.Output<JsonValue | undefined>;
+    declare readonly waitForCompletion: pulumi.Output<boolean | { timeoutSeconds?: number; pollIntervalSeconds?: number } | undefined>;
+    declare readonly adoptJobId: pulumi.Output<string | undefined>;
 
     /** The job's state as Timbal reports it (`queued`, `running`, `succeeded`, ...); `dispatched` until first listed. */
     declare readonly state: pulumi.Output<string>;

@@ -1,17 +1,19 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { findAdoptableJob } from "./adopt";
 import { createTimbalClient, type TimbalApi } from "./client";
+import { PartialFailure, settle, waitOptions } from "./completion";
 import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type ResolvedSettings } from "./credentials";
 import { checkInputs, INPUT_FIELDS, type ConnectorJobInputs } from "./inputs";
+import { createJobLists, type JobLists, type SharingOptions } from "./job-list";
 import { createLog, type ProviderLog } from "./log";
 import { redact } from "./redact";
-import { diffInputs } from "./replace";
+import { adoptionConflicts, diffInputs } from "./replace";
+import { createWaiter, type Waiter } from "./waiter";
 import { JOB_STATUS_FIELDS, toDispatchReq, toJobStatus, type JobStatus } from "./wire";
 
-// The ConnectorJob lifecycle: check validates, create dispatches once, read consults the job list, diff decides what
-// re-dispatches, update never dispatches, delete forgets. Each method is small and delegates the details.
-
-/** The outputs kept in state: every resolved input plus the job's last known status. */
-export type ConnectorJobOutputs = ConnectorJobInputs & JobStatus;
+// The ConnectorJob lifecycle: check validates, create dispatches once (or adopts), read consults the job list, diff
+// decides what re-dispatches, update never dispatches, delete forgets; create and update wait when asked to. Each
+// method is small and delegates the details.
 
 export interface RuntimeOptions {
     /** Environment for credential resolution (default: process.env). */
@@ -21,6 +23,8 @@ export interface RuntimeOptions {
     log?: ProviderLog;
     /** Per-request timeout. */
     timeoutMs?: number;
+    /** How job-list requests are shared between resources (see job-list.ts). */
+    jobLists?: SharingOptions;
 }
 
 /** The status a freshly dispatched job shows until the job list reports it. */
@@ -39,7 +43,7 @@ function statusOf(props: Record<string, unknown>): JobStatus {
  * Outputs as plain JSON. The host cannot encode `undefined` or class instances ("Unexpected struct type"), and a
  * create that failed there would have dispatched a job that state never records.
  */
-function outputsOf(inputs: Record<string, unknown>, status: JobStatus): ConnectorJobOutputs {
+function outputsOf(inputs: Record<string, unknown>, status: JobStatus): Record<string, unknown> {
     return JSON.parse(JSON.stringify({ ...inputs, ...status }));
 }
 
@@ -50,7 +54,7 @@ function describeJob(id: string, props: Partial<Record<"connectorId" | "kbId" | 
 export function createConnectorJobProvider(options: RuntimeOptions = {}): Required<dynamic.ResourceProvider> {
     let stackConfig: Record<string, unknown> = {};
     let settings: ResolvedSettings | undefined;
-    let client: TimbalApi | undefined;
+    let api: { client: TimbalApi; lists: JobLists; waiter: Waiter } | undefined;
     const log = options.log ?? createLog(() => [settings?.apiKey]);
 
     function currentSettings(): ResolvedSettings {
@@ -58,8 +62,8 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
         return settings;
     }
 
-    /** The client for a job that lives at `baseUrl`; the key is only ever sent to the configured endpoint. */
-    function clientFor(baseUrl: string): TimbalApi {
+    /** The API for a job that lives at `baseUrl`; the key is only ever sent to the configured endpoint. */
+    function apiFor(baseUrl: string): { client: TimbalApi; lists: JobLists; waiter: Waiter } {
         const current = currentSettings();
         if (!current.apiKey) throw new SettingsError(missingApiKeyMessage());
         if (baseUrl !== current.baseUrl) {
@@ -68,13 +72,26 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
                     `(from ${current.origin.baseUrl}). Point timbal:baseUrl back at ${baseUrl} to manage it`,
             );
         }
-        client ??= createTimbalClient({
-            baseUrl: current.baseUrl,
-            apiKey: current.apiKey,
-            apiKeyOrigin: current.origin.apiKey,
-            timeoutMs: options.timeoutMs,
-        });
-        return client;
+        if (!api) {
+            const client = createTimbalClient({
+                baseUrl: current.baseUrl,
+                apiKey: current.apiKey,
+                apiKeyOrigin: current.origin.apiKey,
+                timeoutMs: options.timeoutMs,
+            });
+            const lists = createJobLists(client, options.jobLists);
+            api = { client, lists, waiter: createWaiter(lists, log) };
+        }
+        return api;
+    }
+
+    /** Outputs after waiting when `waitForCompletion` asks for it; a failed or unfinished job is a PartialFailure. */
+    async function completed(id: string, inputs: Record<string, unknown>, status: JobStatus): Promise<Record<string, unknown>> {
+        const outputs = (s: JobStatus) => outputsOf({ ...inputsOf(inputs), __provider: inputs.__provider }, s);
+        const wait = waitOptions(inputs.waitForCompletion as ConnectorJobInputs["waitForCompletion"]);
+        if (!wait) return outputs(status);
+        const job = { id, orgId: String(inputs.orgId), connectorId: String(inputs.connectorId), label: describeJob(id, inputs) };
+        return settle({ waiter: apiFor(String(inputs.baseUrl)).waiter, job, options: wait, status, outputs });
     }
 
     /** Errors leave the provider with the key masked, whatever produced them. */
@@ -83,7 +100,9 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
             try {
                 return await method(...args);
             } catch (err) {
-                throw new Error(redact((err as Error)?.message ?? String(err), [settings?.apiKey]));
+                const message = redact((err as Error)?.message ?? String(err), [settings?.apiKey]);
+                if (err instanceof PartialFailure) throw new PartialFailure(message, err.id, err.properties);
+                throw new Error(message);
             }
         };
     }
@@ -92,7 +111,7 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
         async configure(req) {
             stackConfig = Object.fromEntries(Object.values(CONFIG_KEYS).map((key) => [key, req.config.get(key)]));
             settings = undefined;
-            client = undefined;
+            api = undefined;
         },
 
         check: guard(async (olds, news) => {
@@ -105,34 +124,42 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
             }
             const outcome = checkInputs(news, { orgId: resolved.orgId, baseUrl: resolved.baseUrl });
             outcome.warnings.forEach((warning) => log.warn(warning));
-            return { inputs: outcome.inputs, failures: outcome.failures };
+            const conflicts = adoptionConflicts(olds, outcome.inputs).map((reason) => ({ property: "", reason }));
+            return { inputs: outcome.inputs, failures: [...outcome.failures, ...conflicts] };
         }),
 
-        diff: guard(async (_id, olds, news) => {
-            const { changes, replaces } = diffInputs(olds, news);
+        diff: guard(async (id, olds, news) => {
+            const { changes, replaces } = diffInputs(id, olds, news);
             return { changes, replaces, deleteBeforeReplace: false };
         }),
 
         create: guard(async (inputs: ConnectorJobInputs) => {
-            const api = clientFor(inputs.baseUrl);
-            const { job_id: id } = await api.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
+            const { client, lists } = apiFor(inputs.baseUrl);
+            const record = inputs as unknown as Record<string, unknown>;
+            if (inputs.adoptJobId !== undefined) {
+                const job = await findAdoptableJob(lists, { ...inputs, adoptJobId: inputs.adoptJobId });
+                log.info(`${describeJob(job.id, inputs)} adopted: nothing was dispatched`);
+                return { id: job.id, outs: await completed(job.id, record, toJobStatus(job)) };
+            }
+            const { job_id: id } = await client.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
+            const dispatchedAt = Date.now();
             // The job exists from here on: a failing status read only costs its first status, never the job.
             let status = NOT_YET_LISTED;
             try {
-                const view = (await api.listJobs(inputs.orgId, inputs.connectorId)).find((job) => job.id === id);
+                const view = (await lists.list(inputs.orgId, inputs.connectorId, dispatchedAt)).find((job) => job.id === id);
                 if (view) status = toJobStatus(view);
                 else log.warn(`${describeJob(id, inputs)} was dispatched but is not listed yet; \`pulumi refresh\` will pick up its status`);
             } catch (err) {
                 log.warn(`${describeJob(id, inputs)} was dispatched, but its first status could not be read: ${(err as Error).message}`);
             }
-            return { id, outs: outputsOf(inputs as unknown as Record<string, unknown>, status) };
+            return { id, outs: await completed(id, record, status) };
         }),
 
         read: guard(async (id, props: Record<string, unknown>) => {
             const inputs = inputsOf(props);
             const kept = statusOf(props);
-            const api = clientFor(String(props.baseUrl));
-            const view = (await api.listJobs(String(props.orgId), String(props.connectorId))).find((job) => job.id === id);
+            const { lists } = apiFor(String(props.baseUrl));
+            const view = (await lists.list(String(props.orgId), String(props.connectorId))).find((job) => job.id === id);
             if (!view) {
                 log.warn(
                     `${describeJob(id, props)} is no longer in Timbal's job list; keeping its last known status ` +
@@ -143,9 +170,10 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
             return { id, props: outputsOf(inputs, toJobStatus(view)) };
         }),
 
-        update: guard(async (_id, olds: Record<string, unknown>, news: Record<string, unknown>) => {
-            // Only fields that are not sent to the API reach here; the job itself is untouched and its status kept.
-            return { outs: outputsOf(inputsOf(news), statusOf(olds)) };
+        update: guard(async (id, olds: Record<string, unknown>, news: Record<string, unknown>) => {
+            // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource
+            // whose create or update failed): the job itself is never re-dispatched, and waited on if asked.
+            return { outs: await completed(id, news, statusOf(olds)) };
         }),
 
         delete: guard(async (id, props: Record<string, unknown>) => {

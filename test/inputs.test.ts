@@ -53,9 +53,9 @@ describe("check: input validation", function () {
         ["a cursor that is not an object", { cursor: [1, 2] }, /^cursor: must be a JSON object/],
         ["a negative pacing delay", { pacing: { batchDelayMs: -5 } }, /^pacing\.batchDelayMs: must be an integer >= 0/],
         ["a non-boolean readUncommitted", { pacing: { readUncommitted: "yes" } }, /^pacing\.readUncommitted: must be true or false; got "yes"$/],
-        ["a misspelled input", { destTabel: "x" }, /^destTabel: is not a ConnectorJob input; did you mean "destTable"\?/],
-        ["a snake_case input", { dest_table: "x" }, /^dest_table: is not a ConnectorJob input; did you mean "destTable"\?/],
-        ["a misspelled pacing field", { pacing: { maxRowsPerSecond: 10 } }, /^pacing\.maxRowsPerSecond: is not a ConnectorJob input; did you mean "maxRowsPerSec"\?/],
+        ["a misspelled input", { destTabel: "x" }, /^destTabel: is not a ConnectorJob input\. Did you mean "destTable"\? Allowed here: connectorId, kbId/],
+        ["a snake_case input", { dest_table: "x" }, /^dest_table: is not a ConnectorJob input\. Did you mean "destTable"\?/],
+        ["a misspelled pacing field", { pacing: { maxRowsPerSecond: 10 } }, /^pacing\.maxRowsPerSecond: is not a ConnectorJob input\. Did you mean "maxRowsPerSec"\?/],
         ["an API key as an input", { apiKey: "k" }, /^apiKey: credentials are never resource inputs .*pulumi config set --secret timbal:apiKey/],
     ];
     for (const [what, overrides, expected] of cases) {

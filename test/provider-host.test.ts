@@ -21,7 +21,8 @@ describe("the real provider host over gRPC", function () {
     before(async function () {
         emu = await emulator(); // real-time clock: "queued right after create" must not race a fast clock
         providerText = await captureProviderText(ordersInputs() as any);
-        host = await ProviderHost.start(providerText);
+        // Tests move the emulator's clock between calls; a refresh here must not reuse the create's list.
+        host = await ProviderHost.start(providerText, { TIMBAL_JOB_LIST_WINDOW_MS: "0" });
         await host.configure({
             "timbal:apiKey": secret(emu.apiKey),
             "timbal:orgId": ORG,

@@ -1,0 +1,121 @@
+import type { JobLists } from "./job-list";
+import { isFinished } from "./job-state";
+import type { ProviderLog } from "./log";
+import type { JobView } from "./wire";
+
+// Waiting for jobs to finish. All waiters on one (org, connector) share one poll loop, so waiting on N jobs costs one
+// list request per connector per poll, not N. The loop backs off from about a second up to the smallest interval cap
+// its waiters asked for, and wakes early for a waiter's deadline.
+
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+const FIRST_DELAY_MS = 1000;
+const BACKOFF = 1.5;
+
+export interface WaitOptions {
+    timeoutMs: number;
+    /** The longest pause between two polls. */
+    pollCapMs: number;
+}
+
+export interface WatchedJob {
+    id: string;
+    orgId: string;
+    connectorId: string;
+    /** How progress lines name the job. */
+    label: string;
+}
+
+/** Thrown when a job has not finished by its deadline; carries the last view seen, if any. */
+export class WaitTimeout extends Error {
+    override name = "WaitTimeout";
+    constructor(
+        message: string,
+        readonly lastView?: JobView,
+    ) {
+        super(message);
+    }
+}
+
+interface Subscriber {
+    job: WatchedJob;
+    options: WaitOptions;
+    deadline: number;
+    lastView?: JobView;
+    resolve(view: JobView): void;
+    reject(err: Error): void;
+}
+
+export interface Waiter {
+    /** Resolves with the job's view once it is finished (successfully or not); rejects with WaitTimeout. */
+    waitFor(job: WatchedJob, options: WaitOptions): Promise<JobView>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** "running, 12000 rows, 2000 rows/s" */
+function progress(view: JobView | undefined): string {
+    if (!view) return "not in the job list yet";
+    const rate = view.rows_per_sec === null || view.rows_per_sec === undefined ? "" : `, ${view.rows_per_sec} rows/s`;
+    return `${view.state}, ${view.rows_emitted} rows${rate}`;
+}
+
+export function createWaiter(lists: JobLists, log: ProviderLog): Waiter {
+    const loops = new Map<string, Subscriber[]>();
+
+    async function pollLoop(key: string, orgId: string, connectorId: string): Promise<void> {
+        const subscribers = loops.get(key)!;
+        let delay = 0;
+        while (subscribers.length > 0) {
+            const pollStartedAt = Date.now();
+            let jobs: JobView[];
+            try {
+                jobs = await lists.list(orgId, connectorId, pollStartedAt - 1);
+            } catch (err) {
+                subscribers.splice(0).forEach((s) => s.reject(err as Error));
+                break;
+            }
+            const now = Date.now();
+            for (const sub of [...subscribers]) {
+                const view = jobs.find((job) => job.id === sub.job.id);
+                sub.lastView = view ?? sub.lastView;
+                log.info(`${sub.job.label}: ${progress(view)}`);
+                const done = view !== undefined && isFinished(view);
+                if (!done && now < sub.deadline) continue;
+                subscribers.splice(subscribers.indexOf(sub), 1);
+                if (done) sub.resolve(view);
+                else {
+                    sub.reject(
+                        new WaitTimeout(
+                            `${sub.job.label} did not finish within ${sub.options.timeoutMs / 1000} s ` +
+                                `(last seen: ${progress(sub.lastView)})`,
+                            sub.lastView,
+                        ),
+                    );
+                }
+            }
+            if (subscribers.length === 0) break;
+            const cap = Math.min(...subscribers.map((s) => s.options.pollCapMs));
+            delay = delay === 0 ? Math.min(FIRST_DELAY_MS, cap) : Math.min(delay * BACKOFF, cap);
+            const untilDeadline = Math.min(...subscribers.map((s) => s.deadline)) - Date.now();
+            await sleep(Math.max(0, Math.min(delay, untilDeadline)));
+        }
+        loops.delete(key);
+    }
+
+    return {
+        waitFor(job, options) {
+            return new Promise<JobView>((resolve, reject) => {
+                const key = JSON.stringify([job.orgId, job.connectorId]);
+                const subscriber: Subscriber = { job, options, deadline: Date.now() + options.timeoutMs, resolve, reject };
+                const running = loops.get(key);
+                if (running) {
+                    running.push(subscriber);
+                } else {
+                    loops.set(key, [subscriber]);
+                    void pollLoop(key, job.orgId, job.connectorId);
+                }
+            });
+        },
+    };
+}
