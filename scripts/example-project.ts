@@ -7,15 +7,22 @@ import * as path from "path";
 
 const REPO = path.resolve(__dirname, "..");
 
-export function copyExampleProject(stackFiles: string[] = []): string {
+/** An empty project folder that resolves packages (this one included) from this repository's node_modules. */
+export function projectUsingRepoModules(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-example-"));
-    for (const file of ["Pulumi.yaml", "tsconfig.json"]) fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+    fs.copyFileSync(path.join(REPO, "tsconfig.json"), path.join(dir, "tsconfig.json"));
     // Its own package.json: a copy of this repository's would make Node resolve the package's name inside the copy.
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "timbal-example-copy", private: true }));
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+}
+
+export function copyExampleProject(stackFiles: string[] = []): string {
+    const dir = projectUsingRepoModules();
+    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.mkdirSync(path.join(dir, "examples"));
     for (const file of ["index.ts", ...stackFiles]) {
         fs.copyFileSync(path.join(REPO, "examples", file), path.join(dir, "examples", file));
     }
-    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
     return dir;
 }

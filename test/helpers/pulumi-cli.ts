@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { recordArtifact } from "./secret-guard";
 
-export { copyExampleProject } from "../../scripts/example-project";
+export { copyExampleProject, projectUsingRepoModules } from "../../scripts/example-project";
 
 // Runs the real Pulumi CLI: a local file backend in a temp folder, a passphrase secrets provider, update checks off.
 // The CLI comes from TIMBAL_PULUMI_BIN (set by .ci/run after tools/pulumi-cli/ensure.sh), a `pulumi` on PATH, or the
@@ -30,6 +30,14 @@ export function requirePulumiCli(suite: Mocha.Context): string {
     console.log(`      SKIPPED: ${why}`);
     suite.skip();
     throw new Error("unreachable");
+}
+
+export interface ExportedResource {
+    urn: string;
+    id?: string;
+    type: string;
+    outputs: Record<string, any>;
+    delete?: boolean;
 }
 
 export interface CliResult {
@@ -90,12 +98,19 @@ export class PulumiCli {
         return result;
     }
 
-    /** The stack's resources from `pulumi stack export`, by resource name. */
-    async resources(): Promise<Record<string, { id?: string; type: string; outputs: Record<string, any> }>> {
-        const exported = JSON.parse((await this.ok(["stack", "export"])).stdout);
-        const out: Record<string, { id?: string; type: string; outputs: Record<string, any> }> = {};
-        for (const r of exported.deployment.resources ?? []) out[r.urn.split("::").pop()] = r;
-        return out;
+    private async exported(): Promise<ExportedResource[]> {
+        return JSON.parse((await this.ok(["stack", "export"])).stdout).deployment.resources ?? [];
+    }
+
+    /** The stack's live resources from `pulumi stack export`, by resource name (not those pending deletion). */
+    async resources(): Promise<Record<string, ExportedResource>> {
+        const live = (await this.exported()).filter((r) => !r.delete);
+        return Object.fromEntries(live.map((r) => [r.urn.split("::").pop(), r]));
+    }
+
+    /** Ids of resources kept in state, marked for deletion after a replacement whose create failed. */
+    async pendingDeletion(): Promise<(string | undefined)[]> {
+        return (await this.exported()).filter((r) => r.delete).map((r) => r.id);
     }
 }
 
