@@ -8,7 +8,7 @@ import type { JobView } from "./wire";
 // a dispatch it is the moment the dispatch returned, so a new job is never looked for in a list from before it.
 
 /** How old (from its request's start) a shared list may be when a refresh reads it. */
-export const SHARE_WINDOW_MS = 2000;
+export const SHARE_WINDOW_MS = 10_000;
 
 interface Entry {
     startedAt: number;

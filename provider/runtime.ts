@@ -80,7 +80,7 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
                 timeoutMs: options.timeoutMs,
             });
             const lists = createJobLists(client, options.jobLists);
-            api = { client, lists, waiter: createWaiter(lists, log) };
+            api = { client, lists, waiter: createWaiter(lists, log, { shareLoops: options.jobLists?.share }) };
         }
         return api;
     }

@@ -5,7 +5,9 @@ import type { JobView } from "./wire";
 
 // Waiting for jobs to finish. All waiters on one (org, connector) share one poll loop, so waiting on N jobs costs one
 // list request per connector per poll, not N. The loop backs off from about a second up to the smallest interval cap
-// its waiters asked for, and wakes early for a waiter's deadline.
+// its waiters asked for, and wakes early for a waiter's deadline. When its last waiter is done it lingers for one more
+// pause, so that waiters who arrive just after (the engine starts them a few at a time) join the next poll instead of
+// starting a new loop with a request of its own.
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
 export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
@@ -60,13 +62,23 @@ function progress(view: JobView | undefined): string {
     return `${view.state}, ${view.rows_emitted} rows${rate}`;
 }
 
-export function createWaiter(lists: JobLists, log: ProviderLog): Waiter {
+/** `shareLoops: false` gives each waiter its own loop: the naive baseline for benchmarks. */
+export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { shareLoops?: boolean } = {}): Waiter {
     const loops = new Map<string, Subscriber[]>();
 
     async function pollLoop(key: string, orgId: string, connectorId: string): Promise<void> {
         const subscribers = loops.get(key)!;
         let delay = 0;
-        while (subscribers.length > 0) {
+        let lingered = false;
+        for (;;) {
+            if (subscribers.length === 0) {
+                if (lingered) break;
+                lingered = true;
+                await sleep(delay);
+                continue;
+            }
+            lingered = false;
+            const cap = Math.min(...subscribers.map((s) => s.options.pollCapMs));
             const pollStartedAt = Date.now();
             let jobs: JobView[];
             try {
@@ -94,9 +106,8 @@ export function createWaiter(lists: JobLists, log: ProviderLog): Waiter {
                     );
                 }
             }
-            if (subscribers.length === 0) break;
-            const cap = Math.min(...subscribers.map((s) => s.options.pollCapMs));
             delay = delay === 0 ? Math.min(FIRST_DELAY_MS, cap) : Math.min(delay * BACKOFF, cap);
+            if (subscribers.length === 0) continue;
             const untilDeadline = Math.min(...subscribers.map((s) => s.deadline)) - Date.now();
             await sleep(Math.max(0, Math.min(delay, untilDeadline)));
         }
@@ -106,7 +117,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog): Waiter {
     return {
         waitFor(job, options) {
             return new Promise<JobView>((resolve, reject) => {
-                const key = JSON.stringify([job.orgId, job.connectorId]);
+                const key = JSON.stringify(sharing.shareLoops === false ? [job.orgId, job.connectorId, job.id] : [job.orgId, job.connectorId]);
                 const subscriber: Subscriber = { job, options, deadline: Date.now() + options.timeoutMs, resolve, reject };
                 const running = loops.get(key);
                 if (running) {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -61,6 +62,18 @@ export class ProviderHost {
         child.stdout!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
         child.stderr!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
         return host;
+    }
+
+    /** The host process's peak resident memory (VmHWM), in MiB. */
+    peakMemoryMiB(): number {
+        const status = fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+        return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    }
+
+    /** CPU time the host process has used so far (user + system), in milliseconds. */
+    cpuMs(): number {
+        const fields = fs.readFileSync(`/proc/${this.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
     }
 
     async stop(): Promise<void> {
