@@ -143,6 +143,8 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
             }
             const { job_id: id } = await client.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
             const dispatchedAt = Date.now();
+            // Waiting can be interrupted before the id reaches state: put the id on screen first.
+            if (waitOptions(inputs.waitForCompletion)) log.info(`dispatched ${describeJob(id, inputs)}; waiting for it to finish`);
             // The job exists from here on: a failing status read only costs its first status, never the job.
             let status = NOT_YET_LISTED;
             try {

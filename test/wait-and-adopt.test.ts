@@ -47,6 +47,7 @@ describe("waitForCompletion", function () {
             assert.ok(created.outs.finishedAt);
             assert.deepStrictEqual(created.outs.waitForCompletion, FAST_POLL);
             assert.ok(lines.some((l) => /job job_\w+ .*: (queued|running), \d+ rows/.test(l)), lines.join("\n"));
+            assert.match(lines[0], new RegExp(`^dispatched job ${created.id} .*; waiting for it to finish$`), "the id is shown before waiting");
             assert.strictEqual(count(emu, "POST"), 1);
         } finally {
             await emu.stop();
