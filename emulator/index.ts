@@ -3,10 +3,12 @@ import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { createHandler, type RequestRecord } from "./routes";
+import { FaultInjector, type FaultOptions } from "./faults";
 import defaultSeed from "./seed.json";
 import { World, type LifecycleOptions, type WorldSeed } from "./world";
 
 export type { RequestRecord } from "./routes";
+export { FAULT_KINDS, type FaultKind, type FaultOptions } from "./faults";
 export type { JobView, WorldSeed, DispatchedJob } from "./world";
 
 /** The default world: two orgs, connectors for each source kind, a few KBs. */
@@ -23,6 +25,10 @@ export interface EmulatorOptions extends LifecycleOptions {
     keys?: Record<string, string[]>;
     /** Added before every response, in real milliseconds. */
     latencyMs?: number;
+    /** Faults injected at a rate (see faults.ts); change them later with setFaults. */
+    faults?: FaultOptions;
+    /** Echo request headers (the Authorization header included) into error messages. */
+    echoRequestHeaders?: boolean;
 }
 
 export interface Emulator {
@@ -32,6 +38,8 @@ export interface Emulator {
     /** Every request received, in order. */
     requests: RequestRecord[];
     world: World;
+    /** Changes the injected faults while running. */
+    setFaults(faults: FaultOptions | undefined): void;
     stop(): Promise<void>;
 }
 
@@ -54,7 +62,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const [key, orgs] of Object.entries(options.keys ?? {})) keys.set(key, new Set(orgs));
 
     const requests: RequestRecord[] = [];
-    const handler = createHandler(world, { orgsFor: (key) => keys.get(key) }, requests, options.latencyMs ?? 0);
+    const faults = new FaultInjector();
+    faults.configure(options.faults);
+    const handler = createHandler(world, { orgsFor: (key) => keys.get(key) }, requests, {
+        latencyMs: options.latencyMs ?? 0,
+        faults,
+        echoRequestHeaders: options.echoRequestHeaders ?? false,
+    });
     const server = http.createServer((req, res) => {
         handler(req, res).catch((err) => {
             if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
@@ -71,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         apiKey,
         requests,
         world,
+        setFaults: (next) => faults.configure(next),
         stop: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();

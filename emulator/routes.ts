@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "http";
 import { validateDispatchReq } from "./dispatch-request";
+import { AFTER_PROCESSING, type FaultInjector, type FaultKind } from "./faults";
 import type { World } from "./world";
 
 // The two endpoints, with auth and the status codes exactly as the spec lists them:
@@ -16,6 +17,15 @@ export interface RequestRecord {
     status: number;
     /** Real time the request arrived, epoch ms. */
     at: number;
+    /** The fault injected into this request, if any. */
+    fault?: FaultKind;
+}
+
+export interface HandlerOptions {
+    latencyMs: number;
+    faults: FaultInjector;
+    /** Echo the request's headers into error messages, as some APIs do (the provider must mask the key). */
+    echoRequestHeaders: boolean;
 }
 
 export interface Access {
@@ -24,12 +34,6 @@ export interface Access {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
-    res.end(text);
-}
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
@@ -51,17 +55,29 @@ function bearer(req: IncomingMessage): string | undefined {
     return match?.[1].trim();
 }
 
-export function createHandler(world: World, access: Access, log: RequestRecord[], latencyMs = 0) {
+export function createHandler(world: World, access: Access, log: RequestRecord[], options: HandlerOptions) {
     return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
         const url = new URL(req.url ?? "/", "http://emulator");
         const record: RequestRecord = { method: req.method ?? "?", path: url.pathname, status: 0, at: Date.now() };
         log.push(record);
-        if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+        if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+        const fault = options.faults.pick();
+        record.fault = fault;
+        if (fault && options.faults.strikeBefore(fault, req, res)) {
+            record.status = res.headersSent ? res.statusCode : 0;
+            req.resume();
+            return;
+        }
         const reply = (status: number, body: unknown) => {
             record.status = status;
-            send(res, status, body);
+            const text = JSON.stringify(body);
+            if (fault && AFTER_PROCESSING.has(fault)) options.faults.strikeAfter(fault, req, res, status, text);
+            else res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) }).end(text);
         };
-        const fail = (status: number, error: string, message: string) => reply(status, { error, message });
+        const fail = (status: number, error: string, message: string) => {
+            const echo = options.echoRequestHeaders ? ` (request headers: ${JSON.stringify(req.headers)})` : "";
+            reply(status, { error, message: `${message}${echo}` });
+        };
 
         const segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
         const isList = segments.length === 4 && segments[0] === "orgs" && segments[2] === "connectors" && segments[3] === "jobs";

@@ -1,6 +1,7 @@
-import axios, { AxiosError, type AxiosInstance } from "axios";
+import axios, { type AxiosInstance } from "axios";
 import type { z } from "zod";
 import { redact } from "./redact";
+import { DEFAULT_RETRY, delayBefore, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type RetryPolicy } from "./retry";
 import { dispatchResSchema, listJobsResSchema, type DispatchReq, type DispatchRes, type JobView, WIRE_TO_INPUT } from "./wire";
 
 // The HTTP client for the two connector-jobs endpoints: requests, timeouts, response validation, and errors that say
@@ -14,9 +15,11 @@ export interface TimbalClientOptions {
     /** Where the key came from ("TIMBAL_API_KEY", ...), so that an auth error says which key to fix. */
     apiKeyOrigin?: string;
     timeoutMs?: number;
+    retry?: Partial<RetryPolicy>;
 }
 
-export type TimbalErrorKind = "forbidden" | "not_found" | "rejected" | "unavailable" | "network" | "timeout" | "off_spec";
+/** `ambiguous`: a dispatch whose answer was lost; the job may or may not exist (see retry.ts). */
+export type TimbalErrorKind = "forbidden" | "not_found" | "rejected" | "unavailable" | "network" | "timeout" | "off_spec" | "ambiguous";
 
 export class TimbalApiError extends Error {
     override name = "TimbalApiError";
@@ -61,6 +64,34 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
     });
     const clean = (text: string) => redact(text, [options.apiKey]);
     const keyFrom = options.apiKeyOrigin ? ` (from ${options.apiKeyOrigin})` : "";
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+
+    /** Sends the request, again while the policy allows; returns the last answer, or throws the last network error. */
+    async function send(method: "GET" | "POST", url: string, context: CallContext, body?: unknown) {
+        const deadline = Date.now() + retry.deadlineMs;
+        for (let attempt = 1; ; attempt++) {
+            let response;
+            let verdict;
+            let failure: unknown;
+            try {
+                response = await http.request<string>({ method, url, data: body, signal: AbortSignal.timeout(timeoutMs) });
+                verdict = judgeStatus(method, response.status);
+            } catch (err) {
+                failure = err;
+                verdict = judgeNetworkError(method, err);
+            }
+            if (verdict === "ambiguous") {
+                const why = response ? `HTTP ${response.status}` : networkError(failure, method, url, options.baseUrl, timeoutMs, clean).message;
+                throw new TimbalApiError(`${context.what}: the answer was lost (${why}); the job may or may not have been created`, "ambiguous", response?.status);
+            }
+            const pause = delayBefore(attempt, retry, retryAfterMs(response?.headers["retry-after"]));
+            if (verdict !== "retry" || attempt >= retry.attempts || Date.now() + pause > deadline) {
+                if (failure !== undefined) throw networkError(failure, method, url, options.baseUrl, timeoutMs, clean);
+                return response!;
+            }
+            await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+    }
 
     async function call<S extends z.ZodType>(
         method: "GET" | "POST",
@@ -69,12 +100,7 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
         context: CallContext,
         body?: unknown,
     ): Promise<z.infer<S>> {
-        let response;
-        try {
-            response = await http.request<string>({ method, url, data: body, signal: AbortSignal.timeout(timeoutMs) });
-        } catch (err) {
-            throw networkError(err, method, url, options.baseUrl, timeoutMs, clean);
-        }
+        const response = await send(method, url, context, body);
         const { status } = response;
         const apiMessage = clean(messageFromBody(response.data));
         const where = `org "${context.orgId}"`;
@@ -199,12 +225,11 @@ function networkError(
     timeoutMs: number,
     clean: (text: string) => string,
 ): TimbalApiError {
-    const code = err instanceof AxiosError ? err.code : undefined;
-    const cause = (err as { cause?: { code?: string } })?.cause?.code;
+    const code = networkErrorCode(err);
     if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED" || (err as Error)?.name === "TimeoutError") {
         return new TimbalApiError(`${method} ${baseUrl}${url}: no answer within ${timeoutMs / 1000} s`, "timeout");
     }
-    const reason = code === "ECONNREFUSED" || cause === "ECONNREFUSED" ? "connection refused" : clean((err as Error)?.message ?? String(err));
+    const reason = code === "ECONNREFUSED" ? "connection refused" : clean((err as Error)?.message ?? String(err));
     return new TimbalApiError(
         `${method} ${baseUrl}${url}: cannot reach the Timbal API (${reason}). Check timbal:baseUrl / TIMBAL_BASE_URL and your network`,
         "network",

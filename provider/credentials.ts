@@ -126,10 +126,21 @@ export function normalizeBaseUrl(value: string, origin: string): string {
     if (url.protocol !== "https:" && url.protocol !== "http:") {
         throw new SettingsError(`the Timbal base URL from ${origin} must start with https:// (got ${url.protocol}//)`);
     }
+    // The key travels in a header: plain http only to this machine (a local emulator).
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+        throw new SettingsError(
+            `the Timbal base URL from ${origin} must use https:// (${url.host} is not this machine; ` +
+                "plain http is allowed only for a local emulator on 127.0.0.1, [::1] or localhost)",
+        );
+    }
     if (url.username || url.password || url.search || url.hash) {
         throw new SettingsError(`the Timbal base URL from ${origin} must be a plain origin and path, without credentials, query or fragment`);
     }
     return url.toString().replace(/\/+$/, "");
+}
+
+function isLoopback(hostname: string): boolean {
+    return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** The message for a missing key: every way to set it. */

@@ -2,14 +2,16 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { findAdoptableJob } from "./adopt";
 import { createTimbalClient, type TimbalApi } from "./client";
 import { PartialFailure, settle, waitOptions } from "./completion";
+import { createDispatcher, type Dispatcher } from "./dispatch";
 import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type ResolvedSettings } from "./credentials";
 import { checkInputs, INPUT_FIELDS, type ConnectorJobInputs } from "./inputs";
 import { createJobLists, type JobLists, type SharingOptions } from "./job-list";
 import { createLog, type ProviderLog } from "./log";
 import { redact } from "./redact";
+import type { RetryPolicy } from "./retry";
 import { adoptionConflicts, diffInputs } from "./replace";
 import { createWaiter, type Waiter } from "./waiter";
-import { JOB_STATUS_FIELDS, toDispatchReq, toJobStatus, type JobStatus } from "./wire";
+import { JOB_STATUS_FIELDS, toJobStatus, type JobStatus } from "./wire";
 
 // The ConnectorJob lifecycle: check validates, create dispatches once (or adopts), read consults the job list, diff
 // decides what re-dispatches, update never dispatches, delete forgets; create and update wait when asked to. Each
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
     log?: ProviderLog;
     /** Per-request timeout. */
     timeoutMs?: number;
+    /** Retries of the API client (see retry.ts). */
+    retry?: Partial<RetryPolicy>;
     /** How job-list requests are shared between resources (see job-list.ts). */
     jobLists?: SharingOptions;
 }
@@ -47,6 +51,13 @@ function outputsOf(inputs: Record<string, unknown>, status: JobStatus): Record<s
     return JSON.parse(JSON.stringify({ ...inputs, ...status }));
 }
 
+interface Api {
+    client: TimbalApi;
+    lists: JobLists;
+    waiter: Waiter;
+    dispatcher: Dispatcher;
+}
+
 function describeJob(id: string, props: Partial<Record<"connectorId" | "kbId" | "destTable" | "orgId", unknown>>): string {
     return `job ${id} (connector "${props.connectorId}" → KB ${props.kbId} table "${props.destTable}", org "${props.orgId}")`;
 }
@@ -54,7 +65,7 @@ function describeJob(id: string, props: Partial<Record<"connectorId" | "kbId" | 
 export function createConnectorJobProvider(options: RuntimeOptions = {}): Required<dynamic.ResourceProvider> {
     let stackConfig: Record<string, unknown> = {};
     let settings: ResolvedSettings | undefined;
-    let api: { client: TimbalApi; lists: JobLists; waiter: Waiter } | undefined;
+    let api: Api | undefined;
     const log = options.log ?? createLog(() => [settings?.apiKey]);
 
     function currentSettings(): ResolvedSettings {
@@ -63,7 +74,7 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
     }
 
     /** The API for a job that lives at `baseUrl`; the key is only ever sent to the configured endpoint. */
-    function apiFor(baseUrl: string): { client: TimbalApi; lists: JobLists; waiter: Waiter } {
+    function apiFor(baseUrl: string): Api {
         const current = currentSettings();
         if (!current.apiKey) throw new SettingsError(missingApiKeyMessage());
         if (baseUrl !== current.baseUrl) {
@@ -78,9 +89,15 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
                 apiKey: current.apiKey,
                 apiKeyOrigin: current.origin.apiKey,
                 timeoutMs: options.timeoutMs,
+                retry: options.retry,
             });
             const lists = createJobLists(client, options.jobLists);
-            api = { client, lists, waiter: createWaiter(lists, log, { shareLoops: options.jobLists?.share }) };
+            api = {
+                client,
+                lists,
+                waiter: createWaiter(lists, log, { shareLoops: options.jobLists?.share }),
+                dispatcher: createDispatcher(client, lists, log),
+            };
         }
         return api;
     }
@@ -134,14 +151,15 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
         }),
 
         create: guard(async (inputs: ConnectorJobInputs) => {
-            const { client, lists } = apiFor(inputs.baseUrl);
+            const { lists, dispatcher } = apiFor(inputs.baseUrl);
             const record = inputs as unknown as Record<string, unknown>;
             if (inputs.adoptJobId !== undefined) {
                 const job = await findAdoptableJob(lists, { ...inputs, adoptJobId: inputs.adoptJobId });
+                dispatcher.claim(job.id);
                 log.info(`${describeJob(job.id, inputs)} adopted: nothing was dispatched`);
                 return { id: job.id, outs: await completed(job.id, record, toJobStatus(job)) };
             }
-            const { job_id: id } = await client.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
+            const id = await dispatcher.dispatch(inputs);
             const dispatchedAt = Date.now();
             // Waiting can be interrupted before the id reaches state: put the id on screen first.
             if (waitOptions(inputs.waitForCompletion)) log.info(`dispatched ${describeJob(id, inputs)}; waiting for it to finish`);

@@ -8,6 +8,9 @@ import { recordArtifact, registerSecret } from "./helpers/secret-guard";
 // The HTTP client against the emulator over real HTTP, and against scripted servers for what the emulator never
 // does. Every error must say what happened, where, and what to do, and never carry the key.
 
+/** Retries kept short, for servers that always fail. */
+const QUICK = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 };
+
 const REQUEST = {
     kb_id: 101,
     dest_table: "orders",
@@ -116,7 +119,7 @@ describe("client: the connector-jobs API over HTTP", function () {
     it("times out a request that gets no answer", async function () {
         const server = await scriptedServer(() => undefined);
         try {
-            const client = createTimbalClient({ baseUrl: server.url, apiKey: emu.apiKey, timeoutMs: 300 });
+            const client = createTimbalClient({ baseUrl: server.url, apiKey: emu.apiKey, timeoutMs: 300, retry: QUICK });
             const started = Date.now();
             const err = await failure(client.listJobs(ORG));
             assert.strictEqual(err.kind, "timeout");
@@ -128,7 +131,7 @@ describe("client: the connector-jobs API over HTTP", function () {
     });
 
     it("says when the API cannot be reached", async function () {
-        const client = createTimbalClient({ baseUrl: "http://127.0.0.1:9", apiKey: emu.apiKey });
+        const client = createTimbalClient({ baseUrl: "http://127.0.0.1:9", apiKey: emu.apiKey, retry: QUICK });
         const err = await failure(client.listJobs(ORG));
         assert.strictEqual(err.kind, "network");
         assert.match(err.message, /cannot reach the Timbal API \(connection refused\)\. Check timbal:baseUrl/);
@@ -167,7 +170,7 @@ describe("client: the connector-jobs API over HTTP", function () {
     it("answers 5xx with a try-again message", async function () {
         const server = await scriptedServer((_req, res) => json(res, 503, "overloaded"));
         try {
-            const client = createTimbalClient({ baseUrl: server.url, apiKey: emu.apiKey });
+            const client = createTimbalClient({ baseUrl: server.url, apiKey: emu.apiKey, retry: QUICK });
             const err = await failure(client.listJobs(ORG));
             assert.strictEqual(err.kind, "unavailable");
             assert.match(err.message, /is unavailable \(HTTP 503: overloaded\)\. Try again later/);

@@ -107,6 +107,17 @@ describe("credentials: key, org and base URL resolution", function () {
         );
     });
 
+    it("requires https for anything but this machine, so the key never crosses a network in clear", function () {
+        assert.throws(
+            () => resolveSettings({ config: { "timbal:baseUrl": "http://api.timbal.ai" }, env: {}, homeDir: emptyHome() }),
+            /the Timbal base URL from stack config timbal:baseUrl must use https:\/\/ \(api\.timbal\.ai is not this machine; plain http is allowed only for a local emulator/,
+        );
+        assert.throws(() => resolveSettings({ config: {}, env: { TIMBAL_BASE_URL: "http://10.0.0.5:8787" }, homeDir: emptyHome() }), /must use https:\/\//);
+        for (const local of ["http://127.0.0.1:8787", "http://localhost:8787", "http://[::1]:8787"]) {
+            assert.strictEqual(resolveSettings({ config: {}, env: { TIMBAL_BASE_URL: local }, homeDir: emptyHome() }).baseUrl, local);
+        }
+    });
+
     it("ignores blank values as if unset", function () {
         const settings = resolveSettings({ config: { "timbal:orgId": "  " }, env: { TIMBAL_ORG_ID: "env-org" }, homeDir: emptyHome() });
         assert.strictEqual(settings.orgId, "env-org");

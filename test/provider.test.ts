@@ -15,6 +15,7 @@ function provider(env: NodeJS.ProcessEnv, config: Record<string, string> = {}) {
         env,
         homeDir: emptyHome(),
         timeoutMs: 2000,
+        retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
         // Tests move the emulator's clock between calls; a refresh here must not reuse the create's list.
         jobLists: { windowMs: 0 },
         log: { info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`) },

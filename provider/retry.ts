@@ -1,0 +1,58 @@
+import { AxiosError } from "axios";
+
+// When a failed request may be sent again. The API has no idempotency key, so a POST (a dispatch) is repeated only
+// when it certainly created nothing: the connection was refused (nothing was sent), or the API answered 429 or 503
+// (refused before processing). Every other failure of a POST is ambiguous (a timeout, a connection reset after the
+// request was sent, 500, 502, 504): the job may exist, and the caller must look before dispatching again.
+// A GET is repeated on 429, any 5xx, and any network error.
+
+export interface RetryPolicy {
+    /** Attempts in all, the first included. */
+    attempts: number;
+    /** First pause; doubled each time, with jitter. */
+    baseDelayMs: number;
+    maxDelayMs: number;
+    /** No new attempt starts after this long since the first. */
+    deadlineMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8000, deadlineMs: 120_000 };
+
+export type Verdict = "ok" | "retry" | "ambiguous" | "final";
+
+/** Network errors where the request never left this machine. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+export function networkErrorCode(err: unknown): string | undefined {
+    const own = err instanceof AxiosError ? err.code : (err as { code?: string })?.code;
+    const cause = (err as { cause?: { code?: string } })?.cause?.code;
+    return cause && NOT_SENT.has(cause) ? cause : own ?? cause;
+}
+
+export function judgeNetworkError(method: "GET" | "POST", err: unknown): Verdict {
+    if (method === "GET") return "retry";
+    return NOT_SENT.has(networkErrorCode(err) ?? "") ? "retry" : "ambiguous";
+}
+
+export function judgeStatus(method: "GET" | "POST", status: number): Verdict {
+    if (status < 400) return "ok";
+    if (method === "GET") return status === 429 || status >= 500 ? "retry" : "final";
+    if (status === 429 || status === 503) return "retry";
+    return status >= 500 ? "ambiguous" : "final";
+}
+
+/** Seconds or an HTTP date, as Retry-After allows; undefined when absent or unreadable. */
+export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
+    if (typeof header !== "string" || header.trim() === "") return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The pause before attempt `attempt + 1`: Retry-After when the API gave one, else capped doubling with jitter. */
+export function delayBefore(attempt: number, policy: RetryPolicy, retryAfter?: number): number {
+    if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs * 4);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+}
