@@ -22,6 +22,10 @@ export interface FaultOptions {
     slowMs?: number;
     /** Seed for the choice of faulted requests, for repeatable runs (default 1). */
     seed?: number;
+    /** Only requests of these methods are faulted (default both). */
+    methods?: ("GET" | "POST")[];
+    /** At most this many faults in all (default no limit). */
+    limit?: number;
 }
 
 /** Faults that strike after a POST was processed: the job exists, the client cannot know it. */
@@ -42,16 +46,21 @@ function random(seed: number): () => number {
 export class FaultInjector {
     private options: FaultOptions = { rate: 0 };
     private next = random(1);
+    private injected = 0;
 
     configure(options: FaultOptions | undefined): void {
         this.options = options ?? { rate: 0 };
         this.next = random(this.options.seed ?? 1);
+        this.injected = 0;
     }
 
     /** The fault for the next request, if it gets one. */
-    pick(): FaultKind | undefined {
-        const { rate, kinds = [...FAULT_KINDS] } = this.options;
-        if (rate <= 0 || kinds.length === 0 || this.next() >= rate) return undefined;
+    pick(method: string): FaultKind | undefined {
+        const { rate, kinds = [...FAULT_KINDS], methods, limit = Infinity } = this.options;
+        if (rate <= 0 || kinds.length === 0 || this.injected >= limit) return undefined;
+        if (methods && !methods.includes(method as "GET" | "POST")) return undefined;
+        if (this.next() >= rate) return undefined;
+        this.injected++;
         return kinds[Math.floor(this.next() * kinds.length)];
     }
 

@@ -61,7 +61,7 @@ export function createHandler(world: World, access: Access, log: RequestRecord[]
         const record: RequestRecord = { method: req.method ?? "?", path: url.pathname, status: 0, at: Date.now() };
         log.push(record);
         if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-        const fault = options.faults.pick();
+        const fault = options.faults.pick(record.method);
         record.fault = fault;
         if (fault && options.faults.strikeBefore(fault, req, res)) {
             record.status = res.headersSent ? res.statusCode : 0;

@@ -50,9 +50,12 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | undefi
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The pause before attempt `attempt + 1`: Retry-After when the API gave one, else capped doubling with jitter. */
+/**
+ * The pause before attempt `attempt + 1`: Retry-After when the API gave one (bounded only by the deadline, which the
+ * caller checks), else capped doubling with jitter.
+ */
 export function delayBefore(attempt: number, policy: RetryPolicy, retryAfter?: number): number {
-    if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs * 4);
+    if (retryAfter !== undefined) return retryAfter;
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
 }
