@@ -172,26 +172,32 @@ export interface CheckOutcome {
     warnings: string[];
 }
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `source.columns[2]`; a key that is not a plain name is quoted: `source[""]`. */
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
-    return path.reduce<string>(
-        (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-        "",
-    );
+    return path.reduce<string>((out, key) => {
+        if (typeof key === "number") return `${out}[${key}]`;
+        const name = String(key);
+        if (!IDENTIFIER.test(name)) return `${out}[${JSON.stringify(name)}]`;
+        return out ? `${out}.${name}` : name;
+    }, "");
 }
 
-function unrecognizedKeyReason(parent: string, key: string): string {
-    const field = parent ? `${parent}.${key}` : key;
-    if (!parent && /key|token|secret|password|credential/i.test(key)) {
+function unrecognizedKeyReason(parent: ReadonlyArray<PropertyKey>, key: string): string {
+    const field = formatPath([...parent, key]);
+    if (parent.length === 0 && /key|token|secret|password|credential/i.test(key)) {
         return (
             `${field}: credentials are never resource inputs (inputs are stored in state). ` +
             "Set the API key with `pulumi config set --secret timbal:apiKey <key>` or TIMBAL_API_KEY"
         );
     }
-    const known = KNOWN_KEYS[parent] ?? [];
+    const known = KNOWN_KEYS[formatPath(parent)] ?? [];
     const squash = (s: string) => s.toLowerCase().replace(/_/g, "");
+    const prefixOf = (a: string, b: string) => a.length >= 3 && b.startsWith(a);
     const likely =
         known.find((k) => squash(k) === squash(key)) ??
-        known.find((k) => squash(k).startsWith(squash(key)) || squash(key).startsWith(squash(k)));
+        known.find((k) => prefixOf(squash(key), squash(k)) || prefixOf(squash(k), squash(key)));
     const near = likely ?? (known.length ? closest(key, known) : undefined);
     const hint = near && (likely || distance(key, near) <= Math.max(2, key.length / 3)) ? ` Did you mean "${near}"?` : "";
     return `${field}: is not a ConnectorJob input.${hint} Allowed here: ${known.join(", ")}`;
@@ -209,7 +215,7 @@ function failuresFrom(error: z.ZodError, news: unknown): CheckFailure[] {
             if (nested) {
                 collect(nested, at);
             } else if (issue.code === "unrecognized_keys") {
-                for (const key of issue.keys) failures.push({ property: "", reason: unrecognizedKeyReason(formatPath(at), key) });
+                for (const key of issue.keys) failures.push({ property: "", reason: unrecognizedKeyReason(at, key) });
             } else {
                 failures.push({ property: "", reason: `${formatPath(at)}: ${issue.message}` });
             }
