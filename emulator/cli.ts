@@ -1,5 +1,5 @@
 import { parseArgs } from "util";
-import { startEmulator } from "./index";
+import { startEmulator, type FaultKind } from "./index";
 
 // `npm run emulator`: a local Timbal connector-jobs API to point a stack at (timbal:baseUrl) without an account.
 
@@ -12,6 +12,8 @@ const { values } = parseArgs({
         "fail-table": { type: "string", multiple: true },
         "failure-rate": { type: "string", default: "0" },
         "latency-ms": { type: "string", default: "0" },
+        "fault-rate": { type: "string", default: "0" },
+        "fault-kinds": { type: "string" },
     },
 });
 
@@ -24,6 +26,10 @@ async function main(): Promise<void> {
         failTables: values["fail-table"],
         failureRate: Number(values["failure-rate"]),
         latencyMs: Number(values["latency-ms"]),
+        faults: {
+            rate: Number(values["fault-rate"]),
+            kinds: values["fault-kinds"] ? (values["fault-kinds"].split(",") as FaultKind[]) : undefined,
+        },
     });
     const orgs = emulator.world.seed.orgs.map((org) => org.id).join(", ");
     console.log(`Timbal emulator listening on ${emulator.url} (orgs: ${orgs}; speed x${values.speed})`);
