@@ -4,8 +4,10 @@ import { z } from "zod";
 // from the spec, not shared with the provider, so that a wrong field name in one is not mirrored by the other.
 // Shape errors (missing field, wrong type, below a minimum) are 400; values outside a vocabulary are 422.
 
-const int32 = z.int().min(0).max(2_147_483_647);
-const int64 = z.int().min(0);
+// int64 values beyond 2^53 arrive rounded by JSON.parse; they are still integers the schema allows.
+const integer = z.number().refine(Number.isInteger, { error: "expected an integer" });
+const int32 = integer.pipe(z.number().min(0).max(2_147_483_647));
+const int64 = integer.pipe(z.number().min(0));
 
 const sourceBody = z.object({
     kind: z.string(),
@@ -17,7 +19,7 @@ const sourceBody = z.object({
 });
 
 const dispatchReq = z.object({
-    kb_id: z.int(),
+    kb_id: integer,
     dest_table: z.string(),
     source: sourceBody,
     mode: z.string().nullish(),

@@ -84,6 +84,7 @@ export function createHandler(world: World, access: Access, log: RequestRecord[]
         const isDispatch = segments.length === 5 && segments[0] === "orgs" && segments[2] === "connectors" && segments[4] === "jobs";
         if (!isList && !isDispatch) return fail(404, "not_found", `no route for ${url.pathname}`);
         if ((isList && req.method !== "GET") || (isDispatch && req.method !== "POST")) {
+            res.setHeader("Allow", isList ? "GET" : "POST");
             return fail(405, "method_not_allowed", `${req.method} is not allowed on ${url.pathname}`);
         }
         const orgId = segments[1];
