@@ -113,6 +113,7 @@ const inputSchema = z.strictObject({
     triggers: z.json().optional(),
     waitForCompletion: waitSchema.optional(),
     adoptJobId: text("the id of an existing job to bring under this resource instead of dispatching").optional(),
+    allowReplaceInProduction: z.boolean({ error: (i) => `must be true or false; got ${describe(i.input)}` }).optional(),
 });
 
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -140,6 +141,8 @@ export interface ConnectorJobInputs {
     waitForCompletion?: WaitForCompletion;
     /** Not sent: an existing job that create adopts instead of dispatching. */
     adoptJobId?: string;
+    /** Not sent: the explicit opt-in the policy pack asks of a `replace`-mode job in a production stack. */
+    allowReplaceInProduction?: boolean;
 }
 
 export type WaitForCompletion = z.infer<typeof waitSchema>;

@@ -3,12 +3,13 @@ import { containsUnknown } from "./unknown";
 
 // Which input changes re-dispatch the job. Every field sent to the API shapes the extraction, `triggers` is the
 // explicit re-run switch, and the org and base URL say where the job lives: a change to any of them is a new job.
-// `waitForCompletion` only changes what create and update do locally: an in-place update.
+// `waitForCompletion` only changes what create and update do locally, and `allowReplaceInProduction` is read only by
+// the policy pack: in-place updates.
 // `adoptJobId` names the job a resource tracks: pointing it at another job is a new resource; removing it after the
 // adoption, or naming the job already tracked, is no change at all. While it stays, the resource is pinned to that
 // job: a change that would need a new job is refused at check (see adoptionConflicts), never a silent re-adoption.
 
-export const UPDATE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = ["waitForCompletion"];
+export const UPDATE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = ["waitForCompletion", "allowReplaceInProduction"];
 export const REPLACE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = INPUT_FIELDS.filter(
     (field) => field !== "adoptJobId" && !UPDATE_FIELDS.includes(field),
 );

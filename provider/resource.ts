@@ -67,6 +67,11 @@ export interface ConnectorJobArgs {
      * resource. Its `destTable` and `mode` must match the job's. Removing it later changes nothing.
      */
     adoptJobId?: pulumi.Input<string>;
+    /**
+     * The explicit opt-in the policy pack (policy/) requires for `mode: "replace"` in a production stack. Not sent;
+     * changing it is an in-place update.
+     */
+    allowReplaceInProduction?: pulumi.Input<boolean>;
 }
 
 /** How long and how often to wait. */
@@ -80,7 +85,7 @@ export interface WaitForCompletionArgs {
 /** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
 const OUTPUT_NAMES = [
     "connectorId", "kbId", "destTable", "orgId", "baseUrl", "source", "mode", "batchRows", "cursor", "pacing",
-    "placement", "triggers", "waitForCompletion", "adoptJobId", "state", "rowsEmitted", "kbUid", "createdAt", "updatedAt", "startedAt", "finishedAt",
+    "placement", "triggers", "waitForCompletion", "adoptJobId", "allowReplaceInProduction", "state", "rowsEmitted", "kbUid", "createdAt", "updatedAt", "startedAt", "finishedAt",
     "durationMs", "rowsPerSec", "message", "syncId",
 ] as const;
 
@@ -114,6 +119,7 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
     declare readonly triggers: pulumi.Output<JsonValue | undefined>;
     declare readonly waitForCompletion: pulumi.Output<boolean | { timeoutSeconds?: number; pollIntervalSeconds?: number } | undefined>;
     declare readonly adoptJobId: pulumi.Output<string | undefined>;
+    declare readonly allowReplaceInProduction: pulumi.Output<boolean | undefined>;
 
     /** The job's state as Timbal reports it (`queued`, `running`, `succeeded`, ...); `dispatched` until first listed. */
     declare readonly state: pulumi.Output<string>;

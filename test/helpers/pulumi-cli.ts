@@ -8,14 +8,15 @@ export { copyExampleProject, projectUsingRepoModules } from "../../scripts/examp
 
 // Runs the real Pulumi CLI: a local file backend in a temp folder, a passphrase secrets provider, update checks off.
 // The CLI comes from TIMBAL_PULUMI_BIN (set by .ci/run after tools/pulumi-cli/ensure.sh), a `pulumi` on PATH, or the
-// cache ensure.sh builds into.
+// folder ensure.sh prepares in this checkout's node_modules.
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
-const CACHED_BIN = path.join(os.homedir(), ".cache", "timbal-pulumi-cli", "v3.248.0", "bin");
+/** Where tools/pulumi-cli/ensure.sh puts the CLI and this checkout's plugins. */
+const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 
 /** The folder holding `pulumi` and its Node.js plugins, or undefined when there is none. */
 export function pulumiBinDir(): string | undefined {
-    const candidates = [process.env.TIMBAL_PULUMI_BIN, ...(process.env.PATH ?? "").split(path.delimiter), CACHED_BIN];
+    const candidates = [process.env.TIMBAL_PULUMI_BIN, ...(process.env.PATH ?? "").split(path.delimiter), CHECKOUT_BIN];
     return candidates.find(
         (dir) => dir && fs.existsSync(path.join(dir, "pulumi")) && fs.existsSync(path.join(dir, "pulumi-language-nodejs")),
     );

@@ -21,6 +21,11 @@ fi
 cache=${TIMBAL_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/timbal-pulumi-cli/$version}
 bin=$cache/bin
 mkdir -p "$bin"
+# The plugins belong to this checkout (they run its node_modules): a folder of its own, linking the shared binary.
+plugins=$repo/node_modules/.timbal-pulumi-bin
+mkdir -p "$plugins"
+# Earlier versions of this script put the plugins next to the shared binary; they would run another checkout.
+rm -f "$bin/pulumi-language-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
 
 if [ ! -x "$bin/pulumi" ] || [ "$("$bin/pulumi" version 2>/dev/null)" != "$version" ]; then
     if ! command -v go >/dev/null 2>&1; then
@@ -35,11 +40,13 @@ if [ ! -x "$bin/pulumi" ] || [ "$("$bin/pulumi" version 2>/dev/null)" != "$versi
     mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
 
-cat > "$bin/pulumi-language-nodejs" <<SCRIPT
+# A hard link (a copy across file systems), not a symlink: the CLI takes plugins beside its own executable as bundled.
+ln -f "$bin/pulumi" "$plugins/pulumi" 2>/dev/null || cp -f "$bin/pulumi" "$plugins/pulumi"
+cat > "$plugins/pulumi-language-nodejs" <<SCRIPT
 #!/bin/sh
 exec node "$here/language-host.js" "\$@"
 SCRIPT
-chmod +x "$bin/pulumi-language-nodejs"
-ln -sf "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+chmod +x "$plugins/pulumi-language-nodejs"
+ln -sf "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$plugins/pulumi-resource-pulumi-nodejs"
 
-echo "$bin"
+echo "$plugins"

@@ -3,7 +3,8 @@
 // its Go module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) is refused by the Go module
 // proxy these machines reach. It speaks the engine's LanguageRuntime gRPC protocol and launches the program with the
 // program's own @pulumi/pulumi (`cmd/run`), passing the same flags and environment the upstream host passes. The
-// engine, state, diffs, secrets and the dynamic provider host are all the real ones.
+// engine, state, diffs, secrets and the dynamic provider host are all the real ones. It also runs policy packs
+// (RunPlugin), with the pack's own @pulumi/pulumi/cmd/run-policy-pack, as the upstream host does.
 //
 // Usage (by the engine): pulumi-language-nodejs [flags] <engine-address>
 "use strict";
@@ -83,11 +84,44 @@ function run(call, callback) {
     });
 }
 
+/** Runs a policy pack (an analyzer plugin) with the pack's own @pulumi/pulumi, streaming its output back. */
+function runPlugin(call) {
+    const req = call.request;
+    const send = (set) => call.write(set(new language.RunPluginResponse()));
+    const dir = req.getInfo()?.getProgramDirectory() || req.getPwd();
+    if (req.getKind() !== "analyzer") {
+        send((r) => r.setStderr(Buffer.from(`this language host runs only policy packs, not ${req.getKind()} plugins\n`)));
+        send((r) => r.setExitcode(1));
+        return call.end();
+    }
+    let runPath;
+    try {
+        runPath = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+    } catch {
+        send((r) => r.setStderr(Buffer.from(`@pulumi/pulumi is not installed for the policy pack in ${dir}\n`)));
+        send((r) => r.setExitcode(1));
+        return call.end();
+    }
+    const env = { ...process.env };
+    for (const entry of req.getEnvList()) {
+        const at = entry.indexOf("=");
+        if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
+    }
+    const child = spawn(process.execPath, [runPath, ...req.getArgsList(), "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (chunk) => send((r) => r.setStdout(chunk)));
+    child.stderr.on("data", (chunk) => send((r) => r.setStderr(chunk)));
+    child.once("exit", (code) => {
+        send((r) => r.setExitcode(code ?? 1));
+        call.end();
+    });
+}
+
 const service = {
     getRequiredPlugins: (_call, callback) => callback(null, new language.GetRequiredPluginsResponse()),
     getRequiredPackages: (_call, callback) => callback(null, new language.GetRequiredPackagesResponse()),
     getPluginInfo: (_call, callback) => callback(null, new pluginProto.PluginInfo().setVersion(sdkVersion)),
     run,
+    runPlugin,
     installDependencies: (call) => call.end(),
     runtimeOptionsPrompts: (_call, callback) => callback(null, new language.RuntimeOptionsResponse()),
     getProgramDependencies: (_call, callback) => callback(null, new language.GetProgramDependenciesResponse()),

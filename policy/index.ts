@@ -1,0 +1,120 @@
+import { PolicyPack, type PolicyConfigSchema, type PolicyResource, type ResourceValidationArgs } from "@pulumi/policy";
+
+// Guardrails for ConnectorJob resources, run by `pulumi preview --policy-pack policy` (and `up`), so that a dangerous
+// extraction is refused before it is dispatched. Each policy is configurable (see config.prod.json / config.dev.json).
+//
+// Dynamic resources all share the provider `pulumi-nodejs`; ConnectorJob registers the type
+// `pulumi-nodejs:dynamic/timbal:ConnectorJob`. Resources created with an older, module-less registration show as
+// `pulumi-nodejs:dynamic:Resource`: those are recognised by their properties (connectorId, destTable, source).
+
+const CONNECTOR_JOB = "pulumi-nodejs:dynamic/timbal:ConnectorJob";
+
+interface JobProps {
+    connectorId?: string;
+    orgId?: string;
+    kbId?: number;
+    destTable?: string;
+    mode?: string;
+    batchRows?: number;
+    source?: { kind?: string; table?: string };
+    pacing?: { readUncommitted?: boolean; maxDop?: number; maxRowsPerSec?: number; batchDelayMs?: number };
+    allowReplaceInProduction?: boolean;
+}
+
+function isConnectorJob(resource: { type: string; props: Record<string, unknown> }): boolean {
+    if (resource.type === CONNECTOR_JOB) return true;
+    const p = resource.props;
+    return resource.type === "pulumi-nodejs:dynamic:Resource" && "connectorId" in p && "destTable" in p && "source" in p;
+}
+
+function jobOf(args: ResourceValidationArgs | PolicyResource): JobProps | undefined {
+    return isConnectorJob(args) ? (args.props as JobProps) : undefined;
+}
+
+interface ProductionConfig {
+    production: boolean;
+}
+
+const production: PolicyConfigSchema = {
+    properties: { production: { type: "boolean", default: false, description: "true for a production stack" } },
+};
+
+new PolicyPack("timbal-connector-jobs", {
+    policies: [
+        {
+            name: "timbal-no-replace-mode-in-production",
+            description: 'In production, mode "replace" rewrites a whole KB table: only with an explicit opt-in on the resource.',
+            enforcementLevel: "mandatory",
+            configSchema: production,
+            validateResource: (args, reportViolation) => {
+                const job = jobOf(args);
+                if (!job || !args.getConfig<ProductionConfig>().production) return;
+                if (job.mode === "replace" && job.allowReplaceInProduction !== true) {
+                    reportViolation(
+                        `${args.name}: mode "replace" would rewrite KB table "${job.destTable}" in production. ` +
+                            'Use mode "append", or opt in on this resource with allowReplaceInProduction: true.',
+                    );
+                }
+            },
+        },
+        {
+            name: "timbal-gentle-sql-server-in-production",
+            description: "In production, a SQL Server source must be read gently: readUncommitted, maxDop, or a rows/s cap.",
+            enforcementLevel: "mandatory",
+            configSchema: production,
+            validateResource: (args, reportViolation) => {
+                const job = jobOf(args);
+                if (!job || job.source?.kind !== "sql_server" || !args.getConfig<ProductionConfig>().production) return;
+                const pacing = job.pacing ?? {};
+                const gentle = pacing.readUncommitted === true || pacing.maxDop !== undefined || (pacing.maxRowsPerSec ?? 0) > 0;
+                if (!gentle) {
+                    reportViolation(
+                        `${args.name}: the SQL Server table "${job.source.table}" would be read at full speed in production. ` +
+                            "Set pacing.readUncommitted: true, pacing.maxDop (1 pins it single-threaded), or pacing.maxRowsPerSec.",
+                    );
+                }
+            },
+        },
+        {
+            name: "timbal-batch-and-rate-bounds",
+            description: "batchRows and pacing.maxRowsPerSec stay within the configured bounds.",
+            enforcementLevel: "mandatory",
+            configSchema: <PolicyConfigSchema>{
+                properties: {
+                    minBatchRows: { type: "integer", default: 100 },
+                    maxBatchRows: { type: "integer", default: 50000 },
+                    maxRowsPerSec: { type: "integer", default: 20000 },
+                },
+            },
+            validateResource: (args, reportViolation) => {
+                const job = jobOf(args);
+                if (!job) return;
+                const bounds = args.getConfig<{ minBatchRows: number; maxBatchRows: number; maxRowsPerSec: number }>();
+                if (job.batchRows !== undefined && (job.batchRows < bounds.minBatchRows || job.batchRows > bounds.maxBatchRows)) {
+                    reportViolation(`${args.name}: batchRows ${job.batchRows} is outside ${bounds.minBatchRows}..${bounds.maxBatchRows}.`);
+                }
+                const rate = job.pacing?.maxRowsPerSec;
+                if (rate !== undefined && rate > bounds.maxRowsPerSec) {
+                    reportViolation(`${args.name}: pacing.maxRowsPerSec ${rate} is above the allowed ${bounds.maxRowsPerSec}.`);
+                }
+            },
+        },
+        {
+            name: "timbal-unique-destination",
+            description: "No two jobs of one stack write the same KB table.",
+            enforcementLevel: "mandatory",
+            validateStack: (args, reportViolation) => {
+                const writers = new Map<string, string[]>();
+                for (const resource of args.resources) {
+                    const job = jobOf(resource);
+                    if (!job || job.kbId === undefined || job.destTable === undefined) continue;
+                    const key = `org "${job.orgId ?? "(stack org)"}", KB ${job.kbId}, table "${job.destTable}"`;
+                    writers.set(key, [...(writers.get(key) ?? []), resource.name]);
+                }
+                for (const [destination, names] of writers) {
+                    if (names.length > 1) reportViolation(`${names.join(" and ")} all write ${destination}. Give each its own destTable.`);
+                }
+            },
+        },
+    ],
+});
