@@ -112,7 +112,7 @@ new PolicyPack("timbal-connector-jobs", {
                     writers.set(key, [...(writers.get(key) ?? []), resource.name]);
                 }
                 for (const [destination, names] of writers) {
-                    if (names.length > 1) reportViolation(`${names.join(" and ")} all write ${destination}. Give each its own destTable.`);
+                    if (names.length > 1) reportViolation(`${names.sort().join(" and ")} all write ${destination}. Give each its own destTable.`);
                 }
             },
         },
