@@ -1,4 +1,10 @@
-import { PolicyPack, type PolicyConfigSchema, type PolicyResource, type ResourceValidationArgs } from "@pulumi/policy";
+import {
+    PolicyPack,
+    type PolicyConfigSchema,
+    type PolicyResource,
+    type ResourceValidationArgs,
+    type ResourceValidationPolicy,
+} from "@pulumi/policy";
 
 // Guardrails for ConnectorJob resources, run by `pulumi preview --policy-pack policy` (and `up`), so that a dangerous
 // extraction is refused before it is dispatched. Each policy is configurable (see config.prod.json / config.dev.json).
@@ -31,50 +37,52 @@ function jobOf(args: ResourceValidationArgs | PolicyResource): JobProps | undefi
     return isConnectorJob(args) ? (args.props as JobProps) : undefined;
 }
 
-interface ProductionConfig {
-    production: boolean;
+/** A mandatory rule that applies only to stacks whose policy config sets `production: true`. */
+function productionRule(
+    name: string,
+    description: string,
+    violation: (resourceName: string, job: JobProps) => string | undefined,
+): ResourceValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel: "mandatory",
+        configSchema: <PolicyConfigSchema>{
+            properties: { production: { type: "boolean", default: false, description: "true for a production stack" } },
+        },
+        validateResource: (args, reportViolation) => {
+            const job = jobOf(args);
+            if (!job || !args.getConfig<{ production: boolean }>().production) return;
+            const message = violation(args.name, job);
+            if (message) reportViolation(message);
+        },
+    };
 }
-
-const production: PolicyConfigSchema = {
-    properties: { production: { type: "boolean", default: false, description: "true for a production stack" } },
-};
 
 new PolicyPack("timbal-connector-jobs", {
     policies: [
-        {
-            name: "timbal-no-replace-mode-in-production",
-            description: 'In production, mode "replace" rewrites a whole KB table: only with an explicit opt-in on the resource.',
-            enforcementLevel: "mandatory",
-            configSchema: production,
-            validateResource: (args, reportViolation) => {
-                const job = jobOf(args);
-                if (!job || !args.getConfig<ProductionConfig>().production) return;
-                if (job.mode === "replace" && job.allowReplaceInProduction !== true) {
-                    reportViolation(
-                        `${args.name}: mode "replace" would rewrite KB table "${job.destTable}" in production. ` +
-                            'Use mode "append", or opt in on this resource with allowReplaceInProduction: true.',
-                    );
-                }
-            },
-        },
-        {
-            name: "timbal-gentle-sql-server-in-production",
-            description: "In production, a SQL Server source must be read gently: readUncommitted, maxDop, or a rows/s cap.",
-            enforcementLevel: "mandatory",
-            configSchema: production,
-            validateResource: (args, reportViolation) => {
-                const job = jobOf(args);
-                if (!job || job.source?.kind !== "sql_server" || !args.getConfig<ProductionConfig>().production) return;
+        productionRule(
+            "timbal-no-replace-mode-in-production",
+            'In production, mode "replace" rewrites a whole KB table: only with an explicit opt-in on the resource.',
+            (name, job) =>
+                job.mode === "replace" && job.allowReplaceInProduction !== true
+                    ? `${name}: mode "replace" would rewrite KB table "${job.destTable}" in production. ` +
+                      'Use mode "append", or opt in on this resource with allowReplaceInProduction: true.'
+                    : undefined,
+        ),
+        productionRule(
+            "timbal-gentle-sql-server-in-production",
+            "In production, a SQL Server source must be read gently: readUncommitted, maxDop, or a rows/s cap.",
+            (name, job) => {
+                if (job.source?.kind !== "sql_server") return undefined;
                 const pacing = job.pacing ?? {};
                 const gentle = pacing.readUncommitted === true || pacing.maxDop !== undefined || (pacing.maxRowsPerSec ?? 0) > 0;
-                if (!gentle) {
-                    reportViolation(
-                        `${args.name}: the SQL Server table "${job.source.table}" would be read at full speed in production. ` +
-                            "Set pacing.readUncommitted: true, pacing.maxDop (1 pins it single-threaded), or pacing.maxRowsPerSec.",
-                    );
-                }
+                return gentle
+                    ? undefined
+                    : `${name}: the SQL Server table "${job.source.table}" would be read at full speed in production. ` +
+                          "Set pacing.readUncommitted: true, pacing.maxDop (1 pins it single-threaded), or pacing.maxRowsPerSec.";
             },
-        },
+        ),
         {
             name: "timbal-batch-and-rate-bounds",
             description: "batchRows and pacing.maxRowsPerSec stay within the configured bounds.",

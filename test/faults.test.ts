@@ -1,29 +1,16 @@
 import * as assert from "assert";
 import { FAULT_KINDS, type Emulator, type FaultKind } from "../emulator";
-import { createConnectorJobProvider } from "../provider/runtime";
-import { count, emptyHome, emulator, ORG, ordersInputs } from "./helpers/fixtures";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { ProviderHost, secret, type HostCallError } from "./helpers/provider-host";
 import { captureProviderText } from "./helpers/provider-text";
-import { leaksIn, recordArtifact } from "./helpers/secret-guard";
+import { leaksIn } from "./helpers/secret-guard";
 
 // Each fault the emulator can inject, against the provider: a dispatch ends with exactly one job, recorded under the
 // resource, whatever happened to the request or its answer; reads survive failed list requests.
 
 const QUICK = { attempts: 6, baseDelayMs: 10, maxDelayMs: 50 };
 
-function provider(emu: Emulator) {
-    const lines: string[] = [];
-    const p = createConnectorJobProvider({
-        env: { TIMBAL_API_KEY: emu.apiKey, TIMBAL_BASE_URL: emu.url, TIMBAL_ORG_ID: ORG },
-        homeDir: emptyHome(),
-        timeoutMs: 1000,
-        retry: QUICK,
-        jobLists: { windowMs: 0 },
-        log: { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) },
-    });
-    recordArtifact("provider log", lines);
-    return { p, lines };
-}
+const provider = (emu: Emulator) => inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK });
 
 describe("dispatch under injected faults", function () {
     let emu: Emulator;

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { createConnectorJobProvider } from "../provider/runtime";
-import { count, emptyHome, emulator, ORG, ordersInputs } from "./helpers/fixtures";
+import { count, emulator, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { json, scriptedServer } from "./helpers/scripted-server";
 import { recordArtifact, registerSecret } from "./helpers/secret-guard";
 
@@ -9,20 +8,10 @@ import { recordArtifact, registerSecret } from "./helpers/secret-guard";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+const QUICK = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 };
+
 function provider(env: NodeJS.ProcessEnv, config: Record<string, string> = {}) {
-    const lines: string[] = [];
-    const p = createConnectorJobProvider({
-        env,
-        homeDir: emptyHome(),
-        timeoutMs: 2000,
-        retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
-        // Tests move the emulator's clock between calls; a refresh here must not reuse the create's list.
-        jobLists: { windowMs: 0 },
-        log: { info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`) },
-    });
-    void p.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] } } as any);
-    recordArtifact("provider log", lines);
-    return { p, lines };
+    return inProcessProvider(env, { config, timeoutMs: 2000, retry: QUICK });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

@@ -2,8 +2,7 @@ import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { PartialFailure } from "../provider/completion";
 import { isFailureState } from "../provider/job-state";
-import { createConnectorJobProvider } from "../provider/runtime";
-import { count, emptyHome, emulator, ORG, ordersInputs } from "./helpers/fixtures";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { recordArtifact } from "./helpers/secret-guard";
 
 // Waiting for completion and adopting existing jobs, through the provider's methods against the emulator. The engine
@@ -12,17 +11,7 @@ import { recordArtifact } from "./helpers/secret-guard";
 
 const FAST_POLL = { pollIntervalSeconds: 0.05 };
 
-function provider(emu: Emulator) {
-    const lines: string[] = [];
-    const p = createConnectorJobProvider({
-        env: { TIMBAL_API_KEY: emu.apiKey, TIMBAL_BASE_URL: emu.url, TIMBAL_ORG_ID: ORG },
-        homeDir: emptyHome(),
-        jobLists: { windowMs: 0 },
-        log: { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) },
-    });
-    recordArtifact("provider log", lines);
-    return { p, lines };
-}
+const provider = (emu: Emulator) => inProcessProvider(emulatorEnv(emu));
 
 async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure> {
     try {
@@ -96,14 +85,16 @@ describe("waitForCompletion", function () {
     });
 
     it("switching it on for a running job is an in-place update that waits on that job", async function () {
-        const emu = await emulator({ speed: 200 });
+        const emu = await emulator(); // real-time clock: the job is certainly unfinished until the test moves it
         try {
             const { p } = provider(emu);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
-            assert.strictEqual(created.outs.state, "queued");
+            assert.strictEqual(created.outs.finishedAt, undefined);
             const { inputs: waiting } = await p.check(created.outs, ordersInputs({ waitForCompletion: FAST_POLL }));
             assert.deepStrictEqual(await p.diff(created.id, created.outs, waiting), { changes: true, replaces: [], deleteBeforeReplace: false });
-            const updated = await p.update(created.id, created.outs, waiting);
+            const updating = p.update(created.id, created.outs, waiting);
+            setTimeout(() => emu.world.advance(3600_000), 200);
+            const updated = await updating;
             assert.strictEqual(updated.outs!.state, "succeeded");
             assert.strictEqual(count(emu, "POST"), 1);
         } finally {
