@@ -53,7 +53,9 @@ describe("conformance of the emulator to the spec (schemathesis)", function () {
             "--seed", "20261122",
         ];
         const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
-            const child = spawn(st, args, { env: { ...process.env, NO_COLOR: "1", SCHEMATHESIS_TELEMETRY: "false" } });
+            // Its caches (.schemathesis, .hypothesis) go to a temp folder, not into the repository.
+            const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-schemathesis-"));
+            const child = spawn(st, args, { cwd, env: { ...process.env, NO_COLOR: "1", SCHEMATHESIS_TELEMETRY: "false" } });
             let output = "";
             child.stdout.on("data", (chunk) => (output += chunk));
             child.stderr.on("data", (chunk) => (output += chunk));
