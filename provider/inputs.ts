@@ -80,22 +80,21 @@ const pacingSchema = z.strictObject(
     { error: (i) => `must be an object; got ${describe(i.input)}` },
 );
 
+const waitSettingsSchema = z.strictObject({
+    timeoutSeconds: z
+        .number({ error: (i) => `must be a number of seconds; got ${describe(i.input)}` })
+        .positive({ error: "must be more than 0 seconds" })
+        .max(7 * 24 * 3600, { error: "must be at most 604800 seconds (7 days)" })
+        .optional(),
+    pollIntervalSeconds: z
+        .number({ error: (i) => `must be a number of seconds; got ${describe(i.input)}` })
+        .min(0.05, { error: "must be at least 0.05 seconds" })
+        .max(3600, { error: "must be at most 3600 seconds" })
+        .optional(),
+});
+
 const waitSchema = z.union(
-    [
-        z.boolean(),
-        z.strictObject({
-            timeoutSeconds: z
-                .number({ error: (i) => `must be a number of seconds; got ${describe(i.input)}` })
-                .positive({ error: "must be more than 0 seconds" })
-                .max(7 * 24 * 3600, { error: "must be at most 604800 seconds (7 days)" })
-                .optional(),
-            pollIntervalSeconds: z
-                .number({ error: (i) => `must be a number of seconds; got ${describe(i.input)}` })
-                .min(0.05, { error: "must be at least 0.05 seconds" })
-                .max(3600, { error: "must be at most 3600 seconds" })
-                .optional(),
-        }),
-    ],
+    [z.boolean(), waitSettingsSchema],
     { error: (i) => `must be true, false or { timeoutSeconds?, pollIntervalSeconds? }; got ${describe(i.input)}` },
 );
 
@@ -154,7 +153,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "": Object.keys(inputSchema.shape),
     source: Object.keys(sourceSchema.shape),
     pacing: Object.keys(pacingSchema.shape),
-    waitForCompletion: ["timeoutSeconds", "pollIntervalSeconds"],
+    waitForCompletion: Object.keys(waitSettingsSchema.shape),
 };
 
 export interface CheckFailure {

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { INPUT_FIELDS } from "./inputs";
 import { connectorJobProvider } from "./provider";
+import { JOB_STATUS_FIELDS } from "./wire";
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -83,11 +85,7 @@ export interface WaitForCompletionArgs {
 }
 
 /** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
-const OUTPUT_NAMES = [
-    "connectorId", "kbId", "destTable", "orgId", "baseUrl", "source", "mode", "batchRows", "cursor", "pacing",
-    "placement", "triggers", "waitForCompletion", "adoptJobId", "allowReplaceInProduction", "state", "rowsEmitted", "kbUid", "createdAt", "updatedAt", "startedAt", "finishedAt",
-    "durationMs", "rowsPerSec", "message", "syncId",
-] as const;
+const OUTPUT_NAMES: ReadonlyArray<string> = [...INPUT_FIELDS, ...JOB_STATUS_FIELDS];
 
 /**
  * A Timbal connector extraction job. Creating it dispatches the job once; `pulumi refresh` reads its progress from
