@@ -1,4 +1,5 @@
 import { TimbalApiError, type TimbalApi } from "./client";
+import { describeDestination } from "./describe";
 import type { ConnectorJobInputs } from "./inputs";
 import type { JobLists } from "./job-list";
 import type { ProviderLog } from "./log";
@@ -16,10 +17,6 @@ import { toDispatchReq, type JobView } from "./wire";
 
 export const CLOCK_SKEW_MS = 60_000;
 const MAX_AMBIGUOUS_ATTEMPTS = 3;
-
-function describe(inputs: ConnectorJobInputs): string {
-    return `connector "${inputs.connectorId}" → KB ${inputs.kbId} table "${inputs.destTable}" (org "${inputs.orgId}")`;
-}
 
 export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderLog) {
     /** Job ids this provider process has created or adopted: never matched to another resource's lost answer. */
@@ -59,20 +56,20 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
                     } catch (listErr) {
                         throw new Error(
                             `${err.message}, and the job list could not be read to find out (${(listErr as Error).message}). ` +
-                                `Nothing more was dispatched. Look for a job of ${describe(inputs)} in the job list and adopt it ` +
+                                `Nothing more was dispatched. Look for a job of ${describeDestination(inputs)} in the job list and adopt it ` +
                                 "with adoptJobId, or run `pulumi up` again to dispatch",
                         );
                     }
                     const found = findLostJob(jobs, inputs, firstAttemptAt);
                     if (found) {
                         claimed.add(found.id);
-                        log.warn(`${err.message}. Found job ${found.id} of ${describe(inputs)} created since: adopting it, not dispatching again`);
+                        log.warn(`${err.message}. Found job ${found.id} of ${describeDestination(inputs)} created since: adopting it, not dispatching again`);
                         return found.id;
                     }
                     if (attempt >= MAX_AMBIGUOUS_ATTEMPTS) {
                         throw new Error(`${err.message}. The job list shows no such job after ${attempt} attempts; giving up. Nothing was created`);
                     }
-                    log.warn(`${err.message}. The job list shows no new job of ${describe(inputs)}: dispatching again`);
+                    log.warn(`${err.message}. The job list shows no new job of ${describeDestination(inputs)}: dispatching again`);
                 }
             }
         },

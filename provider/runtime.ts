@@ -2,6 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { findAdoptableJob } from "./adopt";
 import { createTimbalClient, type TimbalApi } from "./client";
 import { PartialFailure, settle, waitOptions } from "./completion";
+import { describeJob } from "./describe";
 import { createDispatcher, type Dispatcher } from "./dispatch";
 import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type ResolvedSettings } from "./credentials";
 import { checkInputs, INPUT_FIELDS, type ConnectorJobInputs } from "./inputs";
@@ -56,10 +57,6 @@ interface Api {
     lists: JobLists;
     waiter: Waiter;
     dispatcher: Dispatcher;
-}
-
-function describeJob(id: string, props: Partial<Record<"connectorId" | "kbId" | "destTable" | "orgId", unknown>>): string {
-    return `job ${id} (connector "${props.connectorId}" → KB ${props.kbId} table "${props.destTable}", org "${props.orgId}")`;
 }
 
 export function createConnectorJobProvider(options: RuntimeOptions = {}): Required<dynamic.ResourceProvider> {
