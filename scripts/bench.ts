@@ -2,6 +2,7 @@ import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
 import { createTimbalClient } from "../provider/client";
 import { ProviderHost, secret } from "../test/helpers/provider-host";
 import { captureProviderText } from "../test/helpers/provider-text";
+import { ENGINE_PARALLELISM, inLanes } from "../test/helpers/lanes";
 
 // `npm run bench`: what a refresh and a wait cost on the API, through the real provider host, against the emulator
 // with 20 ms added per request. Each scenario runs with request sharing (the provider as shipped) and without it
@@ -13,7 +14,6 @@ const SIZES = (process.env.BENCH_SIZES ?? "50,200,1000").split(",").map(Number);
 const CONNECTORS = ["c1", "c2", "c3", "c4", "c5"];
 const ORG = "bench";
 const LATENCY_MS = 20;
-const ENGINE_PARALLELISM = 8;
 
 const SEED: WorldSeed = {
     orgs: [{ id: ORG, connectors: CONNECTORS.map((id) => ({ id, capabilities: ["source:postgres"] })), kbs: [{ id: 1, uid: "kb_bench" }] }],
@@ -32,18 +32,11 @@ interface Row {
     note: string;
 }
 
-async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> {
-    const queue = [...items];
-    await Promise.all(Array.from({ length: size }, async () => {
-        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-    }));
-}
-
 /** Dispatches n jobs straight to the emulator (setup, not measured) and returns the state each resource would hold. */
 async function dispatchJobs(emu: Emulator, n: number): Promise<{ id: string; props: Props }[]> {
     const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey });
     const jobs: { id: string; props: Props }[] = [];
-    await inBatches([...Array(n).keys()], 16, async (i) => {
+    await inLanes([...Array(n).keys()], 16, async (i) => {
         const connectorId = CONNECTORS[i % CONNECTORS.length];
         const table = `table_${i}`;
         const source = { kind: "postgres" as const, connection_ref: "db", table, cursor_column: "id" };
@@ -108,7 +101,7 @@ async function benchSize(n: number, providerText: string, rows: Row[]): Promise<
             const yardstick = await fiveSequentialLists(emu);
 
             let host = await startHost(emu, providerText, share);
-            const refresh = await measure(emu, host, () => inBatches(jobs, ENGINE_PARALLELISM, (job) => host.read(job.id, job.props)));
+            const refresh = await measure(emu, host, () => inLanes(jobs, ENGINE_PARALLELISM, (job) => host.read(job.id, job.props)));
             await host.stop();
             const ratio = refresh.seconds / yardstick;
             rows.push({

@@ -1,4 +1,5 @@
 import { FAULT_KINDS, startEmulator } from "../emulator";
+import { ENGINE_PARALLELISM, inLanes } from "../test/helpers/lanes";
 import { ProviderHost, secret } from "../test/helpers/provider-host";
 import { captureProviderText } from "../test/helpers/provider-text";
 
@@ -7,7 +8,6 @@ import { captureProviderText } from "../test/helpers/provider-text";
 // failure explained. `runSoak` is also what the smaller soak in `npm test` runs.
 
 const ORG = "acme-dev";
-const ENGINE_PARALLELISM = 8;
 
 export interface SoakReport {
     dispatches: number;
@@ -46,23 +46,18 @@ export async function runSoak(options: { dispatches: number; faultRate: number; 
         await host.configure({ "timbal:apiKey": secret(emu.apiKey), "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
         const recorded = new Map<string, string>(); // dest table -> job id
         const failures: { table: string; message: string }[] = [];
-        const queue = [...Array(options.dispatches).keys()];
-        await Promise.all(
-            Array.from({ length: ENGINE_PARALLELISM }, async () => {
-                for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-                    const table = `soak_${i}`;
-                    const { inputs } = await host.check({
-                        connectorId: "warehouse-pg", kbId: 101, destTable: table, mode: "append",
-                        source: { kind: "postgres", connectionRef: "db", table, cursorColumn: "id" },
-                    });
-                    try {
-                        recorded.set(table, (await host.create(inputs)).id);
-                    } catch (err) {
-                        failures.push({ table, message: (err as { details?: string }).details ?? String(err) });
-                    }
-                }
-            }),
-        );
+        await inLanes([...Array(options.dispatches).keys()], ENGINE_PARALLELISM, async (i) => {
+            const table = `soak_${i}`;
+            const { inputs } = await host.check({
+                connectorId: "warehouse-pg", kbId: 101, destTable: table, mode: "append",
+                source: { kind: "postgres", connectionRef: "db", table, cursorColumn: "id" },
+            });
+            try {
+                recorded.set(table, (await host.create(inputs)).id);
+            } catch (err) {
+                failures.push({ table, message: (err as { details?: string }).details ?? String(err) });
+            }
+        });
         const jobsByTable = new Map<string, string[]>();
         for (const job of emu.world.jobs) jobsByTable.set(job.destTable, [...(jobsByTable.get(job.destTable) ?? []), job.id]);
         const jobIds = new Set(emu.world.jobs.map((job) => job.id));

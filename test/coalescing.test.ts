@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { createConnectorJobProvider } from "../provider/runtime";
-import { emptyHome, emulator, ORG, ordersInputs } from "./helpers/fixtures";
+import { emptyHome, emulator, emulatorEnv, ORG, ordersInputs } from "./helpers/fixtures";
 import { ProviderHost, secret } from "./helpers/provider-host";
 import { captureProviderText } from "./helpers/provider-text";
+import { ENGINE_PARALLELISM, inLanes } from "./helpers/lanes";
 
 // A refresh reads every resource; the list endpoint only filters by connector. Through the real provider host, with
 // reads arriving at the engine's default concurrency (8), a refresh of N jobs over C connectors makes C requests.
@@ -13,14 +14,6 @@ const CONNECTORS = [
     { connectorId: "erp-sqlserver", kind: "sql_server" },
     { connectorId: "edge-box", kind: "postgres" },
 ];
-const ENGINE_PARALLELISM = 8;
-
-async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> {
-    const queue = [...items];
-    await Promise.all(Array.from({ length: size }, async () => {
-        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-    }));
-}
 
 describe("one list request serves many resources", function () {
     let emu: Emulator;
@@ -29,7 +22,7 @@ describe("one list request serves many resources", function () {
 
     before(async function () {
         emu = await emulator({ latencyMs: 20 });
-        const p = createConnectorJobProvider({ env: { TIMBAL_API_KEY: emu.apiKey, TIMBAL_BASE_URL: emu.url, TIMBAL_ORG_ID: ORG }, homeDir: emptyHome() });
+        const p = createConnectorJobProvider({ env: emulatorEnv(emu), homeDir: emptyHome() });
         for (let i = 0; i < 30; i++) {
             const { connectorId, kind } = CONNECTORS[i % CONNECTORS.length];
             const { inputs } = await p.check({}, ordersInputs({ connectorId, destTable: `t${i}`, source: { kind, connectionRef: "c", table: `t${i}`, cursorColumn: "id" } }));
@@ -46,7 +39,7 @@ describe("one list request serves many resources", function () {
         await host.configure({ "timbal:apiKey": secret(emu.apiKey), "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
         const before = emu.requests.filter((r) => r.method === "GET").length;
         emu.world.advance(3600_000);
-        await inBatches(created, ENGINE_PARALLELISM, async (job) => {
+        await inLanes(created, ENGINE_PARALLELISM, async (job) => {
             const read = await host!.read(job.id, job.outs);
             assert.strictEqual(read.properties.state, "succeeded");
         });

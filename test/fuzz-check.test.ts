@@ -6,7 +6,7 @@ import type { ConnectorJobInputs } from "../provider/inputs";
 import { createConnectorJobProvider } from "../provider/runtime";
 import { containsUnknown } from "../provider/unknown";
 import { toDispatchReq } from "../provider/wire";
-import { emptyHome, emulator, ORG } from "./helpers/fixtures";
+import { emptyHome, emulator, emulatorEnv } from "./helpers/fixtures";
 
 // Property-based fuzzing of check: 10,000 generated inputs, valid and not. Every outcome is either accepted, and then
 // the dispatch body it maps to passes the API's request schema (the emulator's validator, written from the spec
@@ -80,7 +80,7 @@ describe(`check, fuzzed with ${RUNS} generated inputs`, function () {
 
     it("accepts or names the field of every failure; never throws; never sends a request", async function () {
         const p = createConnectorJobProvider({
-            env: { TIMBAL_API_KEY: emu.apiKey, TIMBAL_BASE_URL: emu.url, TIMBAL_ORG_ID: ORG },
+            env: emulatorEnv(emu),
             homeDir: emptyHome(),
             log: { info: () => undefined, warn: () => undefined },
         });

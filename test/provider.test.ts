@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { count, emulator, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { json, scriptedServer } from "./helpers/scripted-server";
 import { recordArtifact, registerSecret } from "./helpers/secret-guard";
 
@@ -29,7 +29,7 @@ describe("provider methods against the emulator", function () {
     let env: NodeJS.ProcessEnv;
     beforeEach(async () => {
         emu = await emulator();
-        env = { TIMBAL_API_KEY: emu.apiKey, TIMBAL_BASE_URL: emu.url, TIMBAL_ORG_ID: ORG };
+        env = emulatorEnv(emu);
     });
     afterEach(async () => emu.stop());
 
