@@ -1,6 +1,8 @@
 import type { WaitForCompletion } from "./inputs";
 import { isFailureState } from "./job-state";
 import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, WaitTimeout, type WaitOptions, type Waiter, type WatchedJob } from "./waiter";
+import { wasListed } from "./status";
+import { JobNotListed } from "./waiter";
 import { toJobStatus, type JobStatus } from "./wire";
 
 // What `waitForCompletion` means for create and update: wait for the job to finish, then succeed with its final view,
@@ -46,9 +48,10 @@ export async function settle({ waiter, job, options, status, outputs }: Settleme
     let final = status;
     if (status.finishedAt === undefined) {
         try {
-            final = toJobStatus(await waiter.waitFor(job, options));
+            final = toJobStatus(await waiter.waitFor({ ...job, listedBefore: wasListed(status) }, options));
         } catch (err) {
-            const last = err instanceof WaitTimeout && err.lastView ? toJobStatus(err.lastView) : status;
+            const lastView = err instanceof WaitTimeout || err instanceof JobNotListed ? err.lastView : undefined;
+            const last = lastView ? toJobStatus(lastView) : status;
             const keep = "It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing";
             throw new PartialFailure(`${(err as Error).message}. ${keep}`, job.id, outputs(last));
         }

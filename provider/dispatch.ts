@@ -1,14 +1,20 @@
 import { TimbalApiError, type TimbalApi } from "./client";
 import { describeDestination } from "./describe";
+import type { DispatchJournal, JournalEntry } from "./dispatch-journal";
 import type { ConnectorJobInputs } from "./inputs";
 import type { JobLists } from "./job-list";
 import type { ProviderLog } from "./log";
+import { extractionDigest } from "./replace";
 import { toDispatchReq, type JobView } from "./wire";
 
 // Dispatching exactly once, on an API without idempotency keys. The client repeats a dispatch only when nothing can
 // have been created. After an ambiguous failure (the answer was lost), the job list is consulted first: a job of the
 // same connector with the same dest table and mode, created since the first attempt started, and not already claimed
 // by another resource in this run, is taken to be ours and adopted. Only when there is none is the dispatch sent again.
+// The list read is safe to repeat, so it is retried for minutes; if the list still cannot be read, the dispatch is
+// left *unconfirmed* (UnconfirmedDispatch), and the next create of the same extraction looks again before sending
+// anything. Earlier unconfirmed dispatches reach a create two ways: a resource kept in state as unconfirmed (any
+// machine), and the dispatch journal of an interrupted run (this machine; see dispatch-journal.ts).
 //
 // Where this matching can be fooled: someone else dispatching the same connector, dest table and mode within the
 // same seconds (we would adopt their job, and ours was never created); a job that the API lists only some time after
@@ -17,10 +23,40 @@ import { toDispatchReq, type JobView } from "./wire";
 
 export const CLOCK_SKEW_MS = 60_000;
 const MAX_AMBIGUOUS_ATTEMPTS = 3;
+/** How long an ambiguous dispatch keeps reading the job list before it is left unconfirmed. */
+export const RECONCILE_FOR_MS = 5 * 60_000;
+const RECONCILE_PAUSE_MS = [2_000, 5_000, 10_000, 20_000];
 
-export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderLog) {
+/** The job list could not tell whether a dispatch created a job: nothing more was sent, and nothing may be yet. */
+export class UnconfirmedDispatch extends Error {
+    override name = "UnconfirmedDispatch";
+    constructor(
+        message: string,
+        /** When the dispatch's first attempt started (epoch ms): its job, if any, was created after this. */
+        readonly since: number,
+    ) {
+        super(message);
+    }
+}
+
+/** How a create came by its job. */
+export interface Dispatched {
+    id: string;
+    /** `dispatched`: sent now; `found`: an earlier unconfirmed or interrupted dispatch's job, nothing sent. */
+    how: "dispatched" | "found";
+}
+
+export interface DispatcherOptions {
+    reconcileForMs?: number;
+    /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by the create). */
+    unconfirmed?: Map<string, number>;
+}
+
+export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderLog, journal: DispatchJournal, options: DispatcherOptions = {}) {
     /** Job ids this provider process has created or adopted: never matched to another resource's lost answer. */
     const claimed = new Set<string>();
+    const unconfirmed = options.unconfirmed ?? new Map<string, number>();
+    const reconcileForMs = options.reconcileForMs ?? RECONCILE_FOR_MS;
 
     function findLostJob(jobs: JobView[], inputs: ConnectorJobInputs, since: number): JobView | undefined {
         return jobs
@@ -34,44 +70,106 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
             .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at))[0];
     }
 
+    /** The job a dispatch started at `since` may have created: found, none, or the list could not be read. */
+    async function lookForLostJob(inputs: ConnectorJobInputs, since: number, why: string): Promise<JobView | undefined> {
+        const giveUpAt = Date.now() + reconcileForMs;
+        for (let round = 0; ; round++) {
+            try {
+                return findLostJob(await lists.list(inputs.orgId, inputs.connectorId, Date.now() - 1), inputs, since);
+            } catch (listErr) {
+                const pause = Math.min(RECONCILE_PAUSE_MS[Math.min(round, RECONCILE_PAUSE_MS.length - 1)], giveUpAt - Date.now());
+                if (pause <= 0) {
+                    throw new UnconfirmedDispatch(
+                        `${why}, and the job list could not be read to find out (${(listErr as Error).message}). Nothing more ` +
+                            `was dispatched. The resource is kept as unconfirmed: the next \`pulumi up\` looks in the job list for a ` +
+                            `job of ${describeDestination(inputs)} created since ${new Date(since).toISOString()} before it dispatches anything`,
+                        since,
+                    );
+                }
+                log.warn(`${why}; the job list cannot be read yet (${(listErr as Error).message}). Trying again in ${(pause / 1000).toFixed(1)} s`);
+                await new Promise((resolve) => setTimeout(resolve, pause));
+            }
+        }
+    }
+
+    /** A job an earlier run may have created for this extraction: from an interrupted run's journal, or state. */
+    async function findEarlierDispatch(inputs: ConnectorJobInputs, extraction: string): Promise<Dispatched | undefined> {
+        const destination = describeDestination(inputs);
+        const entries = journal.interrupted(extraction);
+        const answered = entries.find((entry) => entry.jobId !== undefined && !claimed.has(entry.jobId));
+        if (answered) {
+            for (const other of entries) if (other !== answered) journal.drop(other);
+            const taken = journal.takeOver(answered);
+            claimed.add(taken.jobId!);
+            log.warn(
+                `job ${taken.jobId} of ${destination} was dispatched at ${new Date(taken.startedAt).toISOString()} by a \`pulumi up\` ` +
+                    "that was interrupted before it could record it: recording that job now, not dispatching again",
+            );
+            return { id: taken.jobId!, how: "found" };
+        }
+        const sinceState = unconfirmed.get(extraction);
+        unconfirmed.delete(extraction);
+        const since = Math.min(sinceState ?? Infinity, ...entries.map((entry) => entry.startedAt));
+        if (since === Infinity) return undefined;
+        const why =
+            sinceState !== undefined
+                ? `the dispatch of ${destination} at ${new Date(since).toISOString()} was never confirmed`
+                : `a \`pulumi up\` was interrupted while it dispatched ${destination} at ${new Date(since).toISOString()}`;
+        const found = await lookForLostJob(inputs, since, why);
+        for (const entry of entries) journal.drop(entry);
+        if (!found) {
+            log.warn(`${why}; the job list shows no job of it created since: dispatching now`);
+            return undefined;
+        }
+        claimed.add(found.id);
+        journal.answered(journal.begin(extraction, destination, since), found.id);
+        log.warn(`${why}; found its job ${found.id} in the job list: recording it, not dispatching again`);
+        return { id: found.id, how: "found" };
+    }
+
+    async function send(inputs: ConnectorJobInputs, entry: JournalEntry): Promise<string> {
+        for (let attempt = 1; ; attempt++) {
+            try {
+                const { job_id: id } = await api.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
+                return id;
+            } catch (err) {
+                if (!(err instanceof TimbalApiError) || err.kind !== "ambiguous") {
+                    journal.drop(entry);
+                    throw err;
+                }
+                const found = await lookForLostJob(inputs, entry.startedAt, err.message);
+                if (found) {
+                    log.warn(`${err.message}. Found job ${found.id} of ${describeDestination(inputs)} created since: adopting it, not dispatching again`);
+                    return found.id;
+                }
+                if (attempt >= MAX_AMBIGUOUS_ATTEMPTS) {
+                    journal.drop(entry);
+                    throw new Error(`${err.message}. The job list shows no such job after ${attempt} attempts; giving up. Nothing was created`);
+                }
+                log.warn(`${err.message}. The job list shows no new job of ${describeDestination(inputs)}: dispatching again`);
+            }
+        }
+    }
+
     return {
         /** Marks a job as tracked by a resource (an adopted one, say). */
         claim(id: string): void {
             claimed.add(id);
         },
 
-        /** Dispatches the job once and returns its id; never leaves two jobs behind for one call. */
-        async dispatch(inputs: ConnectorJobInputs): Promise<string> {
-            const firstAttemptAt = Date.now();
-            for (let attempt = 1; ; attempt++) {
-                try {
-                    const { job_id: id } = await api.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
-                    claimed.add(id);
-                    return id;
-                } catch (err) {
-                    if (!(err instanceof TimbalApiError) || err.kind !== "ambiguous") throw err;
-                    let jobs: JobView[];
-                    try {
-                        jobs = await lists.list(inputs.orgId, inputs.connectorId, Date.now() - 1);
-                    } catch (listErr) {
-                        throw new Error(
-                            `${err.message}, and the job list could not be read to find out (${(listErr as Error).message}). ` +
-                                `Nothing more was dispatched. Look for a job of ${describeDestination(inputs)} in the job list and adopt it ` +
-                                "with adoptJobId, or run `pulumi up` again to dispatch",
-                        );
-                    }
-                    const found = findLostJob(jobs, inputs, firstAttemptAt);
-                    if (found) {
-                        claimed.add(found.id);
-                        log.warn(`${err.message}. Found job ${found.id} of ${describeDestination(inputs)} created since: adopting it, not dispatching again`);
-                        return found.id;
-                    }
-                    if (attempt >= MAX_AMBIGUOUS_ATTEMPTS) {
-                        throw new Error(`${err.message}. The job list shows no such job after ${attempt} attempts; giving up. Nothing was created`);
-                    }
-                    log.warn(`${err.message}. The job list shows no new job of ${describeDestination(inputs)}: dispatching again`);
-                }
-            }
+        /**
+         * Dispatches the job once and returns its id; never leaves two jobs behind for one call. An earlier
+         * dispatch of the same extraction that was never recorded (interrupted, or unconfirmed) is found first.
+         */
+        async dispatch(inputs: ConnectorJobInputs): Promise<Dispatched> {
+            const extraction = extractionDigest(inputs);
+            const earlier = await findEarlierDispatch(inputs, extraction);
+            if (earlier) return earlier;
+            const entry = journal.begin(extraction, describeDestination(inputs));
+            const id = await send(inputs, entry);
+            claimed.add(id);
+            journal.answered(entry, id);
+            return { id, how: "dispatched" };
         },
     };
 }

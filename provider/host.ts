@@ -1,15 +1,30 @@
+import { createCompletionProvider } from "./completion-runtime";
+import { defaultJournalDir } from "./dispatch-journal";
+import { exitWhenEngineGone } from "./engine-watch";
 import { createConnectorJobProvider } from "./runtime";
+import { createSession } from "./session";
 
-// Loaded by the serialized provider (provider.ts) inside the Pulumi provider host, by package name. The host serves
-// one deployment, so one provider per process; configure sets its credentials once.
+// Loaded by the serialized providers (provider.ts) inside the Pulumi provider host, by package name. The host serves
+// one deployment, so one session per process (credentials from configure, shared job lists and poll loops), with
+// the two providers on it: ConnectorJob (dispatch) and ConnectorJobCompletion (wait).
 // Tuning knobs, read once per host process:
-//   TIMBAL_SHARE_JOB_LISTS=0       one list request per resource and one poll loop per waiter: the naive baseline
-//                                  that `npm run bench` compares with;
-//   TIMBAL_JOB_LIST_WINDOW_MS=<ms> how old a shared job list a refresh may read (default 10000).
-const window = process.env.TIMBAL_JOB_LIST_WINDOW_MS;
-export const processProvider = createConnectorJobProvider({
+//   TIMBAL_SHARE_JOB_LISTS=0         one list request per resource and one poll loop per waiter: the naive baseline
+//                                    that `npm run bench` compares with;
+//   TIMBAL_JOB_LIST_WINDOW_MS=<ms>   how old a shared job list a refresh may read (default 10000);
+//   TIMBAL_DISPATCH_JOURNAL_DIR=<d>  where interrupted dispatches are remembered (default: in Pulumi's home);
+//   TIMBAL_RECONCILE_FOR_MS=<ms>     how long a lost dispatch answer is looked for in the job list (default 300000).
+const number = (value: string | undefined) => (value === undefined || value === "" ? undefined : Number(value));
+
+const session = createSession({
     jobLists: {
         share: process.env.TIMBAL_SHARE_JOB_LISTS !== "0",
-        windowMs: window === undefined || window === "" ? undefined : Number(window),
+        windowMs: number(process.env.TIMBAL_JOB_LIST_WINDOW_MS),
     },
+    journalDir: defaultJournalDir(),
+    reconcileForMs: number(process.env.TIMBAL_RECONCILE_FOR_MS),
 });
+export const processProvider = createConnectorJobProvider({ session });
+export const processCompletionProvider = createCompletionProvider(session);
+
+// The host is started as `node <dynamic-provider> <engine address>`.
+exitWhenEngineGone(process.argv[2]);

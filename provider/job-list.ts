@@ -18,6 +18,8 @@ interface Entry {
 export interface JobLists {
     /** The jobs of a connector, from a request that started after `notBefore` (epoch ms). */
     list(orgId: string, connectorId: string, notBefore?: number): Promise<JobView[]>;
+    /** One job of a connector's list (a shared one, within the window), or undefined when it is not listed. */
+    find(orgId: string, connectorId: string, jobId: string): Promise<JobView | undefined>;
 }
 
 export interface SharingOptions {
@@ -30,7 +32,10 @@ export interface SharingOptions {
 export function createJobLists(api: TimbalApi, options: SharingOptions = {}): JobLists {
     const latest = new Map<string, Entry>();
     const windowMs = options.windowMs ?? SHARE_WINDOW_MS;
-    return {
+    const lists: JobLists = {
+        async find(orgId, connectorId, jobId) {
+            return (await lists.list(orgId, connectorId)).find((job) => job.id === jobId);
+        },
         list(orgId, connectorId, notBefore = Date.now() - windowMs) {
             const key = JSON.stringify([orgId, connectorId]);
             const entry = latest.get(key);
@@ -42,4 +47,5 @@ export function createJobLists(api: TimbalApi, options: SharingOptions = {}): Jo
             return fresh.jobs;
         },
     };
+    return lists;
 }

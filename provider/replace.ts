@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "./inputs";
 import { containsUnknown } from "./unknown";
 
@@ -31,16 +32,30 @@ function canonical(value: unknown): string {
 }
 
 /**
+ * A digest of what a dispatch extracts (every field whose change re-dispatches): two creates with the same digest
+ * would start the same extraction. Names an extraction in the dispatch journal without storing its inputs.
+ */
+export function extractionDigest(inputs: Partial<ConnectorJobInputs> | Record<string, unknown>): string {
+    const record = inputs as Record<string, unknown>;
+    const fields = Object.fromEntries(REPLACE_FIELDS.map((field) => [field, record[field] ?? null]));
+    return createHash("sha256").update(canonical(fields)).digest("hex");
+}
+
+/** The fields whose new value differs from the old one, or is not known yet (preview), which may differ. */
+export function changedFields(olds: Record<string, unknown>, news: Record<string, unknown>, fields: ReadonlyArray<string>): string[] {
+    return fields.filter((field) => containsUnknown(news[field]) || canonical(olds[field]) !== canonical(news[field]));
+}
+
+/**
  * Compares the inputs kept in state (`olds`, the old outputs) with the checked new inputs. Only input fields count:
  * the job's status fields and the serialized provider (`__provider`) are never a reason for a diff. A value that is
  * not known yet (preview) may differ, so it counts as a change.
  */
 export function diffInputs(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): InputDiff {
-    const differs = (field: string) => containsUnknown(news[field]) || canonical(olds[field]) !== canonical(news[field]);
-    const replaces = REPLACE_FIELDS.filter(differs);
+    const replaces = changedFields(olds, news, REPLACE_FIELDS);
     const adopt = news.adoptJobId;
     if (adopt !== undefined && adopt !== id) replaces.push("adoptJobId");
-    const updates = UPDATE_FIELDS.filter(differs);
+    const updates = changedFields(olds, news, UPDATE_FIELDS);
     return { changes: replaces.length + updates.length > 0, replaces: [...replaces], updates: [...updates] };
 }
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ConnectorJobCompletion } from "./completion-resource";
 import { INPUT_FIELDS } from "./inputs";
 import { connectorJobProvider } from "./provider";
 import { JOB_STATUS_FIELDS } from "./wire";
@@ -87,9 +88,16 @@ export interface WaitForCompletionArgs {
 /** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
 const OUTPUT_NAMES: ReadonlyArray<string> = [...INPUT_FIELDS, ...JOB_STATUS_FIELDS];
 
+/** True unless the program said plainly not to wait; a value known only later gets a completion that may not wait. */
+function mayWait(value: ConnectorJobArgs["waitForCompletion"]): boolean {
+    return value !== undefined && value !== null && value !== false;
+}
+
 /**
  * A Timbal connector extraction job. Creating it dispatches the job once; `pulumi refresh` reads its progress from
  * the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
+ * With `waitForCompletion`, a child ConnectorJobCompletion waits for the job once its id is recorded, and the status
+ * outputs (`state`, `rowsEmitted`, ...) are the completion's: the job's final status.
  */
 export class ConnectorJob extends pulumi.dynamic.Resource {
     declare readonly connectorId: pulumi.Output<string>;
@@ -136,8 +144,32 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
     /** The parent sync; absent for manual dispatches such as these. */
     declare readonly syncId: pulumi.Output<string | undefined>;
 
+    /**
+     * The child resource that waits for the job, when `waitForCompletion` is set. `dependsOn: [job]` orders another
+     * resource after the dispatch only; to order it after the job has finished, use `dependsOn: [job.completion]`
+     * (or any status output of the job).
+     */
+    readonly completion?: ConnectorJobCompletion;
+
     constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = Object.fromEntries(OUTPUT_NAMES.map((key) => [key, undefined]));
         super(connectorJobProvider, name, { ...outputs, ...args }, opts, "timbal", "ConnectorJob");
+        if (!mayWait(args.waitForCompletion)) return;
+        const completion = new ConnectorJobCompletion(
+            `${name}-completion`,
+            {
+                jobId: this.id,
+                orgId: this.orgId,
+                connectorId: this.connectorId,
+                baseUrl: this.baseUrl,
+                kbId: this.kbId,
+                destTable: this.destTable,
+                waitForCompletion: args.waitForCompletion,
+            },
+            { parent: this },
+        );
+        this.completion = completion;
+        const statusOutputs = completion as unknown as Record<string, pulumi.Output<unknown>>;
+        for (const field of JOB_STATUS_FIELDS) (this as unknown as Record<string, unknown>)[field] = statusOutputs[field];
     }
 }

@@ -1,141 +1,72 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { findAdoptableJob } from "./adopt";
-import { createTimbalClient, type TimbalApi } from "./client";
-import { PartialFailure, settle, waitOptions } from "./completion";
-import { describeJob } from "./describe";
-import { createDispatcher, type Dispatcher } from "./dispatch";
-import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type ResolvedSettings } from "./credentials";
+import { PartialFailure } from "./completion";
+import { SettingsError, type ResolvedSettings } from "./credentials";
+import { describeDestination, describeJob } from "./describe";
+import { UnconfirmedDispatch } from "./dispatch";
 import { checkInputs, INPUT_FIELDS, type ConnectorJobInputs } from "./inputs";
-import { createJobLists, type JobLists, type SharingOptions } from "./job-list";
-import { createLog, type ProviderLog } from "./log";
 import { redact } from "./redact";
-import type { RetryPolicy } from "./retry";
-import { adoptionConflicts, diffInputs } from "./replace";
-import { createWaiter, type Waiter } from "./waiter";
-import { JOB_STATUS_FIELDS, toJobStatus, type JobStatus } from "./wire";
+import { adoptionConflicts, diffInputs, extractionDigest } from "./replace";
+import { createSession, type Session, type SessionOptions } from "./session";
+import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed } from "./status";
+import { toJobStatus } from "./wire";
 
-// The ConnectorJob lifecycle: check validates, create dispatches once (or adopts), read consults the job list, diff
-// decides what re-dispatches, update never dispatches, delete forgets; create and update wait when asked to. Each
-// method is small and delegates the details.
+// The ConnectorJob lifecycle: check validates, create dispatches once (or adopts) and returns at once, so that the
+// job's id reaches state before anything else can interrupt the deployment; read consults the job list; diff decides
+// what re-dispatches; update never dispatches; delete forgets. Waiting is not done here: a ConnectorJobCompletion
+// (completion-runtime.ts) waits on the recorded job when `waitForCompletion` asks for it.
 
-export interface RuntimeOptions {
-    /** Environment for credential resolution (default: process.env). */
-    env?: NodeJS.ProcessEnv;
-    /** Home folder holding ~/.timbal (default: the user's home). */
-    homeDir?: string;
-    log?: ProviderLog;
-    /** Per-request timeout. */
-    timeoutMs?: number;
-    /** Retries of the API client (see retry.ts). */
-    retry?: Partial<RetryPolicy>;
-    /** How job-list requests are shared between resources (see job-list.ts). */
-    jobLists?: SharingOptions;
+export interface RuntimeOptions extends SessionOptions {
+    /** The process's shared session; one of its own when absent. */
+    session?: Session;
 }
 
-/** The status a freshly dispatched job shows until the job list reports it. */
-const NOT_YET_LISTED: JobStatus = { state: "dispatched", rowsEmitted: 0, kbUid: "", createdAt: "", updatedAt: "" };
+/** The id of a resource kept in state although its dispatch was never confirmed (see UnconfirmedDispatch). */
+const UNCONFIRMED_ID_PREFIX = "unconfirmed-dispatch-";
+/** The output that records since when such a dispatch is unconfirmed; its presence is the replace reason. */
+export const UNCONFIRMED_FIELD = "unconfirmedDispatchSince";
+
+function isUnconfirmed(id: string): boolean {
+    return id.startsWith(UNCONFIRMED_ID_PREFIX);
+}
 
 function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(INPUT_FIELDS.filter((f) => props[f] !== undefined).map((f) => [f, props[f]]));
+    return pick(props, INPUT_FIELDS);
 }
 
-function statusOf(props: Record<string, unknown>): JobStatus {
-    const kept = Object.fromEntries(JOB_STATUS_FIELDS.filter((f) => props[f] !== undefined).map((f) => [f, props[f]]));
-    return { ...NOT_YET_LISTED, ...kept } as JobStatus;
-}
-
-/**
- * Outputs as plain JSON. The host cannot encode `undefined` or class instances ("Unexpected struct type"), and a
- * create that failed there would have dispatched a job that state never records.
- */
-function outputsOf(inputs: Record<string, unknown>, status: JobStatus): Record<string, unknown> {
-    return JSON.parse(JSON.stringify({ ...inputs, ...status }));
-}
-
-interface Api {
-    client: TimbalApi;
-    lists: JobLists;
-    waiter: Waiter;
-    dispatcher: Dispatcher;
+/** Errors leave the provider with the key masked, whatever produced them. */
+export function guarded<A extends unknown[], R>(session: Session, method: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args: A) => {
+        try {
+            return await method(...args);
+        } catch (err) {
+            const message = redact((err as Error)?.message ?? String(err), [session.secret()]);
+            if (err instanceof PartialFailure) throw new PartialFailure(message, err.id, err.properties);
+            throw new Error(message);
+        }
+    };
 }
 
 export function createConnectorJobProvider(options: RuntimeOptions = {}): Required<dynamic.ResourceProvider> {
-    let stackConfig: Record<string, unknown> = {};
-    let settings: ResolvedSettings | undefined;
-    let api: Api | undefined;
-    const log = options.log ?? createLog(() => [settings?.apiKey]);
-
-    function currentSettings(): ResolvedSettings {
-        settings ??= resolveSettings({ config: stackConfig, env: options.env, homeDir: options.homeDir });
-        return settings;
-    }
-
-    /** The API for a job that lives at `baseUrl`; the key is only ever sent to the configured endpoint. */
-    function apiFor(baseUrl: string): Api {
-        const current = currentSettings();
-        if (!current.apiKey) throw new SettingsError(missingApiKeyMessage());
-        if (baseUrl !== current.baseUrl) {
-            throw new SettingsError(
-                `this job lives at ${baseUrl}, but the provider is configured for ${current.baseUrl} ` +
-                    `(from ${current.origin.baseUrl}). Point timbal:baseUrl back at ${baseUrl} to manage it`,
-            );
-        }
-        if (!api) {
-            const client = createTimbalClient({
-                baseUrl: current.baseUrl,
-                apiKey: current.apiKey,
-                apiKeyOrigin: current.origin.apiKey,
-                timeoutMs: options.timeoutMs,
-                retry: options.retry,
-            });
-            const lists = createJobLists(client, options.jobLists);
-            api = {
-                client,
-                lists,
-                waiter: createWaiter(lists, log, { shareLoops: options.jobLists?.share }),
-                dispatcher: createDispatcher(client, lists, log),
-            };
-        }
-        return api;
-    }
-
-    /** Outputs after waiting when `waitForCompletion` asks for it; a failed or unfinished job is a PartialFailure. */
-    async function completed(id: string, inputs: Record<string, unknown>, status: JobStatus): Promise<Record<string, unknown>> {
-        const outputs = (s: JobStatus) => outputsOf({ ...inputsOf(inputs), __provider: inputs.__provider }, s);
-        const wait = waitOptions(inputs.waitForCompletion as ConnectorJobInputs["waitForCompletion"]);
-        if (!wait) return outputs(status);
-        const job = { id, orgId: String(inputs.orgId), connectorId: String(inputs.connectorId), label: describeJob(id, inputs) };
-        return settle({ waiter: apiFor(String(inputs.baseUrl)).waiter, job, options: wait, status, outputs });
-    }
-
-    /** Errors leave the provider with the key masked, whatever produced them. */
-    function guard<A extends unknown[], R>(method: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-        return async (...args: A) => {
-            try {
-                return await method(...args);
-            } catch (err) {
-                const message = redact((err as Error)?.message ?? String(err), [settings?.apiKey]);
-                if (err instanceof PartialFailure) throw new PartialFailure(message, err.id, err.properties);
-                throw new Error(message);
-            }
-        };
-    }
+    const session = options.session ?? createSession(options);
+    const { log, journal } = session;
+    const guard = <A extends unknown[], R>(method: (...args: A) => Promise<R>) => guarded(session, method);
 
     return {
         async configure(req) {
-            stackConfig = Object.fromEntries(Object.values(CONFIG_KEYS).map((key) => [key, req.config.get(key)]));
-            settings = undefined;
-            api = undefined;
+            session.configure(req);
         },
 
         check: guard(async (olds, news) => {
             let resolved: ResolvedSettings;
             try {
-                resolved = currentSettings();
+                resolved = session.settings();
             } catch (err) {
                 if (!(err instanceof SettingsError)) throw err;
                 return { inputs: news, failures: [{ property: "", reason: err.message }] };
             }
+            // The resource is in state: whatever dispatch of its extraction the journal holds is recorded.
+            if (olds.connectorId !== undefined) journal.recorded({ extraction: extractionDigest(olds) });
             const outcome = checkInputs(news, { orgId: resolved.orgId, baseUrl: resolved.baseUrl });
             outcome.warnings.forEach((warning) => log.warn(warning));
             const conflicts = adoptionConflicts(olds, outcome.inputs).map((reason) => ({ property: "", reason }));
@@ -143,62 +74,92 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
         }),
 
         diff: guard(async (id, olds, news) => {
+            if (isUnconfirmed(id)) return resumeUnconfirmed(olds, news);
+            journal.recorded({ jobId: id });
             const { changes, replaces } = diffInputs(id, olds, news);
             return { changes, replaces, deleteBeforeReplace: false };
         }),
 
         create: guard(async (inputs: ConnectorJobInputs) => {
-            const { lists, dispatcher } = apiFor(inputs.baseUrl);
+            const { lists, dispatcher } = session.apiFor(inputs.baseUrl);
             const record = inputs as unknown as Record<string, unknown>;
+            const outputs = (status = NOT_YET_LISTED) => plainOutputs({ ...inputsOf(record), __provider: record.__provider }, status);
             if (inputs.adoptJobId !== undefined) {
                 const job = await findAdoptableJob(lists, { ...inputs, adoptJobId: inputs.adoptJobId });
                 dispatcher.claim(job.id);
                 log.info(`${describeJob(job.id, inputs)} adopted: nothing was dispatched`);
-                return { id: job.id, outs: await completed(job.id, record, toJobStatus(job)) };
+                return { id: job.id, outs: outputs(toJobStatus(job)) };
             }
-            const id = await dispatcher.dispatch(inputs);
-            const dispatchedAt = Date.now();
-            // Waiting can be interrupted before the id reaches state: put the id on screen first.
-            if (waitOptions(inputs.waitForCompletion)) log.info(`dispatched ${describeJob(id, inputs)}; waiting for it to finish`);
-            // The job exists from here on: a failing status read only costs its first status, never the job.
-            let status = NOT_YET_LISTED;
             try {
-                const view = (await lists.list(inputs.orgId, inputs.connectorId, dispatchedAt)).find((job) => job.id === id);
-                if (view) status = toJobStatus(view);
-                else log.warn(`${describeJob(id, inputs)} was dispatched but is not listed yet; \`pulumi refresh\` will pick up its status`);
+                const { id } = await dispatcher.dispatch(inputs);
+                // Nothing more happens here: the sooner create returns, the sooner the engine records the id.
+                log.info(`dispatched ${describeJob(id, inputs)}`);
+                return { id, outs: outputs() };
             } catch (err) {
-                log.warn(`${describeJob(id, inputs)} was dispatched, but its first status could not be read: ${(err as Error).message}`);
+                if (!(err instanceof UnconfirmedDispatch)) throw err;
+                const since = new Date(err.since).toISOString();
+                throw new PartialFailure(err.message, `${UNCONFIRMED_ID_PREFIX}${since}`, {
+                    ...outputs({ ...NOT_YET_LISTED, state: "unconfirmed" }),
+                    [UNCONFIRMED_FIELD]: since,
+                });
             }
-            return { id, outs: await completed(id, record, status) };
         }),
 
         read: guard(async (id, props: Record<string, unknown>) => {
             const inputs = inputsOf(props);
             const kept = statusOf(props);
-            const { lists } = apiFor(String(props.baseUrl));
+            if (isUnconfirmed(id)) {
+                log.warn(
+                    `the dispatch to ${describeDestination(props)} since ${String(props[UNCONFIRMED_FIELD])} was never confirmed; ` +
+                        "the next `pulumi up` looks for its job before dispatching anything",
+                );
+                return { id, props };
+            }
+            journal.recorded({ jobId: id });
+            const { lists } = session.apiFor(String(props.baseUrl));
             const view = (await lists.list(String(props.orgId), String(props.connectorId))).find((job) => job.id === id);
             if (!view) {
-                log.warn(
-                    `${describeJob(id, props)} is no longer in Timbal's job list; keeping its last known status ` +
-                        `(${kept.state}). It stays in the stack until you remove it`,
-                );
-                return { id, props: outputsOf(inputs, kept) };
+                const where = wasListed(kept)
+                    ? `is no longer in Timbal's job list; keeping its last known status (${kept.state})`
+                    : "is not in Timbal's job list yet; it keeps the status `dispatched` until it is listed";
+                log.warn(`${describeJob(id, props)} ${where}. It stays in the stack until you remove it`);
+                return { id, props: plainOutputs(inputs, kept) };
             }
-            return { id, props: outputsOf(inputs, toJobStatus(view)) };
+            return { id, props: plainOutputs(inputs, toJobStatus(view)) };
         }),
 
         update: guard(async (id, olds: Record<string, unknown>, news: Record<string, unknown>) => {
             // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource
-            // whose create or update failed): the job itself is never re-dispatched, and waited on if asked.
-            return { outs: await completed(id, news, statusOf(olds)) };
+            // whose create or update failed): the job itself is never re-dispatched.
+            journal.recorded({ jobId: id });
+            return { outs: plainOutputs({ ...inputsOf(news), __provider: news.__provider }, statusOf(olds)) };
         }),
 
         delete: guard(async (id, props: Record<string, unknown>) => {
+            if (isUnconfirmed(id)) return;
+            journal.recorded({ jobId: id });
             log.info(
                 `${describeJob(id, props)} removed from the stack. Timbal has no cancel endpoint: the job was not ` +
                     "cancelled, and the data it landed stays in the KB",
             );
         }),
     };
-}
 
+    /**
+     * A resource whose dispatch was never confirmed is replaced: its new create looks in the job list for the job
+     * first, and dispatches only when there is none. Told here, because create sees only the new inputs.
+     */
+    function resumeUnconfirmed(olds: Record<string, unknown>, news: Record<string, unknown>): dynamic.DiffResult {
+        const since = Date.parse(String(olds[UNCONFIRMED_FIELD]));
+        if (extractionDigest(olds) === extractionDigest(news) && !Number.isNaN(since)) {
+            session.unconfirmed.set(extractionDigest(news), since);
+        } else {
+            log.warn(
+                `the dispatch to ${describeDestination(olds)} since ${String(olds[UNCONFIRMED_FIELD])} was never confirmed, ` +
+                    "and the resource has changed since: look in the connector's job list for a job it may have created, which " +
+                    "this stack does not track",
+            );
+        }
+        return { changes: true, replaces: [UNCONFIRMED_FIELD], deleteBeforeReplace: false };
+    }
+}

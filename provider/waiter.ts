@@ -13,6 +13,12 @@ export const DEFAULT_TIMEOUT_SECONDS = 3600;
 export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
 const FIRST_DELAY_MS = 1000;
 const BACKOFF = 1.5;
+/** A job that was listed and is missing from this many polls in a row has left the job list. */
+export const VANISHED_AFTER_POLLS = 3;
+/** A job never listed in this long (and in VANISHED_AFTER_POLLS polls) is not coming: the API lists a job at once. */
+export const NEVER_LISTED_GRACE_MS = 60_000;
+/** Appended to each progress line: what an interruption does to a wait. */
+export const INTERRUPT_HINT = "Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing";
 
 export interface WaitOptions {
     timeoutMs: number;
@@ -26,6 +32,19 @@ export interface WatchedJob {
     connectorId: string;
     /** How progress lines name the job. */
     label: string;
+    /** The job list has shown this job before (its status in state came from it). */
+    listedBefore?: boolean;
+}
+
+/** Thrown when a job is not (or no longer) in the job list; carries the last view seen, if any. */
+export class JobNotListed extends Error {
+    override name = "JobNotListed";
+    constructor(
+        message: string,
+        readonly lastView?: JobView,
+    ) {
+        super(message);
+    }
 }
 
 /** Thrown when a job has not finished by its deadline; carries the last view seen, if any. */
@@ -44,6 +63,9 @@ interface Subscriber {
     options: WaitOptions;
     deadline: number;
     lastView?: JobView;
+    /** When the job was first missing from the list in the current run of misses, and how many polls in a row. */
+    missingSince?: number;
+    missedPolls: number;
     resolve(view: JobView): void;
     reject(err: Error): void;
 }
@@ -56,10 +78,32 @@ export interface Waiter {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** "running, 12000 rows, 2000 rows/s" */
-function progress(view: JobView | undefined): string {
-    if (!view) return "not in the job list yet";
+function progress(view: JobView | undefined, listedBefore = false): string {
+    if (!view) return listedBefore ? "no longer in the job list" : "not in the job list yet";
     const rate = view.rows_per_sec === null || view.rows_per_sec === undefined ? "" : `, ${view.rows_per_sec} rows/s`;
     return `${view.state}, ${view.rows_emitted} rows${rate}`;
+}
+
+/** The error that ends a wait on a job missing from the list for too long, or undefined while it may still appear. */
+function notListed(sub: Subscriber, now: number): JobNotListed | undefined {
+    sub.missedPolls += 1;
+    sub.missingSince ??= now;
+    const listedBefore = sub.lastView !== undefined || sub.job.listedBefore === true;
+    if (sub.missedPolls < VANISHED_AFTER_POLLS) return undefined;
+    const what = "Check the connector's job list in Timbal (and that connectorId and orgId are the job's)";
+    if (listedBefore) {
+        return new JobNotListed(
+            `${sub.job.label} is no longer in Timbal's job list (missing from ${sub.missedPolls} polls in a row; last seen: ` +
+                `${progress(sub.lastView)}). ${what}; to run the extraction again, change \`triggers\` or run ` +
+                "`pulumi up --replace <urn>`; to stop waiting on it, set waitForCompletion to false",
+            sub.lastView,
+        );
+    }
+    if (now - sub.missingSince < NEVER_LISTED_GRACE_MS) return undefined;
+    return new JobNotListed(
+        `${sub.job.label} has not appeared in Timbal's job list in ${Math.round((now - sub.missingSince) / 1000)} s of polling. ` +
+            `${what}; to stop waiting on it, set waitForCompletion to false`,
+    );
 }
 
 /** `shareLoops: false` gives each waiter its own loop: the naive baseline for benchmarks. */
@@ -91,11 +135,15 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
             for (const sub of [...subscribers]) {
                 const view = jobs.find((job) => job.id === sub.job.id);
                 sub.lastView = view ?? sub.lastView;
-                log.info(`${sub.job.label}: ${progress(view)}`);
+                log.info(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}. ${INTERRUPT_HINT}`);
+                let missing: JobNotListed | undefined;
+                if (view === undefined) missing = notListed(sub, now);
+                else [sub.missedPolls, sub.missingSince] = [0, undefined];
                 const done = view !== undefined && isFinished(view);
-                if (!done && now < sub.deadline) continue;
+                if (!done && !missing && now < sub.deadline) continue;
                 subscribers.splice(subscribers.indexOf(sub), 1);
                 if (done) sub.resolve(view);
+                else if (missing) sub.reject(missing);
                 else {
                     sub.reject(
                         new WaitTimeout(
@@ -118,7 +166,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
         waitFor(job, options) {
             return new Promise<JobView>((resolve, reject) => {
                 const key = JSON.stringify(sharing.shareLoops === false ? [job.orgId, job.connectorId, job.id] : [job.orgId, job.connectorId]);
-                const subscriber: Subscriber = { job, options, deadline: Date.now() + options.timeoutMs, resolve, reject };
+                const subscriber: Subscriber = { job, options, deadline: Date.now() + options.timeoutMs, missedPolls: 0, resolve, reject };
                 const running = loops.get(key);
                 if (running) {
                     running.push(subscriber);

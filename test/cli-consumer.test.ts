@@ -107,7 +107,7 @@ describe("a consumer project installing the packed package", function () {
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(count(emu, "POST"), 2);
         const resources = await cli.resources();
-        assert.strictEqual(resources.orders.outputs.state, "queued");
+        assert.strictEqual(resources.orders.outputs.state, "dispatched", "create records the job as soon as it is dispatched");
         assert.ok(!fs.lstatSync(path.join(project, "node_modules", "@timbal", "pulumi-connector-jobs")).isSymbolicLink());
     });
 

@@ -49,10 +49,17 @@ describe("environments: a dev and a prod stack from one program, with the real C
         const ledger = (org: string) => jobsOf(org).find((j) => j.destTable === "general_ledger")!.body.pacing;
         assert.deepStrictEqual(ledger("acme-dev"), { read_uncommitted: true });
         assert.deepStrictEqual(ledger("acme-prod"), { read_uncommitted: true, max_dop: 1, max_rows_per_sec: 2000 });
-        // prod waits for its extractions (settings.waitForCompletion): its state is final.
-        const prod = await cli.run(["stack", "export", "--stack", "prod"]);
-        const states = JSON.parse(prod.stdout).deployment.resources.filter((r: any) => r.type.endsWith("ConnectorJob")).map((r: any) => r.outputs.state);
-        assert.deepStrictEqual(states, ["succeeded", "succeeded", "succeeded", "succeeded"]);
+        // prod waits for its extractions (settings.waitForCompletion): each job's completion holds its final state, and
+        // so does the job's `state` output that the program exports.
+        const prod = JSON.parse((await cli.run(["stack", "export", "--stack", "prod"])).stdout).deployment.resources;
+        const ofType = (type: string) => prod.filter((r: any) => r.type === `pulumi-nodejs:dynamic/timbal:${type}`);
+        assert.deepStrictEqual(ofType("ConnectorJobCompletion").map((r: any) => r.outputs.state), ["succeeded", "succeeded", "succeeded", "succeeded"]);
+        assert.deepStrictEqual(ofType("ConnectorJobCompletion").map((r: any) => r.id).sort(), ofType("ConnectorJob").map((r: any) => r.id).sort());
+        const exported = JSON.parse((await pulumi("prod", ["stack", "output", "jobs", "--json"])).stdout);
+        assert.deepStrictEqual(Object.values(exported).map((job: any) => job.state), ["succeeded", "succeeded", "succeeded", "succeeded"]);
+        // dev does not wait: no completion resources at all.
+        const dev = JSON.parse((await cli.run(["stack", "export", "--stack", "dev"])).stdout).deployment.resources;
+        assert.strictEqual(dev.filter((r: any) => r.type.endsWith("ConnectorJobCompletion")).length, 0);
     });
 
     it("neither stack touches the other's jobs", async function () {
@@ -95,8 +102,12 @@ describe("environments: a dev and a prod stack from one program, with the real C
             assert.match(block("order_items"), /\+ triggers\s*: "backfill-2026-11"/);
             assert.match(block("orders"), /~ pulumi-nodejs:dynamic\/timbal:ConnectorJob: \(update\)/);
             assert.match(block("orders"), /~ waitForCompletion\s*: true => false/);
+            // Each replaced job's completion is replaced too (it waits on the new job), and the completion of the job
+            // that stops waiting is removed: waiting changes nothing in Timbal, so neither dispatches anything.
+            assert.match(output, /ConnectorJob\$pulumi-nodejs:dynamic\/timbal:ConnectorJobCompletion::customers-completion\]/);
             assert.match(output, /~ 1 to update/);
-            assert.match(output, /\+-2 to replace/);
+            assert.match(output, /\+-4 to replace/);
+            assert.match(output, /- 1 to delete/);
 
             const preview = JSON.parse((await pulumi("prod", ["preview", "--json"])).stdout);
             const step = (name: string) => preview.steps.find((s: any) => s.urn.endsWith(`::${name}`) && s.op !== "create-replacement" && s.op !== "delete-replaced");
@@ -110,7 +121,11 @@ describe("environments: a dev and a prod stack from one program, with the real C
             );
             assert.deepStrictEqual([orders.op, changed], ["update", ["waitForCompletion"]]);
             const touched = new Set(preview.steps.filter((s: any) => s.op !== "same").map((s: any) => s.urn.split("::").pop()));
-            assert.deepStrictEqual([...touched].sort(), ["customers", "order_items", "orders"], "general_ledger is untouched");
+            assert.deepStrictEqual(
+                [...touched].sort(),
+                ["customers", "customers-completion", "order_items", "order_items-completion", "orders", "orders-completion"],
+                "general_ledger is untouched",
+            );
             assert.strictEqual(count(emu, "POST"), posts, "previews dispatch nothing");
             assert.deepStrictEqual(leaksIn(output), []);
         } finally {

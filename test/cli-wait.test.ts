@@ -29,7 +29,12 @@ describe("waiting for completion with the real Pulumi CLI", function () {
     let emu: Emulator;
     let cli: PulumiCli;
     const ids = () =>
-        cli.resources().then((r) => ({ slow: r.slow?.id, broken: r.broken?.id, state: { slow: r.slow?.outputs.state, broken: r.broken?.outputs.state } }));
+        cli.resources().then((r) => ({
+            slow: r.slow?.id,
+            broken: r.broken?.id,
+            // The final status lives in each job's completion, which waits on the recorded job.
+            state: { slow: r["slow-completion"]?.outputs.state, broken: r["broken-completion"]?.outputs.state },
+        }));
 
     before(async function () {
         const binDir = requirePulumiCli(this);

@@ -3,7 +3,18 @@ import { FAULT_KINDS, type Emulator, type FaultKind } from "../emulator";
 import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { ProviderHost, secret, type HostCallError } from "./helpers/provider-host";
 import { captureProviderText } from "./helpers/provider-text";
-import { leaksIn } from "./helpers/secret-guard";
+import { leaksIn, recordArtifact } from "./helpers/secret-guard";
+import { PartialFailure } from "../provider/completion";
+
+async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure> {
+    const err = await promise.then(
+        () => assert.fail("expected a partial failure"),
+        (e: unknown) => e,
+    );
+    recordArtifact("provider error", err);
+    assert.ok(err instanceof PartialFailure, `expected a partial failure, got: ${err}`);
+    return err;
+}
 
 // Each fault the emulator can inject, against the provider: a dispatch ends with exactly one job, recorded under the
 // resource, whatever happened to the request or its answer; reads survive failed list requests.
@@ -60,13 +71,50 @@ describe("dispatch under injected faults", function () {
         assert.strictEqual(emu.world.jobs.length, 1);
     });
 
-    it("a lost answer with an unreadable job list fails clearly and dispatches nothing more", async function () {
-        const { p } = provider(emu);
-        const { inputs } = await p.check({}, ordersInputs());
+    it("a lost answer with an unreadable job list keeps the resource as unconfirmed; the next up finds the job, dispatching nothing", async function () {
+        const { p, lines } = inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK, reconcileForMs: 300 });
+        const { inputs } = await p.check({}, ordersInputs({ mode: "append" }));
         // Every answer is lost: the dispatch's, and those of the list requests that would find its job.
         emu.setFaults({ rate: 1, kinds: ["lostResponse"] });
-        await assert.rejects(p.create(inputs), /the answer was lost .*and the job list could not be read to find out .*Nothing more was dispatched\. Look for a job of connector "warehouse-pg" .* adopt it with adoptJobId/);
+        const err = await partialFailure(p.create(inputs));
+        assert.match(err.message, /the answer was lost .*and the job list could not be read to find out .*Nothing more was dispatched\. The resource is kept as unconfirmed: the next `pulumi up` looks in the job list for a job of connector "warehouse-pg" → KB 101 table "orders" .* before it dispatches anything/);
+        assert.match(err.id, /^unconfirmed-dispatch-/);
+        assert.strictEqual(err.properties.state, "unconfirmed");
+        assert.ok(lines.some((l) => /the job list cannot be read yet .*Trying again in/.test(l)), "the list read is repeated before giving up");
         assert.strictEqual(count(emu, "POST"), 1);
+        assert.strictEqual(emu.world.jobs.length, 1, "the lost answer did create the job");
+
+        // The next up, in a new provider process (another machine: no journal): the engine asks diff about the
+        // unconfirmed resource, which replaces it; the replacement's create finds the job instead of dispatching.
+        emu.setFaults(undefined);
+        const next = inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK });
+        const checked = (await next.p.check(err.properties, ordersInputs({ mode: "append" }))).inputs;
+        const diff = await next.p.diff(err.id, err.properties, checked);
+        assert.deepStrictEqual(diff, { changes: true, replaces: ["unconfirmedDispatchSince"], deleteBeforeReplace: false });
+        const created = await next.p.create(checked);
+        assert.strictEqual(created.id, emu.world.jobs[0].id, "the job the lost answer created");
+        assert.strictEqual(count(emu, "POST"), 1, "nothing dispatched again");
+        assert.match(next.lines.join("\n"), /was never confirmed; found its job job_\w+ in the job list: recording it, not dispatching again/);
+        await next.p.delete(err.id, err.properties); // the unconfirmed placeholder goes quietly
+    });
+
+    it("an unconfirmed dispatch that created nothing is dispatched by the next up, once", async function () {
+        const { p } = inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK, reconcileForMs: 300 });
+        const { inputs } = await p.check({}, ordersInputs());
+        // A 500 on the dispatch (ambiguous to the client, though this one was refused before processing), and a list
+        // that cannot be read.
+        emu.setFaults({ rate: 1, kinds: ["error500"] });
+        const err = await partialFailure(p.create(inputs));
+        assert.strictEqual(count(emu, "POST"), 1);
+        assert.strictEqual(emu.world.jobs.length, 0);
+        emu.setFaults(undefined);
+        const next = inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK });
+        const checked = (await next.p.check(err.properties, ordersInputs())).inputs;
+        await next.p.diff(err.id, err.properties, checked);
+        const created = await next.p.create(checked);
+        assert.strictEqual(emu.world.jobs.length, 1);
+        assert.strictEqual(created.id, emu.world.jobs[0].id);
+        assert.match(next.lines.join("\n"), /the job list shows no job of it created since: dispatching now/);
     });
 
     it("a refresh survives failed list requests (GET is retried)", async function () {

@@ -84,14 +84,15 @@ describe("the real provider host over gRPC", function () {
         assert.strictEqual(inputs.kbId, unknown);
     });
 
-    it("create dispatches exactly once and returns the job id and its first view", async function () {
+    it("create dispatches exactly once and returns the job id at once, as dispatched", async function () {
         const posts = count(emu, "POST");
+        const gets = count(emu, "GET");
         const { inputs } = await host.check(ordersInputs());
         const created = await host.create(inputs);
         assert.strictEqual(count(emu, "POST"), posts + 1);
+        assert.strictEqual(count(emu, "GET"), gets, "no list request before the id goes back to the engine");
         assert.match(created.id, /^job_/);
-        assert.strictEqual(created.properties.state, "queued");
-        assert.strictEqual(created.properties.kbUid, "kb_dev_sales");
+        assert.strictEqual(created.properties.state, "dispatched");
         assert.strictEqual(created.properties.destTable, "orders");
         assert.strictEqual(created.properties.baseUrl, emu.url);
         assert.ok(created.properties.__provider, "outputs keep __provider, as the engine needs");
@@ -133,9 +134,10 @@ describe("the real provider host over gRPC", function () {
         const { inputs } = await host.check(ordersInputs());
         const created = await host.create(inputs);
         const gone = "job_not_in_the_list";
-        const read = await host.read(gone, { ...created.properties });
+        const listedBefore = { ...created.properties, state: "running", createdAt: "2026-11-28T10:00:00Z", updatedAt: "2026-11-28T10:00:01Z" };
+        const read = await host.read(gone, listedBefore);
         assert.strictEqual(read.id, gone);
-        assert.strictEqual(read.properties.state, created.properties.state);
+        assert.strictEqual(read.properties.state, "running");
         await host.waitForOutput(/job_not_in_the_list .* is no longer in Timbal's job list; keeping its last known status/);
     });
 

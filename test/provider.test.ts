@@ -64,32 +64,38 @@ describe("provider methods against the emulator", function () {
         assert.strictEqual(emu.world.jobs.length, 0);
     });
 
-    it("create keeps a dispatched job even when its first status cannot be read", async function () {
+    it("create returns as soon as the dispatch is answered: one POST, no list request, the job recorded as dispatched", async function () {
         const server = await scriptedServer((req, res) =>
-            req.method === "POST" ? json(res, 202, { job_id: "job_lost_response_1" }) : json(res, 500, "database is down"),
+            req.method === "POST" ? json(res, 202, { job_id: "job_answered_1" }) : json(res, 500, "database is down"),
         );
         try {
             const { p, lines } = provider({ ...env, TIMBAL_BASE_URL: server.url });
-            const { inputs } = await p.check({}, ordersInputs());
-            const created = await p.create(inputs);
-            assert.strictEqual(created.id, "job_lost_response_1");
+            const created = await p.create((await p.check({}, ordersInputs())).inputs);
+            assert.strictEqual(created.id, "job_answered_1");
             assert.strictEqual(created.outs.state, "dispatched");
-            assert.strictEqual(server.requests.filter((r) => r.method === "POST").length, 1);
-            assert.match(lines.join("\n"), /job_lost_response_1 .* was dispatched, but its first status could not be read: .*HTTP 500/);
+            assert.deepStrictEqual(server.requests.map((r) => r.method), ["POST"], "nothing between the answer and the engine's checkpoint");
+            assert.match(lines.join("\n"), /^dispatched job job_answered_1 of connector "warehouse-pg"/);
         } finally {
             await server.stop();
         }
     });
 
-    it("create keeps a job that is not listed yet, as dispatched", async function () {
+    it("refresh tells a job never listed yet from one that is no longer listed", async function () {
         const server = await scriptedServer((req, res) =>
             req.method === "POST" ? json(res, 202, { job_id: "job_not_listed_1" }) : json(res, 200, { jobs: [] }),
         );
         try {
             const { p, lines } = provider({ ...env, TIMBAL_BASE_URL: server.url });
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
-            assert.strictEqual(created.outs.state, "dispatched");
-            assert.match(lines.join("\n"), /was dispatched but is not listed yet; `pulumi refresh` will pick up its status/);
+            const fresh = await p.read!(created.id, created.outs);
+            assert.strictEqual(fresh.props!.state, "dispatched");
+            assert.match(lines.join("\n"), /job job_not_listed_1 .* is not in Timbal's job list yet; it keeps the status `dispatched` until it is listed/);
+            lines.length = 0;
+            const seen = { ...created.outs, state: "running", createdAt: "2026-11-28T10:00:00Z", updatedAt: "2026-11-28T10:00:01Z" };
+            const gone = await p.read!(created.id, seen);
+            assert.strictEqual(gone.props!.state, "running");
+            assert.match(lines.join("\n"), /job job_not_listed_1 .* is no longer in Timbal's job list; keeping its last known status \(running\)/);
+            assert.doesNotMatch(lines.join("\n"), /yet/);
         } finally {
             await server.stop();
         }

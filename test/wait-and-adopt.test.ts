@@ -2,12 +2,12 @@ import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { PartialFailure } from "../provider/completion";
 import { isFailureState } from "../provider/job-state";
-import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
+import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { recordArtifact } from "./helpers/secret-guard";
 
-// Waiting for completion and adopting existing jobs, through the provider's methods against the emulator. The engine
-// side of a partial failure (the resource kept, the next up resuming with an update) is proven with the real CLI in
-// cli-wait.test.ts.
+// Waiting for completion and adopting existing jobs, through the providers' methods against the emulator: the
+// ConnectorJob's create dispatches and returns at once, its ConnectorJobCompletion waits. The engine side of a partial
+// failure (the resource kept, the next up resuming with an update) is proven with the real CLI in cli-wait.test.ts.
 
 const FAST_POLL = { pollIntervalSeconds: 0.05 };
 
@@ -25,18 +25,23 @@ async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure
 }
 
 describe("waitForCompletion", function () {
-    it("waits for the job and returns its final view", async function () {
+    it("create returns right after the dispatch; the completion waits for the job and returns its final view", async function () {
         const emu = await emulator({ speed: 200 });
         try {
-            const { p, lines } = provider(emu);
+            const { p, c, lines } = provider(emu);
             const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
             const created = await p.create(inputs);
-            assert.strictEqual(created.outs.state, "succeeded");
-            assert.strictEqual(created.outs.rowsEmitted, 24000);
-            assert.ok(created.outs.finishedAt);
-            assert.deepStrictEqual(created.outs.waitForCompletion, FAST_POLL);
-            assert.ok(lines.some((l) => /job job_\w+ .*: (queued|running), \d+ rows/.test(l)), lines.join("\n"));
-            assert.match(lines[0], new RegExp(`^dispatched job ${created.id} .*; waiting for it to finish$`), "the id is shown before waiting");
+            assert.strictEqual(created.outs.state, "dispatched", "create does not wait");
+            assert.strictEqual(count(emu, "GET"), 0, "create reads nothing after the dispatch: its id reaches state at once");
+            assert.match(lines[0], new RegExp(`^dispatched job ${created.id} `), "the id is shown before waiting");
+            const done = await c.create(completionInputs(created, FAST_POLL));
+            assert.strictEqual(done.id, created.id);
+            assert.strictEqual(done.outs.state, "succeeded");
+            assert.strictEqual(done.outs.rowsEmitted, 24000);
+            assert.ok(done.outs.finishedAt);
+            const progress = lines.filter((l) => /job job_\w+ .*: (queued|running), \d+ rows/.test(l));
+            assert.ok(progress.length > 0, lines.join("\n"));
+            for (const line of progress) assert.match(line, /Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing$/);
             assert.strictEqual(count(emu, "POST"), 1);
         } finally {
             await emu.stop();
@@ -46,9 +51,11 @@ describe("waitForCompletion", function () {
     it("fails with the job's own message and keeps the job (partial failure carrying id and outputs)", async function () {
         const emu = await emulator({ speed: 200, failTables: ["orders"] });
         try {
-            const { p } = provider(emu);
+            const { p, c } = provider(emu);
             const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
-            const err = await partialFailure(p.create(inputs));
+            const created = await p.create(inputs);
+            const waiting = completionInputs(created, FAST_POLL);
+            const err = await partialFailure(c.create(waiting));
             assert.strictEqual(err.id, emu.world.jobs[0].id);
             assert.match(err.message, /ended in state "failed": extraction of orders failed after 12000 rows.*change `triggers` or run `pulumi up --replace <urn>`/);
             assert.strictEqual(err.properties.state, "failed");
@@ -56,7 +63,7 @@ describe("waitForCompletion", function () {
             assert.deepStrictEqual(err.reasons, [err.message]);
 
             // The next up resumes with an update: it fails the same way and dispatches nothing.
-            const again = await partialFailure(p.update(err.id, err.properties, inputs));
+            const again = await partialFailure(c.update(err.id, err.properties, waiting));
             assert.match(again.message, /ended in state "failed"/);
             assert.strictEqual(count(emu, "POST"), 1);
         } finally {
@@ -67,16 +74,18 @@ describe("waitForCompletion", function () {
     it("times out keeping the job; the next up's update waits on the same job, with no second dispatch", async function () {
         const emu = await emulator({ speed: 1 });
         try {
-            const { p } = provider(emu);
-            const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: { timeoutSeconds: 0.3, pollIntervalSeconds: 0.05 } }));
+            const { p, c } = provider(emu);
+            const wait = { timeoutSeconds: 0.3, pollIntervalSeconds: 0.05 };
+            const created = await p.create((await p.check({}, ordersInputs({ waitForCompletion: wait }))).inputs);
+            const waiting = completionInputs(created, wait);
             const started = Date.now();
-            const err = await partialFailure(p.create(inputs));
+            const err = await partialFailure(c.create(waiting));
             assert.ok(Date.now() - started < 3000, "the timeout is honoured");
             assert.match(err.message, /did not finish within 0\.3 s \(last seen: queued, 0 rows\)\. It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing/);
             assert.strictEqual(err.properties.state, "queued");
 
             emu.world.advance(3600_000);
-            const resumed = await p.update(err.id, err.properties, inputs);
+            const resumed = await c.update(err.id, err.properties, waiting);
             assert.strictEqual(resumed.outs!.state, "succeeded");
             assert.strictEqual(count(emu, "POST"), 1);
         } finally {
@@ -84,18 +93,18 @@ describe("waitForCompletion", function () {
         }
     });
 
-    it("switching it on for a running job is an in-place update that waits on that job", async function () {
+    it("switching it on for a running job is an in-place update of the job, and its new completion waits on that job", async function () {
         const emu = await emulator(); // real-time clock: the job is certainly unfinished until the test moves it
         try {
-            const { p } = provider(emu);
+            const { p, c } = provider(emu);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
-            assert.strictEqual(created.outs.finishedAt, undefined);
             const { inputs: waiting } = await p.check(created.outs, ordersInputs({ waitForCompletion: FAST_POLL }));
             assert.deepStrictEqual(await p.diff(created.id, created.outs, waiting), { changes: true, replaces: [], deleteBeforeReplace: false });
-            const updating = p.update(created.id, created.outs, waiting);
+            const updated = await p.update(created.id, created.outs, waiting);
+            assert.strictEqual(updated.outs!.state, "dispatched", "the job's own update never waits");
+            const completing = c.create(completionInputs(created, FAST_POLL));
             setTimeout(() => emu.world.advance(3600_000), 200);
-            const updated = await updating;
-            assert.strictEqual(updated.outs!.state, "succeeded");
+            assert.strictEqual((await completing).outs.state, "succeeded");
             assert.strictEqual(count(emu, "POST"), 1);
         } finally {
             await emu.stop();
@@ -105,18 +114,36 @@ describe("waitForCompletion", function () {
     it("waits on many jobs of one connector with one list request per poll", async function () {
         const emu = await emulator({ speed: 20 });
         try {
-            const { p, lines } = provider(emu);
+            const { p, c, lines } = provider(emu);
             const jobs = [];
             for (const table of ["orders", "customers", "order_items", "a", "b", "c"]) {
                 jobs.push(await p.create((await p.check({}, ordersInputs({ destTable: table, source: { kind: "postgres", connectionRef: "w", table, cursorColumn: "id" } }))).inputs));
             }
             const getsBefore = count(emu, "GET");
             lines.length = 0;
-            const waiting = { waitForCompletion: { pollIntervalSeconds: 0.2 } };
-            await Promise.all(jobs.map((job) => p.update(job.id, job.outs, { ...job.outs, ...waiting })));
+            await Promise.all(jobs.map((job) => c.create(completionInputs(job, { pollIntervalSeconds: 0.2 }))));
             const polls = Math.max(...jobs.map((job) => lines.filter((l) => l.includes(job.id)).length));
             assert.ok(polls >= 2, `expected several polls, saw ${polls}`);
             assert.strictEqual(count(emu, "GET") - getsBefore, polls, "one list request per poll for all six waiters");
+        } finally {
+            await emu.stop();
+        }
+    });
+
+    it("a job that was listed and then vanished from the list fails the wait within a few polls, and keeps the job", async function () {
+        const emu = await emulator();
+        try {
+            const { p, c } = provider(emu);
+            const created = await p.create((await p.check({}, ordersInputs())).inputs);
+            const waiting = c.create(completionInputs(created, { timeoutSeconds: 600, pollIntervalSeconds: 0.05 }));
+            setTimeout(() => emu.world.jobs.splice(0), 300); // as after a restart of the API that forgot the job
+            const started = Date.now();
+            const err = await partialFailure(waiting);
+            assert.ok(Date.now() - started < 5000, `bounded: ${Date.now() - started} ms`);
+            assert.match(err.message, new RegExp(`job ${created.id} .* is no longer in Timbal's job list \\(missing from 3 polls in a row; last seen: queued`));
+            assert.match(err.message, /change `triggers` or run `pulumi up --replace <urn>`; to stop waiting on it, set waitForCompletion to false/);
+            assert.strictEqual(err.id, created.id, "the job stays in the stack");
+            assert.strictEqual(count(emu, "POST"), 1);
         } finally {
             await emu.stop();
         }

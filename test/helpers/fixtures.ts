@@ -3,7 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import type { RetryPolicy } from "../../provider/retry";
+import { createCompletionProvider } from "../../provider/completion-runtime";
 import { createConnectorJobProvider } from "../../provider/runtime";
+import { createSession } from "../../provider/session";
 import { recordArtifact, registerSecret } from "./secret-guard";
 
 // Shared fixtures: an emulator whose key the leak guard knows, and inputs for a typical extraction.
@@ -47,24 +49,39 @@ export interface InProcessOptions {
     config?: Record<string, string>;
     timeoutMs?: number;
     retry?: Partial<RetryPolicy>;
+    /** How long a lost dispatch answer is looked for in the job list. */
+    reconcileForMs?: number;
+    /** Where the dispatch journal lives (default: in memory only). */
+    journalDir?: string;
 }
 
 /**
- * The provider's methods in this process, with its log lines captured (and checked for leaks). Job lists are never
- * shared between calls: tests move the emulator's clock between them, and a refresh must not reuse the create's list.
+ * The providers' methods in this process, as one provider host has them (`p` dispatches, `c` waits; one session),
+ * with their log lines captured (and checked for leaks). Job lists are never shared between calls: tests move the
+ * emulator's clock between them, and a refresh must not reuse the create's list.
  */
 export function inProcessProvider(env: NodeJS.ProcessEnv, options: InProcessOptions = {}) {
     const lines: string[] = [];
     const config = options.config ?? {};
-    const p = createConnectorJobProvider({
+    const session = createSession({
         env,
         homeDir: emptyHome(),
         timeoutMs: options.timeoutMs,
         retry: options.retry,
+        reconcileForMs: options.reconcileForMs,
+        journalDir: options.journalDir,
         jobLists: { windowMs: 0 },
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) },
     });
+    const p = createConnectorJobProvider({ session });
+    const c = createCompletionProvider(session);
     void p.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] } } as never);
     recordArtifact("provider log", lines);
-    return { p, lines };
+    return { p, c, lines };
+}
+
+/** The completion's inputs, as ConnectorJob passes them from a created job's outputs. */
+export function completionInputs(job: { id: string; outs?: Record<string, any> }, waitForCompletion: unknown): Record<string, unknown> {
+    const { orgId, connectorId, baseUrl, kbId, destTable } = job.outs ?? {};
+    return { jobId: job.id, orgId, connectorId, baseUrl, kbId, destTable, waitForCompletion };
 }

@@ -109,9 +109,9 @@ export class PulumiCli {
         return Object.fromEntries(live.map((r) => [r.urn.split("::").pop(), r]));
     }
 
-    /** Ids of resources kept in state, marked for deletion after a replacement whose create failed. */
-    async pendingDeletion(): Promise<(string | undefined)[]> {
-        return (await this.exported()).filter((r) => r.delete).map((r) => r.id);
+    /** Ids of resources kept in state, marked for deletion after a replacement whose create failed (of one type). */
+    async pendingDeletion(type = "pulumi-nodejs:dynamic/timbal:ConnectorJob"): Promise<(string | undefined)[]> {
+        return (await this.exported()).filter((r) => r.delete && r.type === type).map((r) => r.id);
     }
 }
 
