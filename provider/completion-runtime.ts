@@ -59,6 +59,8 @@ export function createCompletionProvider(session: Session): Required<dynamic.Res
         },
 
         check: guard(async (_olds, news) => {
+            // The program knows the job's id only once the engine has recorded it: the journal can let it go.
+            if (typeof news.jobId === "string") session.journal.recorded({ jobId: news.jobId });
             const failures =
                 typeof news.jobId === "string" && news.jobId !== ""
                     ? []

@@ -43,6 +43,11 @@ export interface DispatchJournal {
     takeOver(entry: JournalEntry): JournalEntry;
     /** The stack's state holds this job, or a resource of this extraction: its entries are no longer needed. */
     recorded(seen: { jobId?: string; extraction?: string }): void;
+    /**
+     * The deployment ended normally: the engine has recorded every job whose create returned, so this process's
+     * answered entries go. Entries still without an id (a dispatch in flight) stay.
+     */
+    deploymentEnded(): void;
 }
 
 /** `$TIMBAL_DISPATCH_JOURNAL_DIR`, else `timbal/dispatch-journal` in Pulumi's home (`$PULUMI_HOME` or ~/.pulumi). */
@@ -151,6 +156,9 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
             own.add(taken);
             write(taken);
             return taken;
+        },
+        deploymentEnded() {
+            for (const entry of [...own]) if (entry.jobId !== undefined) forget(entry);
         },
         recorded({ jobId, extraction }) {
             const entries = dir && !broken ? readAll() : [...own];

@@ -28,3 +28,10 @@ export const processCompletionProvider = createCompletionProvider(session);
 
 // The host is started as `node <dynamic-provider> <engine address>`.
 exitWhenEngineGone(process.argv[2]);
+
+// At the end of a deployment the engine stops its plugins with SIGINT, after its last checkpoint: every job this
+// process dispatched and returned is in state by then. (A killed CLI sends nothing: those entries stay.)
+process.once("SIGINT", () => {
+    session.journal.deploymentEnded();
+    process.exit(0);
+});

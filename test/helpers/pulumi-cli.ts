@@ -54,13 +54,14 @@ export class PulumiCli {
 
     constructor(
         readonly projectDir: string,
-        private readonly binDir: string,
+        readonly binDir: string,
         readonly env: NodeJS.ProcessEnv = {},
     ) {
         this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pulumi-state-"));
     }
 
-    run(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+    /** The environment every command of this CLI runs with (a local backend of its own), plus `extra`. */
+    environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
         const env: NodeJS.ProcessEnv = {
             PATH: `${this.binDir}${path.delimiter}${process.env.PATH}`,
             HOME: process.env.HOME,
@@ -72,9 +73,14 @@ export class PulumiCli {
             NO_COLOR: "1",
             TIMBAL_CONFIG_DIR: path.join(this.stateDir, "no-timbal-profiles"),
             ...this.env,
-            ...options.env,
+            ...extra,
         };
         for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+        return env;
+    }
+
+    run(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+        const env = this.environment(options.env);
         return new Promise((resolve, reject) => {
             const child = spawn(path.join(this.binDir, "pulumi"), [...args, "--non-interactive"], { cwd: this.projectDir, env });
             let stdout = "";

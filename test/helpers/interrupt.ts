@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { PulumiCli } from "./pulumi-cli";
+import { recordArtifact } from "./secret-guard";
+
+// Interrupting the real Pulumi CLI the ways users and CI runners do: SIGINT to the CLI (a terminal's Ctrl-C reaches
+// the CLI only: plugins run in process groups of their own), and SIGKILL of the CLI's process group (a runner's
+// timeout). Every process started for the run carries a marker in its environment, so that what outlives the CLI
+// can be found and measured afterwards.
+
+export interface RunningCli {
+    child: ChildProcess;
+    /** The marker in the environment of every process of this run. */
+    mark: string;
+    output(): string;
+    exited: Promise<number | null>;
+    /** Resolves once the output matches (rejects after timeoutMs). */
+    waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+    interrupt(): void;
+    killGroup(): void;
+}
+
+export function startCli(cli: PulumiCli, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+    const mark = `timbal-run-${randomBytes(6).toString("hex")}`;
+    const child = spawn(path.join(cli.binDir, "pulumi"), [...args, "--non-interactive"], {
+        cwd: cli.projectDir,
+        env: { ...cli.environment(env), TIMBAL_TEST_RUN_MARK: mark },
+        detached: true, // its own process group, as a shell gives a command
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    void exited.then(() => recordArtifact(`pulumi ${args.join(" ")} (interrupted)`, output));
+    return {
+        child,
+        mark,
+        output: () => output,
+        exited,
+        async waitFor(pattern, timeoutMs = 120_000) {
+            const deadline = Date.now() + timeoutMs;
+            while (!pattern.test(output)) {
+                if (Date.now() > deadline) throw new Error(`pulumi did not print ${pattern} within ${timeoutMs} ms:\n${output}`);
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+        },
+        interrupt: () => child.kill("SIGINT"),
+        killGroup: () => process.kill(-child.pid!, "SIGKILL"),
+    };
+}
+
+/** Processes (pid → CPU ticks used) whose environment carries the marker. */
+export function processesMarked(mark: string): Map<number, number> {
+    const found = new Map<number, number>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            if (!fs.readFileSync(`/proc/${entry}/environ`, "latin1").includes(`TIMBAL_TEST_RUN_MARK=${mark}`)) continue;
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            if (fields[0] === "Z") continue; // exited, not yet reaped
+            found.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return found;
+}
+
+export interface Aftermath {
+    /** Processes of the run still alive at the end of the watch. */
+    survivors: number[];
+    /** CPU seconds the run's processes used during the watch. */
+    cpuSeconds: number;
+    /** Seconds until the last of them was gone (the watch's length when some survived). */
+    goneAfterSeconds: number;
+}
+
+/** Watches a run's processes for up to `seconds` after its CLI was killed: who survives, and what they burn. */
+export async function watchAftermath(mark: string, seconds: number): Promise<Aftermath> {
+    const started = Date.now();
+    const first = processesMarked(mark);
+    const last = new Map(first);
+    let alive = first;
+    while (alive.size > 0 && Date.now() - started < seconds * 1000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        alive = processesMarked(mark);
+        for (const [pid, ticks] of alive) last.set(pid, ticks);
+    }
+    let ticks = 0;
+    for (const [pid, used] of last) ticks += used - (first.get(pid) ?? used);
+    return { survivors: [...alive.keys()], cpuSeconds: ticks / 100, goneAfterSeconds: (Date.now() - started) / 1000 };
+}
