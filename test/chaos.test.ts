@@ -1,0 +1,20 @@
+import * as assert from "assert";
+import { allHeld, formatRow, HEADER, INTERRUPTIONS, runChaos } from "../scripts/chaos";
+import { requirePulumiCli } from "./helpers/pulumi-cli";
+import { recordArtifact } from "./helpers/secret-guard";
+
+// The small chaos run: `pulumi up` interrupted once each way (one Ctrl-C, two Ctrl-C, SIGKILL of the process group)
+// at a random moment, then recovered as a user would. `npm run chaos` runs more.
+
+describe("chaos: interrupted pulumi up runs, recovered as a user would", function () {
+    this.timeout(600_000);
+
+    it("leaves exactly one job per resource, each recorded, and no process behind", async function () {
+        requirePulumiCli(this);
+        const results = await runChaos({ runs: 3, seed: 5, interruptions: INTERRUPTIONS });
+        const table = [HEADER, ...results.map(formatRow)].join("\n");
+        recordArtifact("chaos table", table);
+        console.log(`${table.replace(/^/gm, "      ")}`);
+        assert.ok(allHeld(results), table);
+    });
+});
