@@ -35,12 +35,13 @@ export function exitWhenEngineGone(engineAddress: string | undefined, exit: () =
     }
     if (!engineAddress) return;
     let seen = false;
-    const timer = setInterval(() => {
+    const probe = () =>
         void accepts(engineAddress).then((answer) => {
             if (answer === true) seen = true;
             // Only an engine that was there once can be gone: a test harness passes an address nobody serves.
             else if (answer === false && seen) exit();
         });
-    }, PROBE_EVERY_MS);
-    timer.unref();
+    // At once (the engine listens before it starts its plugins), so that a CLI killed right away is noticed too.
+    probe();
+    setInterval(probe, PROBE_EVERY_MS).unref();
 }

@@ -100,12 +100,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const progress = `${dispatched}/3 dispatched${/Ctrl-C twice stops waiting/.test(up.output()) ? ", waiting" : ""}`;
             const signalledAt = Date.now();
             let survivors = 0;
+            let exitAfter = 0;
             let notes = "";
             if (up.child.exitCode !== null) {
                 notes = "finished before the interruption";
             } else if (interruption === "SIGKILL of the process group") {
                 up.killGroup();
                 await up.exited;
+                exitAfter = (Date.now() - signalledAt) / 1000;
                 survivors = (await watchAftermath(up.mark, 10)).survivors.length;
             } else {
                 up.interrupt();
@@ -117,9 +119,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                     setTimeout(() => emu.world.advance(3600_000), 2000);
                 }
                 await up.exited;
+                exitAfter = (Date.now() - signalledAt) / 1000;
                 survivors = (await watchAftermath(up.mark, 10)).survivors.length;
             }
-            const exitAfter = (Date.now() - signalledAt) / 1000;
 
             // What a user does next. Meanwhile the emulator's clock runs fast, so that every wait ends.
             const fastClock = setInterval(() => emu.world.advance(600_000), 500);

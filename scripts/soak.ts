@@ -25,6 +25,8 @@ export interface SoakReport {
     resourcesWithoutJob: number;
     /** Jobs that no resource recorded, and whose create did not say so. */
     jobsLostSilently: number;
+    /** Creates that ended unconfirmed (answer lost, job list unreadable for minutes): the next up must find their job. */
+    unconfirmed: number;
     failures: string[];
     seconds: number;
     /** The emulator's key, for callers that check it never leaked. */
@@ -74,6 +76,7 @@ export async function runSoak(options: { dispatches: number; faultRate: number; 
             duplicates: [...jobsByTable.values()].filter((ids) => ids.length > 1).length,
             resourcesWithoutJob: [...recordedIds].filter((id) => !jobIds.has(id)).length,
             jobsLostSilently: emu.world.jobs.filter((job) => !recordedIds.has(job.id) && !explained.has(job.destTable)).length,
+            unconfirmed: failures.filter((f) => /kept as unconfirmed/.test(f.message)).length,
             failures: failures.map((f) => `${f.table}: ${f.message}`),
             seconds: (Date.now() - started) / 1000,
             apiKey: emu.apiKey,
@@ -93,6 +96,7 @@ export function formatReport(report: SoakReport): string {
         ["duplicates (must be 0)", String(report.duplicates)],
         ["resources without a job (must be 0)", String(report.resourcesWithoutJob)],
         ["jobs lost silently (must be 0)", String(report.jobsLostSilently)],
+        ["unconfirmed, left to the next up (must be 0)", String(report.unconfirmed)],
         ["failures", String(report.failures.length)],
         ["wall time", `${report.seconds.toFixed(1)} s`],
     ];
@@ -109,7 +113,7 @@ if (require.main === module) {
         .then((report) => {
             console.log(`\nSoak: ${dispatches} dispatches through the real provider host, ${faultRate * 100}% of requests faulted (${FAULT_KINDS.join(", ")})\n`);
             console.log(formatReport(report));
-            const ok = report.duplicates === 0 && report.resourcesWithoutJob === 0 && report.jobsLostSilently === 0;
+            const ok = report.duplicates === 0 && report.resourcesWithoutJob === 0 && report.jobsLostSilently === 0 && report.unconfirmed === 0;
             process.exit(ok ? 0 : 1);
         })
         .catch((err) => {

@@ -1,4 +1,7 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { FAULT_KINDS, type Emulator, type FaultKind } from "../emulator";
 import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
 import { ProviderHost, secret, type HostCallError } from "./helpers/provider-host";
@@ -124,6 +127,43 @@ describe("dispatch under injected faults", function () {
             emu.setFaults({ rate: 1, kinds: [kind], methods: ["GET"], limit: 2, retryAfterSeconds: 0, slowMs: 50 });
             const read = await p.read(created.id, created.outs);
             assert.strictEqual(read.id, created.id, kind);
+        }
+    });
+});
+
+describe("a lost answer, then an unreadable job list, then the next create, through the real provider host", function () {
+    this.timeout(120_000);
+
+    it("the next create (a new host process on this machine) records the job the lost answer created: one job", async function () {
+        const emu = await emulator();
+        const journal = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-"));
+        const providerText = await captureProviderText(ordersInputs() as any);
+        const config = { "timbal:apiKey": secret(emu.apiKey), "timbal:orgId": ORG, "timbal:baseUrl": emu.url };
+        const first = await ProviderHost.start(providerText, { TIMBAL_DISPATCH_JOURNAL_DIR: journal, TIMBAL_RECONCILE_FOR_MS: "500" });
+        let second: ProviderHost | undefined;
+        try {
+            await first.configure(config);
+            const { inputs } = await first.check(ordersInputs({ mode: "append" }));
+            emu.setFaults({ rate: 1, kinds: ["lostResponse"] });
+            await assert.rejects(first.create(inputs), (err: HostCallError) => {
+                assert.match(err.details, /the answer was lost .*the job list could not be read to find out.*kept as unconfirmed/);
+                return true;
+            });
+            assert.strictEqual(emu.world.jobs.length, 1);
+            await first.stop(); // as a CLI that gave up, or was killed, would leave it
+
+            // The engine has no id for the resource (a pending create, or a failed one): it calls create again.
+            emu.setFaults(undefined);
+            second = await ProviderHost.start(providerText, { TIMBAL_DISPATCH_JOURNAL_DIR: journal });
+            await second.configure(config);
+            const created = await second.create((await second.check(ordersInputs({ mode: "append" }))).inputs);
+            assert.strictEqual(emu.world.jobs.length, 1, "one job, never two");
+            assert.strictEqual(created.id, emu.world.jobs[0].id);
+            assert.strictEqual(count(emu, "POST"), 1);
+            await second.waitForOutput(/found its job job_\w+ in the job list: recording it, not dispatching again/);
+        } finally {
+            await second?.stop();
+            await emu.stop();
         }
     });
 });

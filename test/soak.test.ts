@@ -16,6 +16,7 @@ describe("soak: dispatches through the real host under injected faults", functio
         assert.strictEqual(report.duplicates, 0);
         assert.strictEqual(report.resourcesWithoutJob, 0);
         assert.strictEqual(report.jobsLostSilently, 0);
+        assert.strictEqual(report.unconfirmed, 0);
         assert.deepStrictEqual(report.failures, []);
         assert.strictEqual(report.created, 80);
         assert.strictEqual(report.jobs, 80);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -43,7 +44,8 @@ export class ProviderHost {
         const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
         const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
             cwd: REPO_ROOT,
-            env: { PATH: process.env.PATH, HOME: "/nonexistent-home", ...env },
+            // A journal of its own per host (see dispatch-journal.ts), unless the test shares one between hosts.
+            env: { PATH: process.env.PATH, HOME: "/nonexistent-home", TIMBAL_DISPATCH_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-")), ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";

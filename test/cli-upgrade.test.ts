@@ -1,0 +1,121 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Emulator } from "../emulator";
+import { count, emulator, ORG } from "./helpers/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
+
+// A stack created by the release before the completion resource existed (its create dispatched and waited in one
+// step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that
+// finds them finished (or failed, as before), and the preview says only that.
+
+/** The last commit of the released shape; the repository's history must reach it (not a shallow clone). */
+const RELEASED_REV = "e132705";
+
+function run(command: string, args: string[], cwd: string): string {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function pack(dir: string, destination: string): string {
+    return path.join(destination, run("npm", ["pack", "--ignore-scripts", "--pack-destination", destination], dir).trim().split("\n").pop()!);
+}
+
+/** The released package, built from its commit with this repository's toolchain. */
+function releasedBuild(work: string): string {
+    const dir = path.join(work, "released");
+    fs.mkdirSync(dir);
+    execFileSync("sh", ["-c", `git -C "${REPO_ROOT}" archive ${RELEASED_REV} | tar -x -C "${dir}"`]);
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+    run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], dir);
+    fs.rmSync(path.join(dir, "node_modules"));
+    return pack(dir, work);
+}
+
+const PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
+
+const job = (name: string, waitForCompletion?: object) =>
+    new ConnectorJob(name, {
+        connectorId: "warehouse-pg",
+        kbId: 101,
+        destTable: name,
+        mode: "append",
+        source: { kind: "postgres", connectionRef: "warehouse", table: name, cursorColumn: "id" },
+        waitForCompletion,
+    });
+job("orders", { pollIntervalSeconds: 0.2 });
+job("broken_table", { pollIntervalSeconds: 0.2 });
+job("customers");
+`;
+
+describe("upgrading a stack created by the released package", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    let cli: PulumiCli;
+    let project: string;
+    let current: string;
+
+    before(async function () {
+        const binDir = requirePulumiCli(this);
+        emu = await emulator({ speed: 200, failTables: ["broken_table"] });
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-"));
+        const released = releasedBuild(work);
+        current = pack(REPO_ROOT, work);
+        project = path.join(work, "project");
+        fs.mkdirSync(project);
+        const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+        fs.writeFileSync(
+            path.join(project, "package.json"),
+            JSON.stringify({
+                name: "acme-upgrade",
+                private: true,
+                dependencies: { "@timbal/pulumi-connector-jobs": `file:${released}`, "@pulumi/pulumi": repoPackage.dependencies["@pulumi/pulumi"] },
+                devDependencies: { typescript: repoPackage.devDependencies.typescript, "ts-node": repoPackage.devDependencies["ts-node"], "@types/node": repoPackage.devDependencies["@types/node"] },
+            }),
+        );
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: acme-upgrade\nruntime: nodejs\nmain: index.ts\n");
+        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+        run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], project);
+        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+        await cli.ok(["stack", "init", "dev"]);
+        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+    });
+
+    after(async () => emu?.stop());
+
+    it("the released package deploys: it waits in create, and a failed job stays in the stack", async function () {
+        const result = await cli.run(["up", "--yes"]);
+        assert.notStrictEqual(result.code, 0, "the failed job fails the up");
+        assert.match(result.output, /broken_table.*ended in state "failed"/);
+        assert.strictEqual(count(emu, "POST"), 3);
+        const resources = await cli.resources();
+        assert.strictEqual(resources.orders.outputs.state, "succeeded");
+        assert.ok(!Object.keys(resources).some((name) => name.endsWith("-completion")));
+    });
+
+    it("after the upgrade, preview shows only the new completions, and up dispatches nothing: the jobs keep their ids", async function () {
+        const before = await cli.resources();
+        run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project);
+
+        const preview = await cli.ok(["preview", "--diff"]);
+        assert.match(preview.output, /\+ pulumi-nodejs:dynamic\/timbal:ConnectorJobCompletion: \(create\)/);
+        assert.doesNotMatch(preview.output, /timbal:ConnectorJob: \((replace|update|delete)\)/);
+        assert.match(preview.output, /\+ 2 to create/);
+
+        const result = await cli.run(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 3, "nothing dispatched again");
+        // The failed job keeps failing the up, as it did before the upgrade, until it is re-run explicitly.
+        assert.notStrictEqual(result.code, 0);
+        assert.match(result.output, /broken_table.*ended in state "failed"/);
+        const after = await cli.resources();
+        for (const name of ["orders", "broken_table", "customers"]) assert.strictEqual(after[name].id, before[name].id, name);
+        assert.strictEqual(after["orders-completion"].outputs.state, "succeeded");
+        assert.strictEqual(after["orders-completion"].id, before.orders.id);
+        assert.strictEqual(after["broken_table-completion"].outputs.state, "failed");
+        assert.strictEqual(after.customers.outputs.state, before.customers.outputs.state, "a job that does not wait is left as it was");
+
+        await cli.ok(["refresh", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 3);
+    });
+});
