@@ -1,5 +1,5 @@
 import type { ConnectorJobInputs } from "./inputs";
-import type { JobLists } from "./job-list";
+import { jobIn, type JobLists } from "./job-list";
 import type { JobView } from "./wire";
 
 // Bringing a job dispatched elsewhere (by hand, by a script) under a resource, since `pulumi import` does not work
@@ -8,8 +8,7 @@ import type { JobView } from "./wire";
 
 export async function findAdoptableJob(lists: JobLists, inputs: ConnectorJobInputs & { adoptJobId: string }): Promise<JobView> {
     const where = `connector "${inputs.connectorId}" in org "${inputs.orgId}"`;
-    const jobs = await lists.list(inputs.orgId, inputs.connectorId, Date.now() - 1);
-    const job = jobs.find((candidate) => candidate.id === inputs.adoptJobId);
+    const job = jobIn(await lists.listing(inputs.orgId, inputs.connectorId, Date.now() - 1), inputs.adoptJobId, where);
     if (!job) {
         throw new Error(
             `adoptJobId: job ${inputs.adoptJobId} is not in the job list of ${where}. Check the id, and that ` +

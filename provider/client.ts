@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from "axios";
 import type { z } from "zod";
 import { redact } from "./redact";
 import { DEFAULT_RETRY, delayBefore, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type RetryPolicy } from "./retry";
-import { dispatchResSchema, listJobsResSchema, type DispatchReq, type DispatchRes, type JobView, WIRE_TO_INPUT } from "./wire";
+import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchReq, type DispatchRes, type JobListing, WIRE_TO_INPUT } from "./wire";
 
 // The HTTP client for the two connector-jobs endpoints: requests, timeouts, response validation, and errors that say
 // what happened, to which org/connector/KB, and what to do. The key is sent as a header and never written anywhere.
@@ -36,7 +36,8 @@ export class TimbalApiError extends Error {
 export interface TimbalApi {
     readonly baseUrl: string;
     dispatchJob(orgId: string, connectorId: string, request: DispatchReq): Promise<DispatchRes>;
-    listJobs(orgId: string, connectorId?: string): Promise<JobView[]>;
+    /** The jobs of the list, each read on its own: the ones that match the spec, and the ones that do not. */
+    listJobs(orgId: string, connectorId?: string): Promise<JobListing>;
 }
 
 interface CallContext {
@@ -145,7 +146,18 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
                 status,
             );
         }
-        return parseBody(response.data, schema, `${method} ${url}`, options.baseUrl, context.what);
+        const read = readBody(response.data, schema);
+        if ("value" in read) return read.value;
+        if (method === "POST") {
+            // A dispatch the API accepted, with an answer that cannot be read, may have created a job: the same as a
+            // lost answer, to be looked for in the job list, never sent again blindly.
+            throw new TimbalApiError(
+                `${context.what}: the API accepted it (HTTP ${status}) but answered with ${read.problem}; the job may or may not have been created`,
+                "ambiguous",
+                status,
+            );
+        }
+        throw new TimbalApiError(`${context.what}: ${method} ${url} answered with ${read.problem}. Is ${options.baseUrl} the Timbal API?`, "off_spec");
     }
 
     return {
@@ -160,7 +172,7 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
             const url = `/orgs/${encodeURIComponent(orgId)}/connectors/jobs${query}`;
             const what = `list jobs of ${connectorId === undefined ? "" : `connector "${connectorId}" in `}org "${orgId}"`;
             const result = await call("GET", url, listJobsResSchema, { what, orgId, connectorId });
-            return result.jobs;
+            return readJobs(result.jobs);
         },
     };
 }
@@ -193,28 +205,21 @@ function fieldHint(apiMessage: string): string {
     return named.length ? `. Input field: ${named.join(", ")}` : "";
 }
 
-function parseBody<S extends z.ZodType>(data: unknown, schema: S, request: string, baseUrl: string, what: string): z.infer<S> {
+/** The body as the schema reads it, or what is wrong with it ("a body that is not JSON", "... (kb_id: ...)"). */
+function readBody<S extends z.ZodType>(data: unknown, schema: S): { value: z.infer<S> } | { problem: string } {
     let json: unknown;
     try {
         json = JSON.parse(typeof data === "string" ? data : "");
     } catch {
-        throw new TimbalApiError(
-            `${what}: ${request} answered with a body that is not JSON. Is ${baseUrl} the Timbal API?`,
-            "off_spec",
-        );
+        return { problem: "a body that is not JSON" };
     }
     const result = schema.safeParse(json);
-    if (!result.success) {
-        const problems = result.error.issues
-            .slice(0, 5)
-            .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
-            .join("; ");
-        throw new TimbalApiError(
-            `${what}: ${request} answered with a response that does not match the Timbal API spec (${problems}). Is ${baseUrl} the Timbal API?`,
-            "off_spec",
-        );
-    }
-    return result.data;
+    if (result.success) return { value: result.data };
+    const problems = result.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
+        .join("; ");
+    return { problem: `a response that does not match the Timbal API spec (${problems})` };
 }
 
 function networkError(

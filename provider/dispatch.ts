@@ -5,7 +5,7 @@ import type { ConnectorJobInputs } from "./inputs";
 import type { JobLists } from "./job-list";
 import type { ProviderLog } from "./log";
 import { extractionDigest } from "./replace";
-import { toDispatchReq, type JobView } from "./wire";
+import { parseTime, toDispatchReq, type JobView } from "./wire";
 
 // Dispatching exactly once, on an API without idempotency keys. The client repeats a dispatch only when nothing can
 // have been created. After an ambiguous failure (the answer was lost), the job list is consulted first: a job of the
@@ -64,10 +64,10 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
                 (job) =>
                     job.dest_table === inputs.destTable &&
                     job.mode === inputs.mode &&
-                    Date.parse(job.created_at) >= since - CLOCK_SKEW_MS &&
+                    parseTime(job.created_at) >= since - CLOCK_SKEW_MS &&
                     !claimed.has(job.id),
             )
-            .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at))[0];
+            .sort((a, b) => parseTime(a.created_at) - parseTime(b.created_at))[0];
     }
 
     /** The job a dispatch started at `since` may have created: found, none, or the list could not be read. */

@@ -117,7 +117,7 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
             }
             journal.recorded({ jobId: id });
             const { lists } = session.apiFor(String(props.baseUrl));
-            const view = (await lists.list(String(props.orgId), String(props.connectorId))).find((job) => job.id === id);
+            const view = await lists.find(String(props.orgId), String(props.connectorId), id);
             if (!view) {
                 const where = wasListed(kept)
                     ? `is no longer in Timbal's job list; keeping its last known status (${kept.state})`

@@ -101,7 +101,7 @@ export function createSession(options: SessionOptions = {}): Session {
                     timeoutMs: options.timeoutMs,
                     retry: options.retry,
                 });
-                const lists = createJobLists(client, options.jobLists);
+                const lists = createJobLists(client, options.jobLists, log);
                 api = {
                     client,
                     lists,

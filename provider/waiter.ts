@@ -1,7 +1,7 @@
-import type { JobLists } from "./job-list";
+import { jobIn, type JobLists } from "./job-list";
 import { isFinished } from "./job-state";
 import type { ProviderLog } from "./log";
-import type { JobView } from "./wire";
+import type { JobListing, JobView } from "./wire";
 
 // Waiting for jobs to finish. All waiters on one (org, connector) share one poll loop, so waiting on N jobs costs one
 // list request per connector per poll, not N. The loop backs off from about a second up to the smallest interval cap
@@ -124,16 +124,24 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
             lingered = false;
             const cap = Math.min(...subscribers.map((s) => s.options.pollCapMs));
             const pollStartedAt = Date.now();
-            let jobs: JobView[];
+            let listing: JobListing;
             try {
-                jobs = await lists.list(orgId, connectorId, pollStartedAt - 1);
+                listing = await lists.listing(orgId, connectorId, pollStartedAt - 1);
             } catch (err) {
                 subscribers.splice(0).forEach((s) => s.reject(err as Error));
                 break;
             }
             const now = Date.now();
             for (const sub of [...subscribers]) {
-                const view = jobs.find((job) => job.id === sub.job.id);
+                let view: JobView | undefined;
+                try {
+                    view = jobIn(listing, sub.job.id, `connector "${connectorId}" (org "${orgId}")`);
+                } catch (err) {
+                    // Its own job cannot be read: that waiter fails, saying which field; the others go on.
+                    subscribers.splice(subscribers.indexOf(sub), 1);
+                    sub.reject(err as Error);
+                    continue;
+                }
                 sub.lastView = view ?? sub.lastView;
                 log.info(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}. ${INTERRUPT_HINT}`);
                 let missing: JobNotListed | undefined;
@@ -142,7 +150,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
                 const done = view !== undefined && isFinished(view);
                 if (!done && !missing && now < sub.deadline) continue;
                 subscribers.splice(subscribers.indexOf(sub), 1);
-                if (done) sub.resolve(view);
+                if (done) sub.resolve(view!);
                 else if (missing) sub.reject(missing);
                 else {
                     sub.reject(

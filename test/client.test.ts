@@ -36,7 +36,7 @@ describe("client: the connector-jobs API over HTTP", function () {
     it("dispatches and then finds the job in the connector's list", async function () {
         const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey });
         const { job_id } = await client.dispatchJob(ORG, "warehouse-pg", REQUEST);
-        const jobs = await client.listJobs(ORG, "warehouse-pg");
+        const { jobs } = await client.listJobs(ORG, "warehouse-pg");
         const job = jobs.find((j) => j.id === job_id);
         assert.ok(job);
         assert.strictEqual(job.dest_table, "orders");
@@ -90,13 +90,20 @@ describe("client: the connector-jobs API over HTTP", function () {
         assert.match(err.message, /HTTP 422\): placement local needs the kb:local capability.*Input field: placement/);
     });
 
-    it("an off-spec list response is a clear error, not a crash", async function () {
-        const server = await scriptedServer((_req, res) => json(res, 200, { jobs: [{ id: "j1", state: 3 }] }));
+    it("an off-spec list envelope is a clear error, not a crash; an off-spec job is read apart from the others", async function () {
+        const server = await scriptedServer((req, res) =>
+            req.url!.includes("acme-prod") ? json(res, 200, { jobs: [{ id: "j1", state: 3 }] }) : json(res, 200, { jobs: { j1: {} } }),
+        );
         try {
             const client = createTimbalClient({ baseUrl: server.url, apiKey: emu.apiKey });
             const err = await failure(client.listJobs(ORG));
             assert.strictEqual(err.kind, "off_spec");
-            assert.match(err.message, /GET \/orgs\/acme-dev\/connectors\/jobs answered with a response that does not match the Timbal API spec \(jobs\.0\.connector_id: .*\)\. Is http:\/\/127.0.0.1:\d+ the Timbal API\?/);
+            assert.match(err.message, /GET \/orgs\/acme-dev\/connectors\/jobs answered with a response that does not match the Timbal API spec \(jobs: .*\)\. Is http:\/\/127.0.0.1:\d+ the Timbal API\?/);
+            const listing = await client.listJobs("acme-prod");
+            assert.deepStrictEqual(listing.jobs, []);
+            assert.strictEqual(listing.unreadable.length, 1);
+            assert.strictEqual(listing.unreadable[0].id, "j1");
+            assert.match(listing.unreadable[0].problem, /^connector_id: .*; got nothing; kb_uid: .*; got nothing; dest_table: /);
         } finally {
             await server.stop();
         }
