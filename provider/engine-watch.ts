@@ -4,7 +4,8 @@ import * as net from "net";
 // Ctrl-C) nothing stops the provider host: a wait would go on until its timeout, and once the CLI's pipes are closed,
 // every line written fails (EPIPE), which the host's own error handler reports by writing again, in a loop that burns
 // a core. The host must end itself. Two signs that the engine is gone: its output pipe is closed, and the engine's
-// address (the host's argument) refuses connections after it once accepted them.
+// address (the host's argument) refuses connections. The engine listens there before it starts any plugin, so a
+// refusal, even the first, means it is gone (a CLI killed while its plugins were starting).
 
 const PROBE_EVERY_MS = 2000;
 const PROBE_TIMEOUT_MS = 1000;
@@ -34,14 +35,10 @@ export function exitWhenEngineGone(engineAddress: string | undefined, exit: () =
         });
     }
     if (!engineAddress) return;
-    let seen = false;
     const probe = () =>
         void accepts(engineAddress).then((answer) => {
-            if (answer === true) seen = true;
-            // Only an engine that was there once can be gone: a test harness passes an address nobody serves.
-            else if (answer === false && seen) exit();
+            if (answer === false) exit();
         });
-    // At once (the engine listens before it starts its plugins), so that a CLI killed right away is noticed too.
     probe();
     setInterval(probe, PROBE_EVERY_MS).unref();
 }

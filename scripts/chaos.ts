@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { emulator, ORG } from "../test/helpers/fixtures";
-import { startCli, watchAftermath } from "../test/helpers/interrupt";
+import { processesMarked, startCli, watchAftermath, type Aftermath } from "../test/helpers/interrupt";
 import { projectUsingRepoModules, PulumiCli, pulumiBinDir, writeStackConfig } from "../test/helpers/pulumi-cli";
 
 // `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
@@ -39,8 +39,13 @@ export interface ChaosRun {
     progress: string;
     /** Seconds from the first signal to the CLI's exit. */
     exitAfter: number;
-    /** Processes of the interrupted run alive 10 s after its CLI was gone. */
+    /** Processes of the interrupted run alive 10 s after its CLI was gone, other than idle uncalled hosts (must be 0). */
     survivors: number;
+    /**
+     * Pulumi's provider host (and its shell) started just before the CLI died, never called: this package's code never
+     * ran there, so it cannot end it. Idle, no CPU. Reported, not counted as a failure.
+     */
+    idleUncalledHosts: number;
     /** Jobs in Timbal for each resource after recovery (must all be 1). */
     jobsPerResource: number[];
     /** Resources whose recorded id is not their one job (must be 0). */
@@ -59,6 +64,16 @@ function random(seed: number): () => number {
         t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
+}
+
+/** Survivors that count against the run, and idle hosts that never ran this package's code. */
+function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: number } {
+    const idle = aftermath.idleUncalledHosts.length;
+    return { survivors: aftermath.survivors.length - idle, idleUncalledHosts: idle };
+}
+
+function leftOver(mark: string): number[] {
+    return [...processesMarked(mark).keys()];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,6 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const progress = `${dispatched}/3 dispatched${/Ctrl-C twice stops waiting/.test(up.output()) ? ", waiting" : ""}`;
             const signalledAt = Date.now();
             let survivors = 0;
+            let idleUncalledHosts = 0;
             let exitAfter = 0;
             let notes = "";
             if (up.child.exitCode !== null) {
@@ -108,7 +124,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 up.killGroup();
                 await up.exited;
                 exitAfter = (Date.now() - signalledAt) / 1000;
-                survivors = (await watchAftermath(up.mark, 10)).survivors.length;
+                ({ survivors, idleUncalledHosts } = counted(await watchAftermath(up.mark, 10)));
             } else {
                 up.interrupt();
                 if (interruption === "two Ctrl-C") {
@@ -120,8 +136,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 }
                 await up.exited;
                 exitAfter = (Date.now() - signalledAt) / 1000;
-                survivors = (await watchAftermath(up.mark, 10)).survivors.length;
+                ({ survivors, idleUncalledHosts } = counted(await watchAftermath(up.mark, 10)));
             }
+            for (const pid of leftOver(up.mark)) process.kill(pid, "SIGKILL"); // what a user would do: nothing else ends them
 
             // What a user does next. Meanwhile the emulator's clock runs fast, so that every wait ends.
             const fastClock = setInterval(() => emu.world.advance(600_000), 500);
@@ -146,6 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 progress,
                 exitAfter: Number(exitAfter.toFixed(1)),
                 survivors,
+                idleUncalledHosts,
                 jobsPerResource,
                 resourcesWithoutJob,
                 recovered: recovery.code === 0,
@@ -162,11 +180,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 }
 
 export const HEADER =
-    "| run | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | jobs per resource | resources without their job | recovered | notes |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|";
+    "| run | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|";
 
 export function formatRow(r: ChaosRun): string {
-    return `| ${r.run} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
+    return `| ${r.run} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
 }
 
 /** True when every run kept the promise: one job per resource, each recorded, nothing left running. */
@@ -185,6 +203,7 @@ if (require.main === module) {
             console.log(`\n${summary("runs where every resource has exactly one job", (r) => r.jobsPerResource.every((n) => n === 1))} of ${runs}`);
             console.log(summary("runs with a resource without its job", (r) => r.resourcesWithoutJob > 0));
             console.log(summary("runs that left a process behind", (r) => r.survivors > 0));
+            console.log(summary("runs that left Pulumi's idle, never-called provider host behind", (r) => r.idleUncalledHosts > 0));
             process.exit(allHeld(results) ? 0 : 1);
         })
         .catch((err) => {

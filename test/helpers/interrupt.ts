@@ -52,6 +52,14 @@ export function startCli(cli: PulumiCli, args: string[], env: NodeJS.ProcessEnv 
     };
 }
 
+function readText(file: string): string {
+    try {
+        return fs.readFileSync(file, "latin1");
+    } catch {
+        return "";
+    }
+}
+
 /** Processes (pid → CPU ticks used) whose environment carries the marker. */
 export function processesMarked(mark: string): Map<number, number> {
     const found = new Map<number, number>();
@@ -73,6 +81,11 @@ export function processesMarked(mark: string): Map<number, number> {
 export interface Aftermath {
     /** Processes of the run still alive at the end of the watch. */
     survivors: number[];
+    /**
+     * Of those, Pulumi's own provider hosts that never loaded this package (the engine was gone before it called them):
+     * idle, and out of this provider's reach.
+     */
+    idleUncalledHosts: number[];
     /** CPU seconds the run's processes used during the watch. */
     cpuSeconds: number;
     /** Seconds until the last of them was gone (the watch's length when some survived). */
@@ -92,5 +105,11 @@ export async function watchAftermath(mark: string, seconds: number): Promise<Aft
     }
     let ticks = 0;
     for (const [pid, used] of last) ticks += used - (first.get(pid) ?? used);
-    return { survivors: [...alive.keys()], cpuSeconds: ticks / 100, goneAfterSeconds: (Date.now() - started) / 1000 };
+    const survivors = [...alive.keys()];
+    const idleUncalledHosts = survivors.filter((pid) => {
+        const command = readText(`/proc/${pid}/cmdline`);
+        // A host that had loaded this package would have ended itself (engine-watch.ts): an idle one never did.
+        return /dynamic-provider|pulumi-resource-pulumi-nodejs/.test(command) && (last.get(pid) ?? 0) === (first.get(pid) ?? 0);
+    });
+    return { survivors, idleUncalledHosts, cpuSeconds: ticks / 100, goneAfterSeconds: (Date.now() - started) / 1000 };
 }

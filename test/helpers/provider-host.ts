@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
@@ -38,11 +39,17 @@ export class ProviderHost {
         private readonly child: ChildProcess,
         private readonly client: any,
         private readonly providerText: string,
+        private readonly engine: net.Server,
     ) {}
 
     static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
         const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-        const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+        // The host's argument is the engine's address, and the host ends itself when nothing listens there any more
+        // (engine-watch.ts): this test stands in for the engine with a socket that listens as long as the host lives.
+        const engine = net.createServer((socket) => socket.destroy());
+        await new Promise<void>((resolve) => engine.listen(0, "127.0.0.1", resolve));
+        const engineAddress = `127.0.0.1:${(engine.address() as net.AddressInfo).port}`;
+        const child = spawn(process.execPath, [entry, engineAddress], {
             cwd: REPO_ROOT,
             // A journal of its own per host (see dispatch-journal.ts), unless the test shares one between hosts.
             env: { PATH: process.env.PATH, HOME: "/nonexistent-home", TIMBAL_DISPATCH_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-")), ...env },
@@ -59,7 +66,7 @@ export class ProviderHost {
             child.once("exit", (code) => reject(new Error(`provider host exited with ${code}: ${output}`)));
         });
         const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        const host = new ProviderHost(child, client, providerText);
+        const host = new ProviderHost(child, client, providerText, engine);
         host.output = output;
         child.stdout!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
         child.stderr!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
@@ -85,6 +92,7 @@ export class ProviderHost {
             this.child.kill();
             await exited;
         }
+        this.engine.close();
         recordArtifact("provider host output", this.output);
     }
 

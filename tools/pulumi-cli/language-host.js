@@ -141,15 +141,14 @@ server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p
 });
 
 // A killed CLI does not reach this process (plugins have process groups of their own): end with the engine, once its
-// address, which accepted connections before, refuses them.
-let engineSeen = false;
+// address refuses connections (it listens there before it starts any plugin).
 function probeEngine() {
     const at = engineAddress.lastIndexOf(":");
     if (at < 0) return;
     const socket = require("net").connect({ host: engineAddress.slice(0, at), port: Number(engineAddress.slice(at + 1)) });
     socket.setTimeout(1000, () => socket.destroy());
-    socket.once("connect", () => ((engineSeen = true), socket.destroy()));
-    socket.once("error", (err) => err.code === "ECONNREFUSED" && engineSeen && process.exit(0));
+    socket.once("connect", () => socket.destroy());
+    socket.once("error", (err) => err.code === "ECONNREFUSED" && process.exit(0));
 }
 probeEngine();
 setInterval(probeEngine, 2000).unref();
