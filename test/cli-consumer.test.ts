@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
+import { consumerProject, npm, pack } from "./helpers/consumer-project";
 import { count, emulator, ORG } from "./helpers/fixtures";
 import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
 
@@ -12,15 +13,6 @@ import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./help
 // upgraded under existing resources: refresh and destroy run with the provider text stored in state.
 
 const UPGRADE_MARKER = "[upgraded build]";
-
-function npm(args: string[], cwd: string): string {
-    return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-function pack(dir: string, destination: string): string {
-    const name = npm(["pack", "--ignore-scripts", "--pack-destination", destination], dir).trim().split("\n").pop()!;
-    return path.join(destination, name);
-}
 
 /** A second build of the package: new version, changed provider code (shim and runtime). */
 function changedBuild(tarball: string, work: string): string {
@@ -64,28 +56,7 @@ describe("a consumer project installing the packed package", function () {
         const original = pack(REPO_ROOT, work);
         upgraded = changedBuild(original, work);
 
-        project = path.join(work, "project");
-        fs.mkdirSync(project);
-        const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-        fs.writeFileSync(
-            path.join(project, "package.json"),
-            JSON.stringify({
-                name: "acme-extractions",
-                private: true,
-                dependencies: {
-                    "@timbal/pulumi-connector-jobs": `file:${original}`,
-                    "@pulumi/pulumi": repoPackage.dependencies["@pulumi/pulumi"],
-                },
-                devDependencies: {
-                    typescript: repoPackage.devDependencies.typescript,
-                    "ts-node": repoPackage.devDependencies["ts-node"],
-                    "@types/node": repoPackage.devDependencies["@types/node"],
-                },
-            }),
-        );
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: acme-extractions\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], project);
+        project = consumerProject(path.join(work, "project"), "acme-extractions", original, PROGRAM);
 
         cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
         await cli.ok(["stack", "init", "dev"]);

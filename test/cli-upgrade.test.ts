@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
+import { consumerProject, npm, pack } from "./helpers/consumer-project";
 import { count, emulator, ORG } from "./helpers/fixtures";
 import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
 
@@ -14,21 +15,13 @@ import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./help
 /** The last commit of the released shape; the repository's history must reach it (not a shallow clone). */
 const RELEASED_REV = "e132705";
 
-function run(command: string, args: string[], cwd: string): string {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-function pack(dir: string, destination: string): string {
-    return path.join(destination, run("npm", ["pack", "--ignore-scripts", "--pack-destination", destination], dir).trim().split("\n").pop()!);
-}
-
 /** The released package, built from its commit with this repository's toolchain. */
 function releasedBuild(work: string): string {
     const dir = path.join(work, "released");
     fs.mkdirSync(dir);
     execFileSync("sh", ["-c", `git -C "${REPO_ROOT}" archive ${RELEASED_REV} | tar -x -C "${dir}"`]);
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
-    run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], dir);
+    execFileSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: dir });
     fs.rmSync(path.join(dir, "node_modules"));
     // Both builds are version 0.1.0: each tarball in a folder of its own.
     fs.mkdirSync(path.join(work, "released-tarball"));
@@ -64,21 +57,7 @@ describe("upgrading a stack created by the released package", function () {
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-"));
         const released = releasedBuild(work);
         current = pack(REPO_ROOT, work);
-        project = path.join(work, "project");
-        fs.mkdirSync(project);
-        const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-        fs.writeFileSync(
-            path.join(project, "package.json"),
-            JSON.stringify({
-                name: "acme-upgrade",
-                private: true,
-                dependencies: { "@timbal/pulumi-connector-jobs": `file:${released}`, "@pulumi/pulumi": repoPackage.dependencies["@pulumi/pulumi"] },
-                devDependencies: { typescript: repoPackage.devDependencies.typescript, "ts-node": repoPackage.devDependencies["ts-node"], "@types/node": repoPackage.devDependencies["@types/node"] },
-            }),
-        );
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: acme-upgrade\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], project);
+        project = consumerProject(path.join(work, "project"), "acme-upgrade", released, PROGRAM);
         cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
         await cli.ok(["stack", "init", "dev"]);
         writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
@@ -98,7 +77,7 @@ describe("upgrading a stack created by the released package", function () {
 
     it("after the upgrade, preview shows only the new completions, and up dispatches nothing: the jobs keep their ids", async function () {
         const before = await cli.resources();
-        run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project);
+        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project);
 
         const preview = await cli.ok(["preview", "--diff"]);
         assert.match(preview.output, /\+ pulumi-nodejs:dynamic\/timbal:ConnectorJobCompletion: \(create\)/);
