@@ -97,9 +97,13 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
         if (file) onDisk("update", () => fs.rmSync(file, { force: true }));
     }
 
-    /** Every entry on disk (this process's too), dropping the ones too old to act on. */
-    function readAll(): JournalEntry[] {
-        const entries: JournalEntry[] = [];
+    /** This process's entries, and those earlier processes left (read once: the stack's lock keeps other runs out). */
+    const own = new Set<JournalEntry>();
+    let earlier: JournalEntry[] | undefined;
+
+    function leftByEarlierRuns(): JournalEntry[] {
+        if (earlier) return earlier;
+        earlier = [];
         onDisk("read", () => {
             if (!fs.existsSync(dir as string)) return;
             for (const name of fs.readdirSync(dir as string)) {
@@ -111,25 +115,21 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
                 } catch {
                     continue; // removed meanwhile, or not ours
                 }
+                if (entry.writer === writer) continue; // this process's own, already known
                 if (Date.now() - entry.startedAt > JOURNAL_MAX_AGE_MS) {
                     fs.rmSync(file, { force: true });
                     continue;
                 }
-                const known = [...files.keys()].find((e) => files.get(e) === file);
-                if (known) entries.push(known);
-                else {
-                    files.set(entry, file);
-                    entries.push(entry);
-                }
+                files.set(entry, file);
+                earlier!.push(entry);
             }
         });
-        return entries;
+        return earlier;
     }
 
-    /** This process's entries: the ones a memory-only journal knows of. */
-    const own = new Set<JournalEntry>();
     function forget(entry: JournalEntry): void {
         own.delete(entry);
+        if (earlier?.includes(entry)) earlier.splice(earlier.indexOf(entry), 1);
         remove(entry);
     }
 
@@ -146,8 +146,8 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
         },
         drop: forget,
         interrupted(extraction) {
-            return readAll()
-                .filter((entry) => entry.extraction === extraction && entry.writer !== writer)
+            return leftByEarlierRuns()
+                .filter((entry) => entry.extraction === extraction)
                 .sort((a, b) => a.startedAt - b.startedAt);
         },
         takeOver(entry) {
@@ -161,8 +161,7 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
             for (const entry of [...own]) if (entry.jobId !== undefined) forget(entry);
         },
         recorded({ jobId, extraction }) {
-            const entries = dir && !broken ? readAll() : [...own];
-            for (const entry of entries) {
+            for (const entry of [...leftByEarlierRuns(), ...own]) {
                 if ((jobId !== undefined && entry.jobId === jobId) || (extraction !== undefined && entry.extraction === extraction)) forget(entry);
             }
         },
