@@ -97,22 +97,25 @@ export async function watchAftermath(mark: string, seconds: number): Promise<Aft
     const started = Date.now();
     const first = processesMarked(mark);
     const last = new Map(first);
-    let halfway: Map<number, number> | undefined;
     let alive = first;
     while (alive.size > 0 && Date.now() - started < seconds * 1000) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         alive = processesMarked(mark);
         for (const [pid, ticks] of alive) last.set(pid, ticks);
-        if (!halfway && Date.now() - started >= (seconds * 1000) / 2) halfway = new Map(alive);
     }
     let ticks = 0;
     for (const [pid, used] of last) ticks += used - (first.get(pid) ?? used);
     const survivors = [...alive.keys()];
-    const idleUncalledHosts = survivors.filter((pid) => {
-        const command = readText(`/proc/${pid}/cmdline`);
-        // A host that had loaded this package would have ended itself (engine-watch.ts). One that is still there and
-        // used no CPU in the second half of the watch (it may have been starting up when the CLI died) never did.
-        return /dynamic-provider|pulumi-resource-pulumi-nodejs/.test(command) && last.get(pid) === halfway?.get(pid);
-    });
+    // A provider host that had loaded this package ends itself within seconds (engine-watch.ts). A Pulumi host still
+    // there, and quiet over a further few seconds (it may have been starting up, slowly, when the CLI died), never
+    // loaded it: the engine was gone before it called it.
+    const hosts = survivors.filter((pid) => /dynamic-provider|pulumi-resource-pulumi-nodejs/.test(readText(`/proc/${pid}/cmdline`)));
+    let idleUncalledHosts: number[] = [];
+    if (hosts.length > 0) {
+        const before = processesMarked(mark);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        const after = processesMarked(mark);
+        idleUncalledHosts = hosts.filter((pid) => after.has(pid) && after.get(pid) === before.get(pid));
+    }
     return { survivors, idleUncalledHosts, cpuSeconds: ticks / 100, goneAfterSeconds: (Date.now() - started) / 1000 };
 }
