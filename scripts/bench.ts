@@ -90,7 +90,7 @@ async function fiveSequentialLists(emu: Emulator): Promise<number> {
     return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function benchSize(n: number, providerText: string, rows: Row[]): Promise<void> {
+async function benchSize(n: number, providerText: { job: string; completion: string }, rows: Row[]): Promise<void> {
     for (const share of [true, false]) {
         const mode = share ? "shared" : "naive";
         // A fresh world per run, so both modes see the same jobs in the same states.
@@ -100,7 +100,7 @@ async function benchSize(n: number, providerText: string, rows: Row[]): Promise<
             const jobs = await dispatchJobs(emu, n);
             const yardstick = await fiveSequentialLists(emu);
 
-            let host = await startHost(emu, providerText, share);
+            let host = await startHost(emu, providerText.job, share);
             const refresh = await measure(emu, host, () => inLanes(jobs, ENGINE_PARALLELISM, (job) => host.read(job.id, job.props)));
             await host.stop();
             const ratio = refresh.seconds / yardstick;
@@ -110,11 +110,15 @@ async function benchSize(n: number, providerText: string, rows: Row[]): Promise<
                     + (share ? `; requests <= ${CONNECTORS.length}: ${refresh.requests <= CONNECTORS.length ? "yes" : "NO"}` : ""),
             });
 
-            host = await startHost(emu, providerText, share);
-            const waiting = { waitForCompletion: { pollIntervalSeconds: 2, timeoutSeconds: 600 } };
+            host = await startHost(emu, providerText.completion, share);
+            const waitForCompletion = { pollIntervalSeconds: 2, timeoutSeconds: 600 };
+            const completion = (job: { id: string; props: Props }) => {
+                const { orgId, connectorId, baseUrl, kbId, destTable } = job.props;
+                return { jobId: job.id, orgId, connectorId, baseUrl, kbId, destTable, waitForCompletion };
+            };
             const waitStarted = Date.now();
             const wait = await measure(emu, host, () =>
-                Promise.all(jobs.map((job) => host.update(job.id, job.props, { ...job.props, ...waiting }))).then(() => undefined),
+                Promise.all(jobs.map((job) => host.create(completion(job)))).then(() => undefined),
             );
             // One shared loop per connector means one request per connector per poll: its requests are never closer
             // together than the loop's first pause (1 s). Separate loops per waiter poll the same connector at once.
@@ -145,9 +149,12 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-    const providerText = await captureProviderText({
-        connectorId: "c1", kbId: 1, destTable: "t", source: { kind: "postgres", connectionRef: "db", table: "t", cursorColumn: "id" },
-    });
+    const args = { connectorId: "c1", kbId: 1, destTable: "t", source: { kind: "postgres" as const, connectionRef: "db", table: "t", cursorColumn: "id" } };
+    const providerText = {
+        job: await captureProviderText(args),
+        // Waiting is the ConnectorJobCompletion's: its own serialized provider.
+        completion: await captureProviderText({ ...args, waitForCompletion: true }, "pulumi-nodejs:dynamic/timbal:ConnectorJobCompletion"),
+    };
     const rows: Row[] = [];
     for (const n of SIZES) {
         console.error(`bench: ${n} jobs over ${CONNECTORS.length} connectors...`);

@@ -10,12 +10,12 @@ export interface RegisteredResource {
     inputs: Record<string, unknown>;
 }
 
-export async function registerUnderMocks(args: ConnectorJobArgs): Promise<RegisteredResource> {
+export async function registerUnderMocks(args: ConnectorJobArgs, type = "pulumi-nodejs:dynamic/timbal:ConnectorJob"): Promise<RegisteredResource> {
     let registered: RegisteredResource | undefined;
     pulumi.runtime.setMocks(
         {
             newResource: (resource) => {
-                registered = { type: resource.type, name: resource.name, inputs: resource.inputs };
+                if (resource.type === type) registered = { type: resource.type, name: resource.name, inputs: resource.inputs };
                 return { id: "mock-id", state: resource.inputs };
             },
             call: () => ({}),
@@ -25,13 +25,13 @@ export async function registerUnderMocks(args: ConnectorJobArgs): Promise<Regist
         false,
     );
     const job = new ConnectorJob("orders", args);
-    await new Promise<void>((resolve) => job.urn.apply(() => resolve()));
+    await new Promise<void>((resolve) => (job.completion ?? job).urn.apply(() => resolve()));
     if (!registered) throw new Error("the mock engine saw no resource registration");
     return registered;
 }
 
-export async function captureProviderText(args: ConnectorJobArgs): Promise<string> {
-    const registered = await registerUnderMocks(args);
+export async function captureProviderText(args: ConnectorJobArgs, type?: string): Promise<string> {
+    const registered = await registerUnderMocks(args, type);
     const text = registered.inputs.__provider;
     if (typeof text !== "string") throw new Error("the registration carried no __provider text");
     return text;
