@@ -91,9 +91,10 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
                 return { id: job.id, outs: outputs(toJobStatus(job)) };
             }
             try {
-                const { id } = await dispatcher.dispatch(inputs);
-                // Nothing more happens here: the sooner create returns, the sooner the engine records the id.
-                log.info(`dispatched ${describeJob(id, inputs)}`);
+                const { id, how } = await dispatcher.dispatch(inputs);
+                // Nothing more happens here: the sooner create returns, the sooner the engine records the id. (A job
+                // found from an earlier run was announced by the dispatcher: nothing was dispatched now.)
+                if (how === "dispatched") log.info(`dispatched ${describeJob(id, inputs)}`);
                 return { id, outs: outputs() };
             } catch (err) {
                 if (!(err instanceof UnconfirmedDispatch)) throw err;

@@ -98,6 +98,7 @@ describe("dispatch under injected faults", function () {
         assert.strictEqual(created.id, emu.world.jobs[0].id, "the job the lost answer created");
         assert.strictEqual(count(emu, "POST"), 1, "nothing dispatched again");
         assert.match(next.lines.join("\n"), /was never confirmed; found its job job_\w+ in the job list: recording it, not dispatching again/);
+        assert.ok(!next.lines.some((line) => line.startsWith("dispatched job")), "no line says a job was dispatched");
         await next.p.delete(err.id, err.properties); // the unconfirmed placeholder goes quietly
     });
 
