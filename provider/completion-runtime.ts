@@ -23,7 +23,7 @@ export interface CompletionInputs {
     waitForCompletion?: WaitForCompletion;
 }
 
-export const COMPLETION_INPUT_FIELDS: ReadonlyArray<keyof CompletionInputs> = [
+const COMPLETION_INPUT_FIELDS: ReadonlyArray<keyof CompletionInputs> = [
     "jobId",
     "orgId",
     "connectorId",

@@ -24,7 +24,7 @@ export interface RuntimeOptions extends SessionOptions {
 /** The id of a resource kept in state although its dispatch was never confirmed (see UnconfirmedDispatch). */
 const UNCONFIRMED_ID_PREFIX = "unconfirmed-dispatch-";
 /** The output that records since when such a dispatch is unconfirmed; its presence is the replace reason. */
-export const UNCONFIRMED_FIELD = "unconfirmedDispatchSince";
+const UNCONFIRMED_FIELD = "unconfirmedDispatchSince";
 
 function isUnconfirmed(id: string): boolean {
     return id.startsWith(UNCONFIRMED_ID_PREFIX);
