@@ -1,38 +1,19 @@
-import { parseArgs } from "util";
-import { startEmulator, type FaultKind } from "./index";
+#!/usr/bin/env node
+import { startEmulator } from "./index";
+import { parseEmulatorArgs, USAGE, UsageError } from "./cli-options";
 
-// `npm run emulator`: a local Timbal connector-jobs API to point a stack at (timbal:baseUrl) without an account.
-
-const { values } = parseArgs({
-    options: {
-        port: { type: "string", default: "8787" },
-        speed: { type: "string", default: "1" },
-        seed: { type: "string" },
-        "api-key": { type: "string" },
-        "fail-table": { type: "string", multiple: true },
-        "failure-rate": { type: "string", default: "0" },
-        "latency-ms": { type: "string", default: "0" },
-        "fault-rate": { type: "string", default: "0" },
-        "fault-kinds": { type: "string" },
-    },
-});
+// `timbal-emulator` (the package's bin; `npm run emulator` in this repository): a local Timbal connector-jobs API.
 
 async function main(): Promise<void> {
-    const emulator = await startEmulator({
-        port: Number(values.port),
-        speed: Number(values.speed),
-        seed: values.seed,
-        apiKey: values["api-key"] ?? process.env.TIMBAL_EMULATOR_API_KEY,
-        failTables: values["fail-table"],
-        failureRate: Number(values["failure-rate"]),
-        latencyMs: Number(values["latency-ms"]),
-        faults: {
-            rate: Number(values["fault-rate"]),
-            kinds: values["fault-kinds"] ? (values["fault-kinds"].split(",") as FaultKind[]) : undefined,
-        },
-    });
+    const request = parseEmulatorArgs(process.argv.slice(2));
+    if (request.help) {
+        process.stdout.write(USAGE);
+        return;
+    }
+    const { options } = request;
+    const emulator = await startEmulator(options);
     const orgs = emulator.world.seed.orgs.map((org) => org.id).join(", ");
-    console.log(`Timbal emulator listening on ${emulator.url} (orgs: ${orgs}; speed x${values.speed})`);
+    console.log(`Timbal emulator listening on ${emulator.url} (orgs: ${orgs}; speed x${options.speed})`);
     console.log(`  export TIMBAL_BASE_URL=${emulator.url}`);
     console.log(`  export TIMBAL_API_KEY=${emulator.apiKey}`);
     console.log("Press Ctrl+C to stop.");
@@ -42,6 +23,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-    console.error(`emulator: ${err instanceof Error ? err.message : err}`);
+    if (err instanceof UsageError) {
+        console.error(`timbal-emulator: ${err.message}`);
+        process.exit(2);
+    }
+    console.error(`timbal-emulator: ${err instanceof Error ? err.message : err}`);
     process.exit(1);
 });

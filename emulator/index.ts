@@ -1,10 +1,10 @@
 import { randomBytes } from "crypto";
-import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { createHandler, type RequestRecord } from "./routes";
 import { FaultInjector, type FaultOptions } from "./faults";
 import defaultSeed from "./seed.json";
+import { readSeedFile } from "./seed";
 import { World, type LifecycleOptions, type WorldSeed } from "./world";
 
 export type { RequestRecord } from "./routes";
@@ -44,7 +44,7 @@ export interface Emulator {
 }
 
 export function loadSeed(seed: WorldSeed | string = DEFAULT_SEED): WorldSeed {
-    return typeof seed === "string" ? (JSON.parse(fs.readFileSync(seed, "utf8")) as WorldSeed) : seed;
+    return typeof seed === "string" ? readSeedFile(seed) : seed;
 }
 
 /** Starts a local Timbal connector-jobs API on 127.0.0.1. */
