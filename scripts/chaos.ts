@@ -46,6 +46,11 @@ export interface ChaosRun {
      * ran there, so it cannot end it. Idle, no CPU. Reported, not counted as a failure.
      */
     idleUncalledHosts: number;
+    /**
+     * Pulumi's Node.js language host after a SIGKILL of the CLI: it ends at its next health check (every 5 minutes).
+     * Idle, no CPU. Reported, not counted as a failure.
+     */
+    idleLanguageHosts: number;
     /** Jobs in Timbal for each resource after recovery (must all be 1). */
     jobsPerResource: number[];
     /** Resources whose recorded id is not their one job (must be 0). */
@@ -66,10 +71,11 @@ function random(seed: number): () => number {
     };
 }
 
-/** Survivors that count against the run, and idle hosts that never ran this package's code. */
-function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: number } {
-    const idle = aftermath.idleUncalledHosts.length;
-    return { survivors: aftermath.survivors.length - idle, idleUncalledHosts: idle };
+/** Survivors that count against the run, and Pulumi's own idle processes that never ran this package's code. */
+function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: number; idleLanguageHosts: number } {
+    const idleUncalledHosts = aftermath.idleUncalledHosts.length;
+    const idleLanguageHosts = aftermath.idleLanguageHosts.length;
+    return { survivors: aftermath.survivors.length - idleUncalledHosts - idleLanguageHosts, idleUncalledHosts, idleLanguageHosts };
 }
 
 function leftOver(mark: string): number[] {
@@ -116,6 +122,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const signalledAt = Date.now();
             let survivors = 0;
             let idleUncalledHosts = 0;
+            let idleLanguageHosts = 0;
             let exitAfter = 0;
             let notes = "";
             if (up.child.exitCode !== null) {
@@ -124,7 +131,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 up.killGroup();
                 await up.exited;
                 exitAfter = (Date.now() - signalledAt) / 1000;
-                ({ survivors, idleUncalledHosts } = counted(await watchAftermath(up.mark, 10)));
+                ({ survivors, idleUncalledHosts, idleLanguageHosts } = counted(await watchAftermath(up.mark, 10)));
             } else {
                 up.interrupt();
                 if (interruption === "two Ctrl-C") {
@@ -136,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 }
                 await up.exited;
                 exitAfter = (Date.now() - signalledAt) / 1000;
-                ({ survivors, idleUncalledHosts } = counted(await watchAftermath(up.mark, 10)));
+                ({ survivors, idleUncalledHosts, idleLanguageHosts } = counted(await watchAftermath(up.mark, 10)));
             }
             for (const pid of leftOver(up.mark)) process.kill(pid, "SIGKILL"); // what a user would do: nothing else ends them
 
@@ -164,6 +171,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 exitAfter: Number(exitAfter.toFixed(1)),
                 survivors,
                 idleUncalledHosts,
+                idleLanguageHosts,
                 jobsPerResource,
                 resourcesWithoutJob,
                 recovered: recovery.code === 0,
@@ -180,11 +188,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 }
 
 export const HEADER =
-    "| run | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | jobs per resource | resources without their job | recovered | notes |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|";
+    "| run | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 export function formatRow(r: ChaosRun): string {
-    return `| ${r.run} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
+    return `| ${r.run} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
 }
 
 /** True when every run kept the promise: one job per resource, each recorded, nothing left running. */
@@ -204,6 +212,7 @@ if (require.main === module) {
             console.log(summary("runs with a resource without its job", (r) => r.resourcesWithoutJob > 0));
             console.log(summary("runs that left a process behind", (r) => r.survivors > 0));
             console.log(summary("runs that left Pulumi's idle, never-called provider host behind", (r) => r.idleUncalledHosts > 0));
+            console.log(summary("runs that left Pulumi's idle language host behind (until its 5-minute health check)", (r) => r.idleLanguageHosts > 0));
             process.exit(allHeld(results) ? 0 : 1);
         })
         .catch((err) => {

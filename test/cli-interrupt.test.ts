@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
 import { emulator, ORG } from "./helpers/fixtures";
-import { startCli, watchAftermath } from "./helpers/interrupt";
+import { describeProcesses, startCli, watchAftermath } from "./helpers/interrupt";
 import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig, type ExportedResource } from "./helpers/pulumi-cli";
 
 // Interrupting `pulumi up` while it waits, with the real CLI, as users and CI runners do: one Ctrl-C, two Ctrl-C, and
@@ -111,7 +111,9 @@ describe("interrupting pulumi up with the real CLI", function () {
         up.killGroup();
         await up.exited;
         const aftermath = await watchAftermath(up.mark, 10);
-        assert.deepStrictEqual(aftermath.survivors, [], `processes of the killed run still alive after 10 s:\n${up.output()}`);
+        // Pulumi's own language host outlives a killed CLI until its 5-minute health check; idle, it is not ours to end.
+        const ours = aftermath.survivors.filter((pid) => !aftermath.idleLanguageHosts.includes(pid));
+        assert.deepStrictEqual(ours, [], `processes of the killed run still alive after 10 s (${describeProcesses(ours)}):\n${up.output()}`);
         assert.ok(aftermath.cpuSeconds < 1, `the killed run's processes burnt ${aftermath.cpuSeconds} s of CPU`);
 
         const dispatched = jobsOf("second");

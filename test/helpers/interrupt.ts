@@ -78,6 +78,17 @@ export function processesMarked(mark: string): Map<number, number> {
     return found;
 }
 
+/** Each process's command line and CPU ticks, for a failure message. */
+export function describeProcesses(pids: number[]): string {
+    return pids
+        .map((pid) => {
+            const stat = readText(`/proc/${pid}/stat`);
+            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            return `${pid} ${readText(`/proc/${pid}/cmdline`).split("\0").join(" ").slice(0, 160)} [state ${fields[0]}, ${Number(fields[11]) + Number(fields[12])} ticks]`;
+        })
+        .join("; ");
+}
+
 export interface Aftermath {
     /** Processes of the run still alive at the end of the watch. */
     survivors: number[];
@@ -86,11 +97,19 @@ export interface Aftermath {
      * idle, and out of this provider's reach.
      */
     idleUncalledHosts: number[];
+    /**
+     * Of those, Pulumi's Node.js language host (upstream): after a killed CLI it lives until its health check, which
+     * pings the engine every 5 minutes, finds it gone. Idle, with no program under it; out of this provider's reach.
+     */
+    idleLanguageHosts: number[];
     /** CPU seconds the run's processes used during the watch. */
     cpuSeconds: number;
     /** Seconds until the last of them was gone (the watch's length when some survived). */
     goneAfterSeconds: number;
 }
+
+/** CPU ticks (1/100 s) a process may use over the 3-second look and still count as idle. */
+const IDLE_TICKS = 3;
 
 /** Watches a run's processes for up to `seconds` after its CLI was killed: who survives, and what they burn. */
 export async function watchAftermath(mark: string, seconds: number): Promise<Aftermath> {
@@ -109,13 +128,22 @@ export async function watchAftermath(mark: string, seconds: number): Promise<Aft
     // A provider host that had loaded this package ends itself within seconds (engine-watch.ts). A Pulumi host still
     // there, and quiet over a further few seconds (it may have been starting up, slowly, when the CLI died), never
     // loaded it: the engine was gone before it called it.
-    const hosts = survivors.filter((pid) => /dynamic-provider|pulumi-resource-pulumi-nodejs/.test(readText(`/proc/${pid}/cmdline`)));
-    let idleUncalledHosts: number[] = [];
-    if (hosts.length > 0) {
+    const named = (pattern: RegExp) => survivors.filter((pid) => pattern.test(readText(`/proc/${pid}/cmdline`)));
+    const hosts = named(/dynamic-provider|pulumi-resource-pulumi-nodejs/);
+    const languageHosts = named(/pulumi-language-nodejs/);
+    let idle: (pids: number[]) => number[] = () => [];
+    if (hosts.length + languageHosts.length > 0) {
         const before = processesMarked(mark);
         await new Promise((resolve) => setTimeout(resolve, 3000));
         const after = processesMarked(mark);
-        idleUncalledHosts = hosts.filter((pid) => after.has(pid) && after.get(pid) === before.get(pid));
+        // Idle: under 1% of a core (a Go process's gRPC reconnect backoff to the dead engine costs a tick now and then).
+        idle = (pids) => pids.filter((pid) => after.has(pid) && after.get(pid)! - before.get(pid)! <= IDLE_TICKS);
     }
-    return { survivors, idleUncalledHosts, cpuSeconds: ticks / 100, goneAfterSeconds: (Date.now() - started) / 1000 };
+    return {
+        survivors,
+        idleUncalledHosts: idle(hosts),
+        idleLanguageHosts: idle(languageHosts),
+        cpuSeconds: ticks / 100,
+        goneAfterSeconds: (Date.now() - started) / 1000,
+    };
 }

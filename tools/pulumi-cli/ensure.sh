@@ -2,51 +2,63 @@
 # Makes the Pulumi CLI available and prints the folder to put first on PATH.
 #
 # - A `pulumi` already on PATH (a user's machine) is used as it is: nothing is built.
-# - Otherwise the CLI is built with the ordinary Go client from its published Go modules, pinned to the version of
-#   the @pulumi/pulumi npm package (this folder's go.mod and go.sum), into a cache folder outside the repository,
-#   and reused from there on later runs. Cold: a few minutes on 2 cores.
-# - Next to it go the two plugins the CLI needs for a Node.js program with dynamic resources:
-#   pulumi-resource-pulumi-nodejs (a script shipped inside @pulumi/pulumi) and pulumi-language-nodejs (see
-#   language-host.js for why it is the project's own).
+# - Otherwise the CLI is built with the ordinary Go client from its published Go modules, at the version of the
+#   @pulumi/pulumi installed in this checkout (the folder v<version>/ holds its go.mod and go.sum), into a cache folder
+#   outside the repository, and reused from there on later runs. Cold: a few minutes on 2 cores.
+# - Next to it go the two plugins the CLI needs for a Node.js program with dynamic resources, both upstream:
+#   pulumi-language-nodejs, built from its unmodified source in ../pulumi-language-nodejs (the Go module proxy refuses
+#   that module, so its source is vendored), and pulumi-resource-pulumi-nodejs (a script shipped inside @pulumi/pulumi).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-version=v3.248.0
 
 if [ -z "${TIMBAL_FORCE_BUILT_PULUMI:-}" ] && existing=$(command -v pulumi 2>/dev/null); then
     dirname "$existing"
     exit 0
 fi
 
-cache=${TIMBAL_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/timbal-pulumi-cli/$version}
-bin=$cache/bin
-mkdir -p "$bin"
-# The plugins belong to this checkout (they run its node_modules): a folder of its own, linking the shared binary.
-plugins=$repo/node_modules/.timbal-pulumi-bin
-mkdir -p "$plugins"
-# Earlier versions of this script put the plugins next to the shared binary; they would run another checkout.
-rm -f "$bin/pulumi-language-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+if ! command -v go >/dev/null 2>&1; then
+    echo "ensure.sh: no pulumi on PATH and no Go to build it; install the Pulumi CLI or Go" >&2
+    exit 1
+fi
+sdk=$(node -p "require('$repo/node_modules/@pulumi/pulumi/package.json').version")
+version=v$sdk
+module=$here/$version
+if [ ! -f "$module/go.mod" ]; then
+    echo "ensure.sh: @pulumi/pulumi is $sdk but tools/pulumi-cli/$version/ does not exist; create it with" >&2
+    echo "  mkdir $module && cp $here/v3.248.0/tools.go $module/ && cd $module && go mod init timbal-pulumi-provider/tools/pulumi-cli && GOSUMDB=off go get github.com/pulumi/pulumi/pkg/v3@$version && GOSUMDB=off go mod tidy" >&2
+    exit 1
+fi
 
+cache_root=${TIMBAL_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/timbal-pulumi-cli}
+bin=$cache_root/$version/bin
+mkdir -p "$bin"
 if [ ! -x "$bin/pulumi" ] || [ "$("$bin/pulumi" version 2>/dev/null)" != "$version" ]; then
-    if ! command -v go >/dev/null 2>&1; then
-        echo "ensure.sh: no pulumi on PATH and no Go to build it; install the Pulumi CLI $version or Go" >&2
-        exit 1
-    fi
     echo "ensure.sh: building the Pulumi CLI $version into $bin (first time only)" >&2
     # The checksums are pinned by go.sum; the public checksum database is not reachable from every machine.
-    (cd "$here" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath \
+    (cd "$module" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
         -o "$bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
     mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
 
-# A hard link (a copy across file systems), not a symlink: the CLI takes plugins beside its own executable as bundled.
+# The language host does not depend on the CLI's version: one build per vendored upstream commit.
+host_src=$here/../pulumi-language-nodejs
+host=$cache_root/language-nodejs-$(cat "$host_src/UPSTREAM_COMMIT")/pulumi-language-nodejs
+if [ ! -x "$host" ]; then
+    echo "ensure.sh: building pulumi-language-nodejs from tools/pulumi-language-nodejs into $(dirname "$host") (first time only)" >&2
+    mkdir -p "$(dirname "$host")"
+    (cd "$host_src" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$host.tmp" .) >&2
+    mv "$host.tmp" "$host"
+fi
+
+# The plugins belong to this checkout (they run its node_modules): a folder of its own, linking the shared binaries.
+# Hard links (copies across file systems), not symlinks: the CLI takes plugins beside its own executable as bundled.
+plugins=$repo/node_modules/.timbal-pulumi-bin
+mkdir -p "$plugins"
 ln -f "$bin/pulumi" "$plugins/pulumi" 2>/dev/null || cp -f "$bin/pulumi" "$plugins/pulumi"
-cat > "$plugins/pulumi-language-nodejs" <<SCRIPT
-#!/bin/sh
-exec node "$here/language-host.js" "\$@"
-SCRIPT
-chmod +x "$plugins/pulumi-language-nodejs"
+rm -f "$plugins/pulumi-language-nodejs"
+ln -f "$host" "$plugins/pulumi-language-nodejs" 2>/dev/null || cp -f "$host" "$plugins/pulumi-language-nodejs"
 ln -sf "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$plugins/pulumi-resource-pulumi-nodejs"
 
 echo "$plugins"
