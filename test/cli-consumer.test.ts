@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { consumerProject, npm, pack } from "./helpers/consumer-project";
+import { consumerProject, installedCopies, npm, pack, sdkVersion } from "./helpers/consumer-project";
 import { count, emulator, ORG } from "./helpers/fixtures";
 import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
 
@@ -56,7 +56,7 @@ describe("a consumer project installing the packed package", function () {
         const original = pack(REPO_ROOT, work);
         upgraded = changedBuild(original, work);
 
-        project = consumerProject(path.join(work, "project"), "acme-extractions", original, PROGRAM);
+        project = consumerProject(path.join(work, "project"), "acme-extractions", { "@timbal/pulumi-connector-jobs": original }, PROGRAM);
 
         cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
         await cli.ok(["stack", "init", "dev"]);
@@ -65,6 +65,18 @@ describe("a consumer project installing the packed package", function () {
 
     after(async function () {
         await emu?.stop();
+    });
+
+    it(`installs next to the project's own @pulumi/pulumi (${sdkVersion()}, on Node ${process.versions.node}): one copy of it`, function () {
+        const copies = installedCopies(project, "@pulumi/pulumi");
+        assert.deepStrictEqual(copies, [path.join(project, "node_modules", "@pulumi", "pulumi")], `copies: ${copies.join(", ")}`);
+        const installed = JSON.parse(fs.readFileSync(path.join(copies[0], "package.json"), "utf8"));
+        assert.strictEqual(installed.version, sdkVersion());
+    });
+
+    it("its timbal-emulator bin runs from the project (npx timbal-emulator --help)", function () {
+        const help = execFileSync("npx", ["--no-install", "timbal-emulator", "--help"], { cwd: project, encoding: "utf8" });
+        assert.match(help, /^Usage: timbal-emulator \[options\]/);
     });
 
     it("8. preview dispatches nothing and lists both jobs", async function () {

@@ -1,14 +1,17 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
+import { consumerProject, pack, POLICY_ROOT } from "./helpers/consumer-project";
 import { count, emulator, ORG } from "./helpers/fixtures";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
 
-// The policy pack (policy/) through `pulumi preview --policy-pack` on the real CLI: a production stack refuses a
+// The policy pack, as its own package (policy/, packed and installed in a user's project next to the provider
+// package), through `pulumi preview --policy-pack <installed path>` on the real CLI: a production stack refuses a
 // dangerous extraction before anything is dispatched, with a message naming the resource and the fix.
 
-const POLICY = path.join(REPO_ROOT, "policy");
+const POLICY_PACKAGE = "@timbal/pulumi-connector-jobs-policy";
 
 const job = (name: string, extra: string, table = name, kind = "postgres", connector = "warehouse-pg") => `
 new ConnectorJob("${name}", {
@@ -40,14 +43,17 @@ describe("the policy pack, through pulumi preview --policy-pack", function () {
     let emu: Emulator;
     let cli: PulumiCli;
     let program: string;
+    let policy: string;
     const preview = (config: string) =>
-        cli.run(["preview", "--policy-pack", POLICY, "--policy-pack-config", path.join(POLICY, config)]);
+        cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, config)]);
 
     before(async function () {
         const binDir = requirePulumiCli(this);
         emu = await emulator();
-        const project = projectUsingRepoModules();
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: guarded\nruntime: nodejs\nmain: index.ts\n");
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-policy-"));
+        const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
+        const project = consumerProject(path.join(work, "project"), "guarded", tarballs, VIOLATING);
+        policy = path.join(project, "node_modules", ...POLICY_PACKAGE.split("/"));
         program = path.join(project, "index.ts");
         cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
         await cli.ok(["stack", "init", "prod"]);
@@ -89,7 +95,7 @@ describe("the policy pack, through pulumi preview --policy-pack", function () {
         fs.writeFileSync(program, COMPLIANT);
         const { code, output } = await preview("config.prod.json");
         assert.strictEqual(code, 0, output);
-        await cli.ok(["up", "--yes", "--policy-pack", POLICY, "--policy-pack-config", path.join(POLICY, "config.prod.json")]);
+        await cli.ok(["up", "--yes", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
         assert.strictEqual(count(emu, "POST"), 6);
     });
 });

@@ -57,7 +57,7 @@ describe("upgrading a stack created by the released package", function () {
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-"));
         const released = releasedBuild(work);
         current = pack(REPO_ROOT, work);
-        project = consumerProject(path.join(work, "project"), "acme-upgrade", released, PROGRAM);
+        project = consumerProject(path.join(work, "project"), "acme-upgrade", { "@timbal/pulumi-connector-jobs": released }, PROGRAM);
         cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
         await cli.ok(["stack", "init", "dev"]);
         writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });

@@ -3,8 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "./pulumi-cli";
 
-// A user's project outside this repository: its own package.json and node_modules, the package installed from a
-// tarball (`npm pack`), as a new user installs it.
+// A user's project outside this repository: its own package.json and node_modules, the packages installed from
+// tarballs (`npm pack`), as a new user installs them, next to the @pulumi/pulumi this run uses.
+
+export const POLICY_ROOT = path.join(REPO_ROOT, "policy");
 
 export function npm(args: string[], cwd: string): string {
     return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -16,19 +18,31 @@ export function pack(dir: string, destination: string): string {
     return path.join(destination, name);
 }
 
-/** A Pulumi project in `dir` running `program`, with the package installed from `tarball` and the repo's SDK pin. */
-export function consumerProject(dir: string, name: string, tarball: string, program: string): string {
+/** The version of the @pulumi/pulumi this checkout runs (the lockfile's, or the one CI installed over it). */
+export function sdkVersion(): string {
+    return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
+}
+
+/** Where the packages named `name` are installed in `project` (one path per copy). */
+export function installedCopies(project: string, name: string): string[] {
+    const out = npm(["ls", name, "--all", "--parseable"], project);
+    return [...new Set(out.split("\n").filter((line) => line.endsWith(path.join("node_modules", name))))];
+}
+
+/**
+ * A Pulumi project in `dir` running `program`, with `tarballs` (package name → tarball) installed and this run's SDK.
+ */
+export function consumerProject(dir: string, name: string, tarballs: Record<string, string>, program: string): string {
     fs.mkdirSync(dir, { recursive: true });
     const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    const dependencies: Record<string, string> = { "@pulumi/pulumi": sdkVersion() };
+    for (const [pkg, tarball] of Object.entries(tarballs)) dependencies[pkg] = `file:${tarball}`;
     fs.writeFileSync(
         path.join(dir, "package.json"),
         JSON.stringify({
             name,
             private: true,
-            dependencies: {
-                "@timbal/pulumi-connector-jobs": `file:${tarball}`,
-                "@pulumi/pulumi": repoPackage.dependencies["@pulumi/pulumi"],
-            },
+            dependencies,
             devDependencies: {
                 typescript: repoPackage.devDependencies.typescript,
                 "ts-node": repoPackage.devDependencies["ts-node"],
