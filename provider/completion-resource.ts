@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CompletionInputs } from "./completion-runtime";
-import { completionProvider } from "./provider";
+import completionProvider = require("./completion-provider");
 import type { WaitForCompletionArgs } from "./resource";
+import { dropStackFrames, registrationOptions } from "./registration";
 import { JOB_STATUS_FIELDS } from "./wire";
 
 /** What a ConnectorJobCompletion waits on: the job its ConnectorJob recorded, and how long and how often. */
@@ -20,6 +21,11 @@ export class ConnectorJobCompletion extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ConnectorJobCompletionArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = Object.fromEntries(JOB_STATUS_FIELDS.map((key) => [key, undefined]));
-        super(completionProvider, name, { ...outputs, ...args }, opts, "timbal", "ConnectorJobCompletion");
+        const restoreStackFrames = dropStackFrames();
+        try {
+            super(completionProvider, name, { ...outputs, ...args }, registrationOptions(opts), "timbal", "ConnectorJobCompletion");
+        } finally {
+            restoreStackFrames();
+        }
     }
 }

@@ -2,6 +2,8 @@
 export { ConnectorJob } from "./resource";
 export { ConnectorJobCompletion, type ConnectorJobCompletionArgs } from "./completion-resource";
 export type { ConnectorJobArgs, SourceArgs, PacingArgs, WaitForCompletionArgs, JsonValue } from "./resource";
-export { connectorJobProvider, completionProvider } from "./provider";
+import connectorJobProvider = require("./connector-job-provider");
+import completionProvider = require("./completion-provider");
+export { connectorJobProvider, completionProvider };
 export type { Mode, Placement, SourceKind } from "./inputs";
 export { FAILURE_STATES } from "./job-state";

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorJobCompletion } from "./completion-resource";
 import { INPUT_FIELDS } from "./inputs";
-import { connectorJobProvider } from "./provider";
+import connectorJobProvider = require("./connector-job-provider");
+import { dropStackFrames, registrationOptions } from "./registration";
 import { JOB_STATUS_FIELDS } from "./wire";
 
 /** Any JSON value. */
@@ -153,7 +154,12 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = Object.fromEntries(OUTPUT_NAMES.map((key) => [key, undefined]));
-        super(connectorJobProvider, name, { ...outputs, ...args }, opts, "timbal", "ConnectorJob");
+        const restoreStackFrames = dropStackFrames();
+        try {
+            super(connectorJobProvider, name, { ...outputs, ...args }, registrationOptions(opts), "timbal", "ConnectorJob");
+        } finally {
+            restoreStackFrames();
+        }
         if (!mayWait(args.waitForCompletion)) return;
         const completion = new ConnectorJobCompletion(
             `${name}-completion`,

@@ -25,7 +25,7 @@ function changedBuild(tarball: string, work: string): string {
         fs.writeFileSync(path.join(dir, file), text.replace(from, to));
     };
     edit("package.json", '"version": "0.1.0"', '"version": "0.2.0"');
-    edit("dist/provider/provider.js", "(req) => load().configure(req)", "(req) => /* 0.2.0 */ load().configure(req)");
+    edit("dist/provider/forward-to-host.js", "(req) => load().configure(req)", "(req) => /* 0.2.0 */ load().configure(req)");
     edit("dist/provider/runtime.js", "removed from the stack.", `removed from the stack ${UPGRADE_MARKER}.`);
     return pack(dir, work);
 }
@@ -92,6 +92,20 @@ describe("a consumer project installing the packed package", function () {
         const resources = await cli.resources();
         assert.strictEqual(resources.orders.outputs.state, "dispatched", "create records the job as soon as it is dispatched");
         assert.ok(!fs.lstatSync(path.join(project, "node_modules", "@timbal", "pulumi-connector-jobs")).isSymbolicLink());
+    });
+
+    it("each job's state stays small: __provider is one require of the installed package (<= 600 B), a job <= 3.5 KB", async function () {
+        const exported = JSON.parse((await cli.ok(["stack", "export"])).stdout).deployment.resources;
+        const jobs = exported.filter((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/timbal:ConnectorJob");
+        assert.strictEqual(jobs.length, 2);
+        for (const job of jobs) {
+            const provider: string = job.outputs.__provider;
+            assert.match(provider, /require\("@timbal\/pulumi-connector-jobs\/connector-job-provider"\)/);
+            assert.ok(Buffer.byteLength(provider) <= 600, `__provider is ${Buffer.byteLength(provider)} B:\n${provider}`);
+            assert.strictEqual(job.inputs.__provider, provider);
+            const bytes = Buffer.byteLength(JSON.stringify(job));
+            assert.ok(bytes <= 3.5 * 1024, `a job's state is ${bytes} B`);
+        }
     });
 
     it("9. after an upgrade of the package, refresh and destroy succeed and run the installed code", async function () {

@@ -60,6 +60,11 @@ describe("the packed packages and how npm resolves them", function () {
         for (const file of ["dist/provider/index.js", "dist/provider/host.js", "dist/emulator/cli.js", "emulator/seed.json", "README.md"]) {
             assert.ok(files.includes(file), `${file} missing from the package`);
         }
+        // State holds require("<name>/connector-job-provider") (and /completion-provider, /host from earlier versions).
+        for (const subpath of ["./connector-job-provider", "./completion-provider", "./host"]) {
+            const target = manifest.exports[subpath];
+            assert.ok(files.includes(String(target).replace(/^\.\//, "")), `export ${subpath} -> ${target} missing from the package`);
+        }
         const bin = execFileSync("tar", ["xzOf", provider, "package/dist/emulator/cli.js"], { encoding: "utf8" });
         assert.ok(bin.startsWith("#!/usr/bin/env node\n"), "the bin needs its shebang");
     });

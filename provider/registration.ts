@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { JOB_STATUS_FIELDS } from "./wire";
+
+// How ConnectorJob and ConnectorJobCompletion register with Pulumi: with a diff a reviewer can read, at a cost to the
+// engine close to a no-op dynamic resource (measured with `npm run bench:engine`; see the README's "How it works").
+
+/**
+ * The resource options to register with. In a preview (`pulumi preview`, and the preview of `pulumi up`), the status
+ * outputs are hidden from the diff: they are not inputs, and the engine would list them as removed (`- state`) next
+ * to a real change; it prints `~ <field> (hidden)` instead. Only in a preview: the engine stores the option in every
+ * resource's state, and at 1000 jobs that cost `pulumi up` a tenth of its time, for a display-only setting.
+ */
+export function registrationOptions<T extends { hideDiffs?: string[] }>(opts: T | undefined): T {
+    if (!pulumi.runtime.isDryRun()) return { ...(opts as T) };
+    return { ...(opts as T), hideDiffs: [...JOB_STATUS_FIELDS, ...(opts?.hideDiffs ?? [])] };
+}
+
+/**
+ * Limits stack traces to zero frames; returns what restores the limit (a function cannot wrap `super()`).
+ *
+ * Registering a resource, the SDK creates four promises for each of its properties and records a stack trace on each
+ * (`debuggablePromise`), used only to report leaked promises under PULUMI_DEBUG_PROMISE_LEAKS. In a TypeScript
+ * program each trace goes through ts-node's source-map support, frame by frame: for ConnectorJob (26 properties,
+ * inputs and outputs) that was half of the program's time in `pulumi preview` (--cpu-prof). The resource's own source
+ * position is unaffected: the SDK takes it with its own unlimited stack trace.
+ */
+export function dropStackFrames(): () => void {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    return () => {
+        Error.stackTraceLimit = limit;
+    };
+}
