@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { findAdoptableJob } from "./adopt";
 import { PartialFailure } from "./completion";
-import { SettingsError, type ResolvedSettings } from "./credentials";
+import { missingApiKeyMessage, SettingsError, type ResolvedSettings } from "./credentials";
 import { describeDestination, describeJob } from "./describe";
 import { UnconfirmedDispatch } from "./dispatch";
 import { checkInputs, INPUT_FIELDS, type ConnectorJobInputs } from "./inputs";
@@ -70,7 +70,9 @@ export function createConnectorJobProvider(options: RuntimeOptions = {}): Requir
             const outcome = checkInputs(news, { orgId: resolved.orgId, baseUrl: resolved.baseUrl });
             outcome.warnings.forEach((warning) => log.warn(warning));
             const conflicts = adoptionConflicts(olds, outcome.inputs).map((reason) => ({ property: "", reason }));
-            return { inputs: outcome.inputs, failures: [...outcome.failures, ...conflicts] };
+            // Preview checks too: a missing key fails the pull request's preview, not the up after the merge.
+            const noKey = resolved.apiKey ? [] : [{ property: "", reason: missingApiKeyMessage() }];
+            return { inputs: outcome.inputs, failures: [...noKey, ...outcome.failures, ...conflicts] };
         }),
 
         diff: guard(async (id, olds, news) => {

@@ -1,0 +1,174 @@
+import { INPUT_FIELDS } from "../provider/inputs";
+import { UNKNOWN } from "../provider/unknown";
+import type { PreviewStep } from "./preview";
+
+// From preview steps to a dispatch plan: per stack, what each ConnectorJob step will do to Timbal (dispatch a new
+// job, re-dispatch, change in place, forget), why (field paths with old and new values), and what deserves a
+// reviewer's second look. Other resource types are counted, never interpreted.
+
+export const CONNECTOR_JOB_TYPE = "pulumi-nodejs:dynamic/timbal:ConnectorJob";
+const COMPLETION_TYPE = "pulumi-nodejs:dynamic/timbal:ConnectorJobCompletion";
+/** How the engine marks a secret value in JSON, and how the CLI prints one it hides. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+const SHOWN_SECRET = "[secret]";
+const MAX_VALUE_CHARS = 80;
+
+export type Action = "dispatch" | "re-dispatch" | "in-place" | "forget";
+
+export interface FieldChange {
+    path: string;
+    old: string;
+    new: string;
+}
+
+export interface PlanItem {
+    resource: string;
+    urn: string;
+    action: Action;
+    /** Field paths that changed, old → new (none for a new dispatch or a forget). */
+    reasons: FieldChange[];
+    /** e.g. `postgres public.orders`. */
+    source: string;
+    /** e.g. `KB 101 / orders`. */
+    destination: string;
+    mode: string;
+    risks: string[];
+}
+
+export interface StackPlan {
+    stack: string;
+    production: boolean;
+    items: PlanItem[];
+    /** Steps of other resource types that change something, by type and name. */
+    otherChanges: { type: string; name: string; op: string }[];
+}
+
+export interface Counts {
+    dispatches: number;
+    newDispatches: number;
+    reDispatches: number;
+    replaceLoads: number;
+    forgotten: number;
+    inPlace: number;
+}
+
+const ACTION_OF_OP: Record<string, Action | undefined> = {
+    create: "dispatch",
+    replace: "re-dispatch",
+    "create-replacement": "re-dispatch",
+    update: "in-place",
+    delete: "forget",
+};
+const ACTION_ORDER: Action[] = ["re-dispatch", "dispatch", "in-place", "forget"];
+const UNCHANGED_OPS = new Set(["same", "read", "refresh", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"]);
+
+function isConnectorJob(step: PreviewStep): boolean {
+    if (step.type === CONNECTOR_JOB_TYPE) return true;
+    const props = step.new?.inputs ?? step.old?.inputs ?? {};
+    return step.type === "pulumi-nodejs:dynamic:Resource" && "connectorId" in props && "destTable" in props && "source" in props;
+}
+
+/** A value as a reviewer reads it: compact JSON, secrets and unknowns named, long values cut. */
+export function showValue(value: unknown): string {
+    if (value === undefined) return "(unset)";
+    if (value === UNKNOWN) return "(known after apply)";
+    if (isSecret(value)) return SHOWN_SECRET;
+    const text = JSON.stringify(value, (_key, v) =>
+        v === UNKNOWN ? "(known after apply)" : isSecret(v) ? SHOWN_SECRET : v,
+    );
+    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+function isSecret(value: unknown): boolean {
+    return value === SHOWN_SECRET || (value !== null && typeof value === "object" && SECRET_SIGNATURE in value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && !(SECRET_SIGNATURE in value);
+}
+
+/** Leaf paths whose value differs between `olds` and `news` (objects compared key by key, arrays whole). */
+export function changedPaths(olds: unknown, news: unknown, prefix: string): FieldChange[] {
+    if (isPlainObject(olds) && isPlainObject(news)) {
+        const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
+        return keys.flatMap((key) => changedPaths(olds[key], news[key], `${prefix}.${key}`));
+    }
+    const old = showValue(olds);
+    const next = showValue(news);
+    return old === next ? [] : [{ path: prefix, old, new: next }];
+}
+
+function reasonsFor(step: PreviewStep): FieldChange[] {
+    const olds = step.old?.inputs ?? {};
+    const news = step.new?.inputs ?? {};
+    const reasons = INPUT_FIELDS.flatMap((field) => changedPaths(olds[field], news[field], field));
+    // A field the engine names as the reason, whose values look the same here: a secret (both sides "[secret]").
+    for (const field of step.replaceReasons) {
+        if (reasons.some((reason) => reason.path === field || reason.path.startsWith(`${field}.`))) continue;
+        reasons.push({ path: field, old: showValue(olds[field]), new: `${showValue(news[field])} (changed)` });
+    }
+    return reasons;
+}
+
+function describeSource(inputs: Record<string, unknown>): string {
+    const source = isPlainObject(inputs.source) ? inputs.source : {};
+    const table = [source.schema, source.table].filter((part) => typeof part === "string").join(".");
+    return `${String(source.kind ?? "?")} ${table || "?"}`;
+}
+
+function risksFor(action: Action, mode: string, inputs: Record<string, unknown>, production: boolean): string[] {
+    const risks: string[] = [];
+    const destination = `KB ${String(inputs.kbId)} table "${String(inputs.destTable)}"`;
+    if (action === "re-dispatch" && mode === "replace") {
+        risks.push(`re-dispatches a full \`replace\` load: ${destination} is rewritten from scratch`);
+    }
+    const pacing = isPlainObject(inputs.pacing) ? inputs.pacing : {};
+    if (production && (action === "dispatch" || action === "re-dispatch") && Object.keys(pacing).length === 0) {
+        risks.push(`production extraction without pacing: the source is read at full speed`);
+    }
+    return risks;
+}
+
+/** The plan of one stack's preview steps; `production` says whether the stack's policy config marks it so. */
+export function planStack(stack: string, steps: PreviewStep[], production: boolean): StackPlan {
+    const items = new Map<string, PlanItem>();
+    const otherChanges: StackPlan["otherChanges"] = [];
+    for (const step of steps) {
+        if (UNCHANGED_OPS.has(step.op) || step.type === COMPLETION_TYPE || step.type === "pulumi:pulumi:Stack") continue;
+        const action = ACTION_OF_OP[step.op];
+        if (!isConnectorJob(step) || action === undefined) {
+            if (!step.type.startsWith("pulumi:providers:")) otherChanges.push({ type: step.type, name: step.name, op: step.op });
+            continue;
+        }
+        if (items.has(step.urn)) continue; // a replacement can show as more than one step
+        const inputs = action === "forget" ? (step.old?.inputs ?? {}) : (step.new?.inputs ?? {});
+        const mode = String(inputs.mode ?? "create");
+        items.set(step.urn, {
+            resource: step.name,
+            urn: step.urn,
+            action,
+            reasons: action === "re-dispatch" || action === "in-place" ? reasonsFor(step) : [],
+            source: describeSource(inputs),
+            destination: `KB ${String(inputs.kbId)} / ${String(inputs.destTable)}`,
+            mode,
+            risks: risksFor(action, mode, inputs, production),
+        });
+    }
+    // The engine's step order varies with its parallelism: the plan reads the same for the same change.
+    const ordered = [...items.values()].sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.resource.localeCompare(b.resource));
+    otherChanges.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    return { stack, production, items: ordered, otherChanges };
+}
+
+export function countsOf(items: PlanItem[]): Counts {
+    const of = (action: Action) => items.filter((item) => item.action === action).length;
+    const dispatching = items.filter((item) => item.action === "dispatch" || item.action === "re-dispatch");
+    return {
+        dispatches: dispatching.length,
+        newDispatches: of("dispatch"),
+        reDispatches: of("re-dispatch"),
+        replaceLoads: dispatching.filter((item) => item.mode === "replace").length,
+        forgotten: of("forget"),
+        inPlace: of("in-place"),
+    };
+}
