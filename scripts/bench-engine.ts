@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
-import { consumerProject, pack, sdkVersion } from "../test/helpers/consumer-project";
-import { pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../test/helpers/pulumi-cli";
+import { consumerProject, pack, sdkVersion } from "../harness/consumer-project";
+import { pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
 
 // `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine, against the engine's own floor for dynamic
 // resources (N no-op dynamic resources, whose create returns their inputs), in the same run, through the real CLI

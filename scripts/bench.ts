@@ -1,8 +1,8 @@
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
 import { createTimbalClient } from "../provider/client";
-import { ProviderHost, secret } from "../test/helpers/provider-host";
-import { captureProviderText } from "../test/helpers/provider-text";
-import { ENGINE_PARALLELISM, inLanes } from "../test/helpers/lanes";
+import { ProviderHost, secret } from "../harness/provider-host";
+import { captureProviderText } from "../harness/provider-text";
+import { ENGINE_PARALLELISM, inLanes } from "../harness/lanes";
 
 // `npm run bench`: what a refresh and a wait cost on the API, through the real provider host, against the emulator
 // with 20 ms added per request. Each scenario runs with request sharing (the provider as shipped) and without it

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
-import { copyExampleProject } from "./example-project";
+import { copyExampleProject } from "../harness/example-project";
 
 // `npm run demo`: the example stack, deployed with the real Pulumi CLI to the local emulator. Starts the emulator on
 // 127.0.0.1:8787 (where examples/Pulumi.emulator.yaml points), runs `pulumi up` on a throwaway local backend, waits

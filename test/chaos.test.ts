@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { allHeld, formatRow, HEADER, INTERRUPTIONS, runChaos } from "../scripts/chaos";
-import { requirePulumiCli } from "./helpers/pulumi-cli";
-import { recordArtifact } from "./helpers/secret-guard";
+import { allHeld, formatRow, HEADER, INTERRUPTIONS, runChaos } from "../harness/chaos";
+import { requirePulumiCli } from "../harness/pulumi-cli";
+import { recordArtifact } from "../harness/secret-guard";
 
 // The small chaos run: `pulumi up` interrupted once each way (one Ctrl-C, two Ctrl-C, SIGKILL of the process group)
 // at a random moment, then recovered as a user would. `npm run chaos` runs more.

@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { consumerProject, installedCopies, npm, pack, sdkVersion } from "./helpers/consumer-project";
-import { count, emulator, ORG } from "./helpers/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
+import { consumerProject, installedCopies, npm, pack, sdkVersion } from "../harness/consumer-project";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
 
 // As a new user would: a project outside this repository installs the package from `npm pack` and deploys with the
 // real CLI. This proves the serialized provider resolves its modules in a user's project. Then the package is

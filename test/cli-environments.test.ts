@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { count, emulator } from "./helpers/fixtures";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli } from "./helpers/pulumi-cli";
-import { leaksIn, registerSecret } from "./helpers/secret-guard";
+import { count, emulator } from "../harness/fixtures";
+import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli } from "../harness/pulumi-cli";
+import { leaksIn, registerSecret } from "../harness/secret-guard";
 
 // examples/environments with the real CLI: one program, a dev and a prod stack against one emulator holding both orgs,
 // each stack with its own key (limited to its own org), KBs and pacing; what a reviewer sees in `pulumi preview`.

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { emulator, ORG } from "./helpers/fixtures";
-import { describeProcesses, startCli, watchAftermath } from "./helpers/interrupt";
-import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig, type ExportedResource } from "./helpers/pulumi-cli";
+import { emulator, ORG } from "../harness/fixtures";
+import { describeProcesses, startCli, watchAftermath } from "../harness/interrupt";
+import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig, type ExportedResource } from "../harness/pulumi-cli";
 
 // Interrupting `pulumi up` while it waits, with the real CLI, as users and CI runners do: one Ctrl-C, two Ctrl-C, and
 // SIGKILL of the CLI's process group; then what a user runs next (`pulumi cancel --yes` where the file backend asks

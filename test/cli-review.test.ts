@@ -3,9 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { count, emulator, ORG } from "./helpers/fixtures";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
-import { registerSecret } from "./helpers/secret-guard";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { registerSecret } from "../harness/secret-guard";
 
 // Pull-request review through the real CLI: `timbal-plan` over real `pulumi preview --json` output (every kind of
 // step, other resource types, a secret, trimming), preview without an API key, and a `preview --diff` that shows

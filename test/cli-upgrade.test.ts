@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { consumerProject, npm, pack } from "./helpers/consumer-project";
-import { count, emulator, ORG } from "./helpers/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
+import { consumerProject, npm, pack } from "../harness/consumer-project";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
 
 // A stack created by the release before the completion resource existed (its create dispatched and waited in one
 // step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that

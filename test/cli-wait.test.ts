@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../emulator";
-import { count, emulator, ORG } from "./helpers/fixtures";
-import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
 
 // waitForCompletion with the real engine: a job that fails and a job that times out fail the `pulumi up` but stay in
 // the stack; the next `pulumi up` resumes waiting on the same jobs (an update) and dispatches nothing; re-running is

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { count, emulator, ORG } from "./helpers/fixtures";
-import { copyExampleProject, PulumiCli, requirePulumiCli, writeStackConfig } from "./helpers/pulumi-cli";
-import { leaksIn, registerSecret } from "./helpers/secret-guard";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { copyExampleProject, PulumiCli, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { leaksIn, registerSecret } from "../harness/secret-guard";
 
 // The example stack through the real Pulumi CLI against a freshly started emulator: what users actually run.
 // The steps build on each other, in order, on one stack.

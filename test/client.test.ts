@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { createTimbalClient, TimbalApiError } from "../provider/client";
-import { count, emulator, ORG } from "./helpers/fixtures";
-import { json, scriptedServer } from "./helpers/scripted-server";
-import { recordArtifact, registerSecret } from "./helpers/secret-guard";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { json, scriptedServer } from "../harness/scripted-server";
+import { recordArtifact, registerSecret } from "../harness/secret-guard";
 
 // The HTTP client against the emulator over real HTTP, and against scripted servers for what the emulator never
 // does. Every error must say what happened, where, and what to do, and never carry the key.

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { createConnectorJobProvider } from "../provider/runtime";
-import { emptyHome, emulator, emulatorEnv, ORG, ordersInputs } from "./helpers/fixtures";
-import { ProviderHost, secret } from "./helpers/provider-host";
-import { captureProviderText } from "./helpers/provider-text";
-import { ENGINE_PARALLELISM, inLanes } from "./helpers/lanes";
+import { emptyHome, emulator, emulatorEnv, ORG, ordersInputs } from "../harness/fixtures";
+import { ProviderHost, secret } from "../harness/provider-host";
+import { captureProviderText } from "../harness/provider-text";
+import { ENGINE_PARALLELISM, inLanes } from "../harness/lanes";
 
 // A refresh reads every resource; the list endpoint only filters by connector. Through the real provider host, with
 // reads arriving at the engine's default concurrency (8), a refresh of N jobs over C connectors makes C requests.

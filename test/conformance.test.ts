@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { emulator } from "./helpers/fixtures";
-import { recordArtifact } from "./helpers/secret-guard";
+import { emulator } from "../harness/fixtures";
+import { recordArtifact } from "../harness/secret-guard";
 
 // Conformance of the emulator to the published spec: schemathesis, from PyPI, generates requests from an OpenAPI file
 // assembled from ../shared/timbal-api (tools/conformance/openapi.yaml) and checks every answer against it: status

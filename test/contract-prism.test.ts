@@ -4,10 +4,10 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { ORG, ordersInputs } from "./helpers/fixtures";
-import { ProviderHost, secret } from "./helpers/provider-host";
-import { captureProviderText } from "./helpers/provider-text";
-import { recordArtifact, registerSecret } from "./helpers/secret-guard";
+import { ORG, ordersInputs } from "../harness/fixtures";
+import { ProviderHost, secret } from "../harness/provider-host";
+import { captureProviderText } from "../harness/provider-text";
+import { recordArtifact, registerSecret } from "../harness/secret-guard";
 
 // The provider's requests against an independent validator: Prism (Stoplight's OpenAPI mock server, from npm) serves
 // tools/conformance/openapi.yaml (assembled from the published spec) and, with --errors, refuses any request that

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_BASE_URL, resolveSettings, SettingsError } from "../provider/credentials";
-import { emptyHome } from "./helpers/fixtures";
-import { registerSecret } from "./helpers/secret-guard";
+import { emptyHome } from "../harness/fixtures";
+import { registerSecret } from "../harness/secret-guard";
 
 // Resolution order: stack config, then TIMBAL_* environment, then ~/.timbal profiles, then the default base URL.
 

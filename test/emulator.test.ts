@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { emulator, ORG } from "./helpers/fixtures";
-import { registerSecret } from "./helpers/secret-guard";
+import { emulator, ORG } from "../harness/fixtures";
+import { registerSecret } from "../harness/secret-guard";
 
 // The emulator against the spec, over plain HTTP (no provider code): auth, status codes, job lifecycle, pacing.
 

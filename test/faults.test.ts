@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FAULT_KINDS, type Emulator, type FaultKind } from "../emulator";
-import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
-import { ProviderHost, secret, type HostCallError } from "./helpers/provider-host";
-import { captureProviderText } from "./helpers/provider-text";
-import { leaksIn, recordArtifact } from "./helpers/secret-guard";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { ProviderHost, secret, type HostCallError } from "../harness/provider-host";
+import { captureProviderText } from "../harness/provider-text";
+import { leaksIn, recordArtifact } from "../harness/secret-guard";
 import { PartialFailure } from "../provider/completion";
 
 async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure> {
@@ -124,10 +124,17 @@ describe("dispatch under injected faults", function () {
     it("a refresh survives failed list requests (GET is retried)", async function () {
         const { p } = provider(emu);
         const created = await p.create((await p.check({}, ordersInputs())).inputs);
+        assert.strictEqual(created.outs.createdAt, "", "create records the placeholder status");
         for (const kind of ["error500", "error503", "throttle429", "reset", "lostResponse", "slowBody"] as FaultKind[]) {
             emu.setFaults({ rate: 1, kinds: [kind], methods: ["GET"], limit: 2, retryAfterSeconds: 0, slowMs: 50 });
+            const before = emu.requests.length;
             const read = await p.read(created.id, created.outs);
+            const gets = emu.requests.slice(before).filter((r) => r.method === "GET");
+            assert.ok(gets[0]?.fault === kind, `${kind} did not strike the first list request`);
+            assert.strictEqual(gets[gets.length - 1].status, 200, `${kind}: the last attempt was answered`);
+            // The status came from the list (the placeholder has no createdAt), not from the props passed in.
             assert.strictEqual(read.id, created.id, kind);
+            assert.strictEqual(read.props?.createdAt, new Date(Math.round(emu.world.jobs[0].createdAt)).toISOString(), kind);
         }
     });
 });

@@ -6,7 +6,7 @@ import type { ConnectorJobInputs } from "../provider/inputs";
 import { createConnectorJobProvider } from "../provider/runtime";
 import { containsUnknown } from "../provider/unknown";
 import { toDispatchReq } from "../provider/wire";
-import { emptyHome, emulator, emulatorEnv } from "./helpers/fixtures";
+import { emptyHome, emulator, emulatorEnv } from "../harness/fixtures";
 
 // Property-based fuzzing of check: 10,000 generated inputs, valid and not. Every outcome is either accepted, and then
 // the dispatch body it maps to passes the API's request schema (the emulator's validator, written from the spec

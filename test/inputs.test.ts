@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { checkInputs } from "../provider/inputs";
-import { ordersInputs } from "./helpers/fixtures";
+import { ordersInputs } from "../harness/fixtures";
 
 // check's validation: every bad field is named with what is allowed; defaults are filled; preview unknowns pass.
 
@@ -75,7 +75,10 @@ describe("check: input validation", function () {
     });
 
     it("never sets a failure property, so the engine prints our reason instead of echoing the raw value", function () {
-        assert.ok(checkInputs(ordersInputs({ kbId: "x" }), DEFAULTS).failures.every((f) => f.property === ""));
+        const { failures } = checkInputs(ordersInputs({ kbId: "x" }), DEFAULTS);
+        assert.strictEqual(failures.length, 1, "the bad kbId must fail");
+        assert.match(failures[0].reason, /^kbId: /);
+        assert.strictEqual(failures[0].property, "");
     });
 
     it("fails clearly when no org is configured anywhere", function () {

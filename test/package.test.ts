@@ -3,8 +3,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pack, POLICY_ROOT } from "./helpers/consumer-project";
-import { REPO_ROOT } from "./helpers/pulumi-cli";
+import { pack, POLICY_ROOT } from "../harness/consumer-project";
+import { REPO_ROOT } from "../harness/pulumi-cli";
 
 // What `npm pack` makes of this repository (the provider package and the policy pack package), and how npm resolves
 // them in a user's project next to each end of the supported @pulumi/pulumi range. npm test builds dist/ first.
@@ -51,13 +51,13 @@ describe("the packed packages and how npm resolves them", function () {
         policy = pack(POLICY_ROOT, work);
     });
 
-    it("the provider package: @pulumi/pulumi is a peer with the supported range, the emulator is a bin", function () {
+    it("the provider package: @pulumi/pulumi is a peer with the supported range, the emulator and the plan are bins", function () {
         const manifest = manifestIn(provider);
         assert.strictEqual(manifest.peerDependencies["@pulumi/pulumi"], `>=${OLDEST_SDK} <4`);
         assert.strictEqual(manifest.dependencies["@pulumi/pulumi"], undefined, "an exact dependency nests a second SDK copy");
-        assert.deepStrictEqual(manifest.bin, { "timbal-emulator": "dist/emulator/cli.js" });
+        assert.deepStrictEqual(manifest.bin, { "timbal-emulator": "dist/emulator/cli.js", "timbal-plan": "dist/plan/cli.js" });
         const files = filesIn(provider);
-        for (const file of ["dist/provider/index.js", "dist/provider/host.js", "dist/emulator/cli.js", "emulator/seed.json", "README.md"]) {
+        for (const file of ["dist/provider/index.js", "dist/provider/host.js", "dist/emulator/cli.js", "dist/plan/cli.js", "emulator/seed.json", "README.md"]) {
             assert.ok(files.includes(file), `${file} missing from the package`);
         }
         // State holds require("<name>/connector-job-provider") (and /completion-provider, /host from earlier versions).
@@ -65,8 +65,10 @@ describe("the packed packages and how npm resolves them", function () {
             const target = manifest.exports[subpath];
             assert.ok(files.includes(String(target).replace(/^\.\//, "")), `export ${subpath} -> ${target} missing from the package`);
         }
-        const bin = execFileSync("tar", ["xzOf", provider, "package/dist/emulator/cli.js"], { encoding: "utf8" });
-        assert.ok(bin.startsWith("#!/usr/bin/env node\n"), "the bin needs its shebang");
+        for (const bin of Object.values(manifest.bin as Record<string, string>)) {
+            const text = execFileSync("tar", ["xzOf", provider, `package/${bin}`], { encoding: "utf8" });
+            assert.ok(text.startsWith("#!/usr/bin/env node\n"), `${bin} needs its shebang`);
+        }
     });
 
     it("the policy pack package: its own name, @pulumi/policy, the same peer range, the pack's files", function () {

@@ -2,10 +2,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { count, emulator, ORG, ordersInputs } from "./helpers/fixtures";
-import { ProviderHost, secret, type HostCallError } from "./helpers/provider-host";
-import { captureProviderText, registerUnderMocks } from "./helpers/provider-text";
-import { leaksIn } from "./helpers/secret-guard";
+import { count, emulator, ORG, ordersInputs } from "../harness/fixtures";
+import { ProviderHost, secret, type HostCallError } from "../harness/provider-host";
+import { captureProviderText, registerUnderMocks } from "../harness/provider-text";
+import { leaksIn } from "../harness/secret-guard";
 
 // The whole lifecycle through the real Pulumi provider host, with the __provider text a real ConnectorJob
 // serializes. This is what catches serialization failures, undefined outputs and secrets handling.
@@ -168,7 +168,13 @@ describe("the real provider host over gRPC", function () {
         });
     });
 
-    it("never shows the API key, even though configure received it", function () {
+    it("never shows the API key, even though configure received it", async function () {
+        // Output of its own (a dispatch and a forget), so that the check does not rest on earlier tests.
+        const { inputs } = await host.check(ordersInputs({ destTable: "leak_check" }));
+        const created = await host.create(inputs);
+        await host.delete(created.id, created.properties);
+        await host.waitForOutput(new RegExp(`${created.id} .* removed from the stack`));
+        assert.ok(host.output.includes(`dispatched job ${created.id}`), "the host printed nothing to check");
         assert.deepStrictEqual(leaksIn(host.output), []);
     });
 });

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
-import { json, scriptedServer } from "./helpers/scripted-server";
-import { recordArtifact, registerSecret } from "./helpers/secret-guard";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { json, scriptedServer } from "../harness/scripted-server";
+import { recordArtifact, registerSecret } from "../harness/secret-guard";
 
 // The provider's methods in-process against the emulator: the paths the host test does not reach.
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { formatReport, runSoak } from "../scripts/soak";
-import { recordArtifact, registerSecret } from "./helpers/secret-guard";
+import { formatReport, runSoak } from "../harness/soak";
+import { recordArtifact, registerSecret } from "../harness/secret-guard";
 
 // The soak of `npm run soak`, smaller: dispatches through the real provider host while the emulator faults requests
 // of every kind. Nothing is dispatched twice, no resource lacks its job, no job is lost without a word.

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { completionInputs, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
-import { json, scriptedServer, type ScriptedServer } from "./helpers/scripted-server";
-import { registerSecret } from "./helpers/secret-guard";
+import { completionInputs, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { json, scriptedServer, type ScriptedServer } from "../harness/scripted-server";
+import { registerSecret } from "../harness/secret-guard";
 import { parseTime } from "../provider/wire";
 
 // The job list holds every job of a connector: other stacks', hand-made ones, newer API versions'. It is read job by

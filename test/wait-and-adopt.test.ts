@@ -2,8 +2,8 @@ import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { PartialFailure } from "../provider/completion";
 import { isFailureState } from "../provider/job-state";
-import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "./helpers/fixtures";
-import { recordArtifact } from "./helpers/secret-guard";
+import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { recordArtifact } from "../harness/secret-guard";
 
 // Waiting for completion and adopting existing jobs, through the providers' methods against the emulator: the
 // ConnectorJob's create dispatches and returns at once, its ConnectorJobCompletion waits. The engine side of a partial

@@ -14,7 +14,7 @@ import { recordArtifact } from "./secret-guard";
 const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const proto = require("@pulumi/pulumi/proto/provider_pb");
 
-const REPO_ROOT = path.resolve(__dirname, "../..");
+const REPO_ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 export const URN = "urn:pulumi:test::timbal::pulumi-nodejs:dynamic/timbal:ConnectorJob::job";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectorJob, type ConnectorJobArgs } from "../../provider";
+import { ConnectorJob, type ConnectorJobArgs } from "../provider";
 
 // The `__provider` text the engine would hand the provider host, taken from a real `new ConnectorJob(...)`: under
 // mocks the engine is replaced, but the SDK still serializes the provider exactly as it does in `pulumi up`.

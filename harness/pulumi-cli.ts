@@ -4,13 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import { recordArtifact } from "./secret-guard";
 
-export { copyExampleProject, projectUsingRepoModules } from "../../scripts/example-project";
+export { copyExampleProject, projectUsingRepoModules } from "./example-project";
 
 // Runs the real Pulumi CLI: a local file backend in a temp folder, a passphrase secrets provider, update checks off.
 // The CLI comes from TIMBAL_PULUMI_BIN (set by .ci/run after tools/pulumi-cli/ensure.sh), a `pulumi` on PATH, or the
 // folder ensure.sh prepares in this checkout's node_modules.
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 /** Where tools/pulumi-cli/ensure.sh puts the CLI and this checkout's plugins. */
 const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 

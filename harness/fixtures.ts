@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
-import type { RetryPolicy } from "../../provider/retry";
-import { createCompletionProvider } from "../../provider/completion-runtime";
-import { createConnectorJobProvider } from "../../provider/runtime";
-import { createSession } from "../../provider/session";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
+import type { RetryPolicy } from "../provider/retry";
+import { createCompletionProvider } from "../provider/completion-runtime";
+import { createConnectorJobProvider } from "../provider/runtime";
+import { createSession } from "../provider/session";
 import { recordArtifact, registerSecret } from "./secret-guard";
 
 // Shared fixtures: an emulator whose key the leak guard knows, and inputs for a typical extraction.

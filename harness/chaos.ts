@@ -1,0 +1,201 @@
+import * as fs from "fs";
+import * as path from "path";
+import { emulator, ORG } from "./fixtures";
+import { processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
+import { projectUsingRepoModules, PulumiCli, pulumiBinDir, writeStackConfig } from "./pulumi-cli";
+
+// `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
+// emulator; each time one of: one Ctrl-C (SIGINT to the CLI), two Ctrl-C, or SIGKILL of the CLI's process group (a CI
+// runner's timeout). Then what a user does: `pulumi cancel --yes` where the stack is locked, and `pulumi up --yes`.
+// What must hold: exactly one job per resource, every resource with its job, no process of the run left behind.
+// `runChaos` is also what the smaller run in `npm test` uses.
+
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
+
+const run = new pulumi.Config().require("run");
+// Two extractions that wait (about five minutes each unless the emulator's clock moves) and one that does not.
+for (const [name, wait] of [["orders", true], ["customers", true], ["ledger", false]] as const) {
+    new ConnectorJob(name, {
+        connectorId: "warehouse-pg",
+        kbId: 101,
+        destTable: name + "_" + run,
+        mode: "append",
+        source: { kind: "postgres", connectionRef: "warehouse", table: "order_items", cursorColumn: "id" },
+        pacing: { maxRowsPerSec: 200 },
+        waitForCompletion: wait ? { timeoutSeconds: 900, pollIntervalSeconds: 0.5 } : undefined,
+    });
+}
+`;
+const RESOURCES = ["orders", "customers", "ledger"];
+export const INTERRUPTIONS = ["one Ctrl-C", "two Ctrl-C", "SIGKILL of the process group"] as const;
+
+export interface ChaosRun {
+    run: number;
+    interruption: (typeof INTERRUPTIONS)[number];
+    /** Seconds after `pulumi up` started. */
+    at: number;
+    /** What the run had done by then: dispatches seen, and whether it was waiting. */
+    progress: string;
+    /** Seconds from the first signal to the CLI's exit. */
+    exitAfter: number;
+    /** Processes of the interrupted run alive 10 s after its CLI was gone, other than idle uncalled hosts (must be 0). */
+    survivors: number;
+    /**
+     * Pulumi's provider host (and its shell) started just before the CLI died, never called: this package's code never
+     * ran there, so it cannot end it. Idle, no CPU. Reported, not counted as a failure.
+     */
+    idleUncalledHosts: number;
+    /**
+     * Pulumi's Node.js language host after a SIGKILL of the CLI: it ends at its next health check (every 5 minutes).
+     * Idle, no CPU. Reported, not counted as a failure.
+     */
+    idleLanguageHosts: number;
+    /** Jobs in Timbal for each resource after recovery (must all be 1). */
+    jobsPerResource: number[];
+    /** Resources whose recorded id is not their one job (must be 0). */
+    resourcesWithoutJob: number;
+    /** Whether the recovering `pulumi up` succeeded. */
+    recovered: boolean;
+    notes: string;
+}
+
+/** A small seeded generator, so that a chaos run can be repeated. */
+function random(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = Math.imul(state ^ (state >>> 15), state | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/** Survivors that count against the run, and Pulumi's own idle processes that never ran this package's code. */
+function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: number; idleLanguageHosts: number } {
+    const idleUncalledHosts = aftermath.idleUncalledHosts.length;
+    const idleLanguageHosts = aftermath.idleLanguageHosts.length;
+    return { survivors: aftermath.survivors.length - idleUncalledHosts - idleLanguageHosts, idleUncalledHosts, idleLanguageHosts };
+}
+
+function leftOver(mark: string): number[] {
+    return [...processesMarked(mark).keys()];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface ChaosOptions {
+    runs: number;
+    seed?: number;
+    /** Interrupt between 2 s and this long after `pulumi up` starts (default 14). */
+    maxDelaySeconds?: number;
+    /** Each run's interruption in turn (default: one at random per run). */
+    interruptions?: ReadonlyArray<(typeof INTERRUPTIONS)[number]>;
+    log?: (line: string) => void;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
+    const binDir = pulumiBinDir();
+    if (!binDir) throw new Error("no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)");
+    const next = random(options.seed ?? 11);
+    const emu = await emulator();
+    const project = projectUsingRepoModules();
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
+    fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+    const results: ChaosRun[] = [];
+    try {
+        for (let run = 1; run <= options.runs; run++) {
+            const stack = `run${run}`;
+            await cli.ok(["stack", "init", stack]);
+            writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url, "chaos:run": String(run) });
+            const pick = Math.floor(next() * INTERRUPTIONS.length);
+            const interruption = options.interruptions ? options.interruptions[(run - 1) % options.interruptions.length] : INTERRUPTIONS[pick];
+            const at = 2 + next() * ((options.maxDelaySeconds ?? 14) - 2);
+            const tables = RESOURCES.map((name) => `${name}_${run}`);
+            const jobsOf = (table: string) => emu.world.jobs.filter((job) => job.destTable === table);
+
+            const up = startCli(cli, ["up", "--yes", "--stack", stack]);
+            await Promise.race([sleep(at * 1000), up.exited]);
+            const dispatched = tables.filter((table) => jobsOf(table).length > 0).length;
+            const progress = `${dispatched}/3 dispatched${/Ctrl-C twice stops waiting/.test(up.output()) ? ", waiting" : ""}`;
+            const signalledAt = Date.now();
+            let survivors = 0;
+            let idleUncalledHosts = 0;
+            let idleLanguageHosts = 0;
+            let exitAfter = 0;
+            let notes = "";
+            if (up.child.exitCode !== null) {
+                notes = "finished before the interruption";
+            } else if (interruption === "SIGKILL of the process group") {
+                up.killGroup();
+                await up.exited;
+                exitAfter = (Date.now() - signalledAt) / 1000;
+                ({ survivors, idleUncalledHosts, idleLanguageHosts } = counted(await watchAftermath(up.mark, 10)));
+            } else {
+                up.interrupt();
+                if (interruption === "two Ctrl-C") {
+                    await Promise.race([up.waitFor(/\^C received/, 5000).catch(() => undefined), up.exited]);
+                    up.interrupt();
+                } else {
+                    // The engine finishes the steps in flight after one Ctrl-C: let the waits end.
+                    setTimeout(() => emu.world.advance(3600_000), 2000);
+                }
+                await up.exited;
+                exitAfter = (Date.now() - signalledAt) / 1000;
+                ({ survivors, idleUncalledHosts, idleLanguageHosts } = counted(await watchAftermath(up.mark, 10)));
+            }
+            for (const pid of leftOver(up.mark)) process.kill(pid, "SIGKILL"); // what a user would do: nothing else ends them
+
+            // What a user does next. Meanwhile the emulator's clock runs fast, so that every wait ends.
+            const fastClock = setInterval(() => emu.world.advance(600_000), 500);
+            let recovery = await cli.run(["up", "--yes", "--stack", stack]);
+            if (recovery.code !== 0 && /pulumi cancel/.test(recovery.output)) {
+                await cli.ok(["cancel", "--yes", "--stack", stack]);
+                recovery = await cli.run(["up", "--yes", "--stack", stack]);
+            }
+            clearInterval(fastClock);
+            const exported = JSON.parse((await cli.ok(["stack", "export", "--stack", stack])).stdout).deployment.resources ?? [];
+            const recorded = (name: string) => exported.find((r: any) => !r.delete && r.urn.endsWith(`ConnectorJob::${name}`))?.id;
+            const jobsPerResource = tables.map((table) => jobsOf(table).length);
+            const resourcesWithoutJob = RESOURCES.filter((name, i) => {
+                const jobs = jobsOf(tables[i]);
+                return jobs.length !== 1 || recorded(name) !== jobs[0].id;
+            }).length;
+            if (recovery.code !== 0) notes = `${notes}${notes ? "; " : ""}recovery failed: ${recovery.output.slice(-300)}`;
+            const result: ChaosRun = {
+                run,
+                interruption,
+                at: Number(at.toFixed(1)),
+                progress,
+                exitAfter: Number(exitAfter.toFixed(1)),
+                survivors,
+                idleUncalledHosts,
+                idleLanguageHosts,
+                jobsPerResource,
+                resourcesWithoutJob,
+                recovered: recovery.code === 0,
+                notes,
+            };
+            options.log?.(formatRow(result));
+            results.push(result);
+
+        }
+    } finally {
+        await emu.stop();
+    }
+    return results;
+}
+
+export const HEADER =
+    "| run | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|";
+
+export function formatRow(r: ChaosRun): string {
+    return `| ${r.run} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
+}
+
+/** True when every run kept the promise: one job per resource, each recorded, nothing left running. */
+export function allHeld(results: ChaosRun[]): boolean {
+    return results.every((r) => r.recovered && r.survivors === 0 && r.resourcesWithoutJob === 0 && r.jobsPerResource.every((n) => n === 1));
+}
