@@ -99,7 +99,7 @@ export class PulumiCli {
     }
 
     /** Runs and fails the test with the CLI's own output when the command fails. */
-    async ok(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    async ok(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
         const result = await this.run(args, options);
         if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
         return result;

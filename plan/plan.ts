@@ -1,4 +1,5 @@
 import { INPUT_FIELDS } from "../provider/inputs";
+import { canonical } from "../provider/replace";
 import { UNKNOWN } from "../provider/unknown";
 import type { PreviewStep } from "./preview";
 
@@ -93,9 +94,8 @@ export function changedPaths(olds: unknown, news: unknown, prefix: string): Fiel
         const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
         return keys.flatMap((key) => changedPaths(olds[key], news[key], `${prefix}.${key}`));
     }
-    const old = showValue(olds);
-    const next = showValue(news);
-    return old === next ? [] : [{ path: prefix, old, new: next }];
+    // Compared whole: the shown values are cut at MAX_VALUE_CHARS, and two long values may share their first part.
+    return canonical(olds) === canonical(news) ? [] : [{ path: prefix, old: showValue(olds), new: showValue(news) }];
 }
 
 function reasonsFor(step: PreviewStep): FieldChange[] {

@@ -23,7 +23,7 @@ export interface InputDiff {
 }
 
 /** JSON with object keys sorted, so that key order never counts as a change. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
     return JSON.stringify(value, (_key, v) =>
         v && typeof v === "object" && !Array.isArray(v)
             ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
