@@ -1,11 +1,12 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
-import type { RetryPolicy } from "../provider/retry";
-import { createCompletionProvider } from "../provider/completion-runtime";
-import { createConnectorJobProvider } from "../provider/runtime";
-import { createSession } from "../provider/session";
+import type { RetryPolicy } from "../provider/api/retry";
+import { createCompletionProvider } from "../provider/lifecycle/completion-lifecycle";
+import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
+import { createSession } from "../provider/lifecycle/session";
 import { recordArtifact, registerSecret } from "./secret-guard";
 
 // Shared fixtures: an emulator whose key the leak guard knows, and inputs for a typical extraction.
@@ -55,6 +56,9 @@ export interface InProcessOptions {
     journalDir?: string;
 }
 
+/** A provider as the engine sees it: its methods take and return property bags, whatever their own types say. */
+export type EngineView = Required<dynamic.ResourceProvider>;
+
 /**
  * The providers' methods in this process, as one provider host has them (`p` dispatches, `c` waits; one session),
  * with their log lines captured (and checked for leaks). Job lists are never shared between calls: tests move the
@@ -73,8 +77,9 @@ export function inProcessProvider(env: NodeJS.ProcessEnv, options: InProcessOpti
         jobLists: { windowMs: 0 },
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) },
     });
-    const p = createConnectorJobProvider({ session });
-    const c = createCompletionProvider(session);
+    // As the engine calls them: with property bags.
+    const p: EngineView = createConnectorJobProvider({ session });
+    const c: EngineView = createCompletionProvider(session);
     void p.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] } } as never);
     recordArtifact("provider log", lines);
     return { p, c, lines };

@@ -5,6 +5,7 @@ import {
     type ResourceValidationArgs,
     type ResourceValidationPolicy,
 } from "@pulumi/policy";
+import type { ConnectorJobState } from "@timbal/pulumi-connector-jobs";
 
 // Guardrails for ConnectorJob resources, run by `pulumi preview --policy-pack policy` (and `up`), so that a dangerous
 // extraction is refused before it is dispatched. Each policy is configurable (see config.prod.json / config.dev.json).
@@ -15,26 +16,22 @@ import {
 
 const CONNECTOR_JOB = "pulumi-nodejs:dynamic/timbal:ConnectorJob";
 
-interface JobProps {
-    connectorId?: string;
-    orgId?: string;
-    kbId?: number;
-    destTable?: string;
-    mode?: string;
-    batchRows?: number;
-    source?: { kind?: string; table?: string };
-    pacing?: { readUncommitted?: boolean; maxDop?: number; maxRowsPerSec?: number; batchDelayMs?: number };
-    allowReplaceInProduction?: boolean;
-}
+/**
+ * A job's properties as a policy sees them: the provider's own field types (derived from its field declarations, so
+ * a renamed field fails to compile here), any of them possibly not known yet in a preview.
+ */
+type JobProps = Partial<ConnectorJobState>;
+
+/** The fields that tell a module-less ConnectorJob registration apart from other dynamic resources. */
+const IDENTIFYING_FIELDS = ["connectorId", "destTable", "source"] satisfies Array<keyof ConnectorJobState>;
 
 function isConnectorJob(resource: { type: string; props: Record<string, unknown> }): boolean {
     if (resource.type === CONNECTOR_JOB) return true;
-    const p = resource.props;
-    return resource.type === "pulumi-nodejs:dynamic:Resource" && "connectorId" in p && "destTable" in p && "source" in p;
+    return resource.type === "pulumi-nodejs:dynamic:Resource" && IDENTIFYING_FIELDS.every((field) => field in resource.props);
 }
 
 function jobOf(args: ResourceValidationArgs | PolicyResource): JobProps | undefined {
-    return isConnectorJob(args) ? (args.props as JobProps) : undefined;
+    return isConnectorJob(args) ? args.props : undefined;
 }
 
 /** A mandatory rule that applies only to stacks whose policy config sets `production: true`. */

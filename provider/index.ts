@@ -1,9 +1,11 @@
 // The public surface: what a Pulumi program imports.
-export { ConnectorJob } from "./resource";
-export { ConnectorJobCompletion, type ConnectorJobCompletionArgs } from "./completion-resource";
-export type { ConnectorJobArgs, SourceArgs, PacingArgs, WaitForCompletionArgs, JsonValue } from "./resource";
-import connectorJobProvider = require("./connector-job-provider");
-import completionProvider = require("./completion-provider");
+export { ConnectorJob } from "./resource/connector-job";
+export { ConnectorJobCompletion, type ConnectorJobCompletionArgs } from "./resource/connector-job-completion";
+export type { ConnectorJobArgs, ConnectorJobState, SourceArgs, PacingArgs, WaitForCompletionArgs } from "./resource/connector-job";
+export type { JsonValue } from "./resource/validators";
+import connectorJobProvider = require("./host/connector-job-provider");
+import completionProvider = require("./host/completion-provider");
 export { connectorJobProvider, completionProvider };
-export type { Mode, Placement, SourceKind } from "./inputs";
-export { FAILURE_STATES } from "./job-state";
+export type { Mode, Placement, SourceKind } from "./resource/fields";
+export type { JobStatus } from "./resource/status-fields";
+export { FAILURE_STATES } from "./jobs/terminal-states";

@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
-import { createTimbalClient } from "../provider/client";
+import { createTimbalClient } from "../provider/api/client";
 import { ProviderHost, secret } from "../harness/provider-host";
 import { captureProviderText } from "../harness/provider-text";
 import { ENGINE_PARALLELISM, inLanes } from "../harness/lanes";

@@ -25,8 +25,8 @@ function changedBuild(tarball: string, work: string): string {
         fs.writeFileSync(path.join(dir, file), text.replace(from, to));
     };
     edit("package.json", '"version": "0.1.0"', '"version": "0.2.0"');
-    edit("dist/provider/forward-to-host.js", "(req) => load().configure(req)", "(req) => /* 0.2.0 */ load().configure(req)");
-    edit("dist/provider/runtime.js", "removed from the stack.", `removed from the stack ${UPGRADE_MARKER}.`);
+    edit("dist/provider/host/forward-to-host.js", "(req) => load().configure(req)", "(req) => /* 0.2.0 */ load().configure(req)");
+    edit("dist/provider/lifecycle/connector-job-lifecycle.js", "removed from the stack.", `removed from the stack ${UPGRADE_MARKER}.`);
     return pack(dir, work);
 }
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { createTimbalClient, TimbalApiError } from "../provider/client";
+import { createTimbalClient, TimbalApiError } from "../provider/api/client";
 import { count, emulator, ORG } from "../harness/fixtures";
 import { json, scriptedServer } from "../harness/scripted-server";
 import { recordArtifact, registerSecret } from "../harness/secret-guard";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { createConnectorJobProvider } from "../provider/runtime";
-import { emptyHome, emulator, emulatorEnv, ORG, ordersInputs } from "../harness/fixtures";
+import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
+import { emptyHome, emulator, emulatorEnv, ORG, ordersInputs, type EngineView } from "../harness/fixtures";
 import { ProviderHost, secret } from "../harness/provider-host";
 import { captureProviderText } from "../harness/provider-text";
 import { ENGINE_PARALLELISM, inLanes } from "../harness/lanes";
@@ -22,7 +22,7 @@ describe("one list request serves many resources", function () {
 
     before(async function () {
         emu = await emulator({ latencyMs: 20 });
-        const p = createConnectorJobProvider({ env: emulatorEnv(emu), homeDir: emptyHome() });
+        const p: EngineView = createConnectorJobProvider({ env: emulatorEnv(emu), homeDir: emptyHome() });
         for (let i = 0; i < 30; i++) {
             const { connectorId, kind } = CONNECTORS[i % CONNECTORS.length];
             const { inputs } = await p.check({}, ordersInputs({ connectorId, destTable: `t${i}`, source: { kind, connectionRef: "c", table: `t${i}`, cursorColumn: "id" } }));

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { checkInputs } from "../provider/inputs";
+import { checkInputs } from "../provider/lifecycle/check-inputs";
 
 // The example program, run under Pulumi's mocks: it declares the four extractions the README describes, and each
 // passes the provider's check as the engine would send it.

@@ -7,7 +7,7 @@ import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } fr
 import { ProviderHost, secret, type HostCallError } from "../harness/provider-host";
 import { captureProviderText } from "../harness/provider-text";
 import { leaksIn, recordArtifact } from "../harness/secret-guard";
-import { PartialFailure } from "../provider/completion";
+import { PartialFailure } from "../provider/lifecycle/partial-failure";
 
 async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure> {
     const err = await promise.then(

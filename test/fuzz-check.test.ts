@@ -2,11 +2,11 @@ import * as assert from "assert";
 import fc from "fast-check";
 import type { Emulator } from "../emulator";
 import { validateDispatchReq } from "../emulator/dispatch-request";
-import type { ConnectorJobInputs } from "../provider/inputs";
-import { createConnectorJobProvider } from "../provider/runtime";
-import { containsUnknown } from "../provider/unknown";
-import { toDispatchReq } from "../provider/wire";
-import { emptyHome, emulator, emulatorEnv } from "../harness/fixtures";
+import type { ConnectorJobInputs } from "../provider/resource/fields";
+import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
+import { containsUnknown } from "../provider/resource/unknown";
+import { toDispatchReq } from "../provider/api/wire";
+import { emptyHome, emulator, emulatorEnv, type EngineView } from "../harness/fixtures";
 
 // Property-based fuzzing of check: 10,000 generated inputs, valid and not. Every outcome is either accepted, and then
 // the dispatch body it maps to passes the API's request schema (the emulator's validator, written from the spec
@@ -79,7 +79,7 @@ describe(`check, fuzzed with ${RUNS} generated inputs`, function () {
     after(async () => emu.stop());
 
     it("accepts or names the field of every failure; never throws; never sends a request", async function () {
-        const p = createConnectorJobProvider({
+        const p: EngineView = createConnectorJobProvider({
             env: emulatorEnv(emu),
             homeDir: emptyHome(),
             log: { info: () => undefined, warn: () => undefined },

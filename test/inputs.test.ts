@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { checkInputs } from "../provider/inputs";
+import { checkInputs } from "../provider/lifecycle/check-inputs";
 import { ordersInputs } from "../harness/fixtures";
 
 // check's validation: every bad field is named with what is allowed; defaults are filled; preview unknowns pass.

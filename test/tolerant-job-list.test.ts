@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { completionInputs, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
 import { json, scriptedServer, type ScriptedServer } from "../harness/scripted-server";
 import { registerSecret } from "../harness/secret-guard";
-import { parseTime } from "../provider/wire";
+import { parseTime } from "../provider/api/wire";
 
 // The job list holds every job of a connector: other stacks', hand-made ones, newer API versions'. It is read job by
 // job: one job the provider cannot read is skipped with one warning, and fails only the resource whose own job it is.

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { PartialFailure } from "../provider/completion";
-import { isFailureState } from "../provider/job-state";
+import { PartialFailure } from "../provider/lifecycle/partial-failure";
+import { isFailureState } from "../provider/jobs/terminal-states";
 import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
 import { recordArtifact } from "../harness/secret-guard";
 

@@ -1,17 +1,17 @@
-import type { ConnectorJobInputs } from "./inputs";
-import { jobIn, type JobLists } from "./job-list";
-import type { JobView } from "./wire";
+import type { JobView } from "../api/wire";
+import type { ConnectorJobInputs } from "../resource/fields";
+import type { JobLists } from "./job-lists";
 
 // Bringing a job dispatched elsewhere (by hand, by a script) under a resource, since `pulumi import` does not work
 // for dynamic resources. Create looks the job up instead of dispatching, and refuses a job that contradicts the
 // resource: adopting it would make state describe an extraction that is not the one running.
 
-export async function findAdoptableJob(lists: JobLists, inputs: ConnectorJobInputs & { adoptJobId: string }): Promise<JobView> {
+export async function findAdoptableJob(lists: JobLists, inputs: ConnectorJobInputs, adoptJobId: string): Promise<JobView> {
     const where = `connector "${inputs.connectorId}" in org "${inputs.orgId}"`;
-    const job = jobIn(await lists.listing(inputs.orgId, inputs.connectorId, Date.now() - 1), inputs.adoptJobId, where);
+    const job = await lists.find({ id: adoptJobId, orgId: inputs.orgId, connectorId: inputs.connectorId }, "fresh");
     if (!job) {
         throw new Error(
-            `adoptJobId: job ${inputs.adoptJobId} is not in the job list of ${where}. Check the id, and that ` +
+            `adoptJobId: job ${adoptJobId} is not in the job list of ${where}. Check the id, and that ` +
                 "connectorId and orgId are the ones the job was dispatched with. Nothing was dispatched",
         );
     }

@@ -1,9 +1,10 @@
-import type { WaitForCompletion } from "./inputs";
-import { isFailureState } from "./job-state";
-import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, WaitTimeout, type WaitOptions, type Waiter, type WatchedJob } from "./waiter";
-import { wasListed } from "./status";
-import { JobNotListed } from "./waiter";
-import { toJobStatus, type JobStatus } from "./wire";
+import type { Jobs } from "../jobs/jobs";
+import { isFailureState } from "../jobs/terminal-states";
+import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, JobNotListed, WaitTimeout, type WaitOptions, type WatchedJob } from "../jobs/waiter";
+import type { WaitForCompletion } from "../resource/fields";
+import { toJobStatus, type JobStatus } from "../resource/status-fields";
+import { wasListed } from "./outputs";
+import { PartialFailure } from "./partial-failure";
 
 // What `waitForCompletion` means for create and update: wait for the job to finish, then succeed with its final view,
 // or fail the deployment with the job's own message while keeping the job in state. The engine records a resource
@@ -19,41 +20,27 @@ export function waitOptions(value: WaitForCompletion | undefined): WaitOptions |
     };
 }
 
-/** An error the engine records as "created, but not healthy": the resource stays in state under this id. */
-export class PartialFailure extends Error {
-    override name = "PartialFailure";
-    readonly reasons: string[];
-    constructor(
-        message: string,
-        readonly id: string,
-        readonly properties: Record<string, unknown>,
-    ) {
-        super(message);
-        this.reasons = [message];
-    }
-}
-
-export interface Settlement {
-    waiter: Waiter;
+export interface Settlement<O> {
+    jobs: Jobs;
     job: WatchedJob;
     options: WaitOptions;
     /** The job's status so far; a finished one is not waited on again. */
     status: JobStatus;
     /** Builds the outputs for a status. They must carry `__provider`: the host does not add it to a partial failure. */
-    outputs(status: JobStatus): Record<string, unknown>;
+    outputs(status: JobStatus): O;
 }
 
 /** Waits for the job and returns the outputs of its final view, or throws a PartialFailure. */
-export async function settle({ waiter, job, options, status, outputs }: Settlement): Promise<Record<string, unknown>> {
+export async function settle<O extends Record<string, unknown>>({ jobs, job, options, status, outputs }: Settlement<O>): Promise<O> {
     let final = status;
     if (status.finishedAt === undefined) {
         try {
-            final = toJobStatus(await waiter.waitFor({ ...job, listedBefore: wasListed(status) }, options));
+            final = toJobStatus(await jobs.waitUntilDone({ ...job, listedBefore: wasListed(status) }, options));
         } catch (err) {
             const lastView = err instanceof WaitTimeout || err instanceof JobNotListed ? err.lastView : undefined;
             const last = lastView ? toJobStatus(lastView) : status;
             const keep = "It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing";
-            throw new PartialFailure(`${(err as Error).message}. ${keep}`, job.id, outputs(last));
+            throw new PartialFailure(`${err instanceof Error ? err.message : String(err)}. ${keep}`, job.id, outputs(last));
         }
     }
     if (isFailureState(final.state)) {

@@ -1,16 +1,16 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { createTimbalClient, type TimbalApi } from "./client";
-import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type ResolvedSettings } from "./credentials";
-import { createDispatcher, type Dispatcher } from "./dispatch";
-import { createDispatchJournal, type DispatchJournal } from "./dispatch-journal";
-import { createJobLists, type JobLists, type SharingOptions } from "./job-list";
-import { createLog, type ProviderLog } from "./log";
-import type { RetryPolicy } from "./retry";
-import { createWaiter, type Waiter } from "./waiter";
+import { createTimbalClient, type TimbalApi } from "../api/client";
+import type { Clock } from "../api/clock";
+import { createLog, type ProviderLog } from "../api/log";
+import type { RetryPolicy } from "../api/retry";
+import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type Settings } from "../api/settings";
+import { createDispatchJournal, type DispatchJournal } from "../jobs/dispatch-journal";
+import type { SharingOptions } from "../jobs/job-lists";
+import { createJobs, type Jobs } from "../jobs/jobs";
 
-// What the two providers of one provider-host process share: the stack's settings (from configure), and one API
-// (client, job lists, poll loops, dispatcher) so that the ConnectorJob reads and the completion waits of a connector
-// share their list requests.
+// What the two lifecycles of one provider-host process share: the stack's settings (from configure), and one jobs
+// service per endpoint (its job lists, poll loops, dispatcher), so that the ConnectorJob reads and the completion
+// waits of a connector share their list requests.
 
 export interface SessionOptions {
     /** Environment for credential resolution (default: process.env). */
@@ -20,21 +20,17 @@ export interface SessionOptions {
     log?: ProviderLog;
     /** Per-request timeout. */
     timeoutMs?: number;
-    /** Retries of the API client (see retry.ts). */
+    /** Retries of the API client (see api/retry.ts). */
     retry?: Partial<RetryPolicy>;
-    /** How job-list requests are shared between resources (see job-list.ts). */
+    /** How job-list requests are shared between resources (see jobs/job-lists.ts). */
     jobLists?: SharingOptions;
-    /** How long a dispatch whose answer was lost keeps reading the job list to find its job (see dispatch.ts). */
+    /** How long a dispatch whose answer was lost keeps reading the job list to find its job (see jobs/dispatcher.ts). */
     reconcileForMs?: number;
-    /** Where interrupted dispatches are remembered across runs (see dispatch-journal.ts); false: nowhere. */
+    /** Where interrupted dispatches are remembered across runs (see jobs/dispatch-journal.ts); false: nowhere. */
     journalDir?: string | false;
-}
-
-export interface Api {
-    client: TimbalApi;
-    lists: JobLists;
-    waiter: Waiter;
-    dispatcher: Dispatcher;
+    /** The API client for a set of settings (default: HTTP to the configured endpoint). */
+    connect?: (settings: Settings & { apiKey: string }) => TimbalApi;
+    clock?: Clock;
 }
 
 export interface Session {
@@ -47,9 +43,9 @@ export interface Session {
     unconfirmed: Map<string, number>;
     configure(req: dynamic.ConfigureRequest): void;
     /** The resolved settings; throws a SettingsError that says how to fix them. */
-    settings(): ResolvedSettings;
-    /** The API for a job that lives at `baseUrl`; the key is only ever sent to the configured endpoint. */
-    apiFor(baseUrl: string): Api;
+    settings(): Settings;
+    /** The jobs service for jobs that live at `baseUrl`; the key is only ever sent to the configured endpoint. */
+    jobsAt(baseUrl: string): Jobs;
     /** The key, for redaction; undefined before it is resolved. */
     secret(): string | undefined;
 }
@@ -57,13 +53,13 @@ export interface Session {
 export function createSession(options: SessionOptions = {}): Session {
     let stackConfig: Record<string, unknown> = {};
     let configured = "";
-    let settings: ResolvedSettings | undefined;
-    let api: Api | undefined;
+    let settings: Settings | undefined;
+    let jobs: Jobs | undefined;
     const log = options.log ?? createLog(() => [settings?.apiKey]);
     const journal = createDispatchJournal(options.journalDir, log);
     const unconfirmed = new Map<string, number>();
 
-    function currentSettings(): ResolvedSettings {
+    function currentSettings(): Settings {
         settings ??= resolveSettings({ config: stackConfig, env: options.env, homeDir: options.homeDir });
         return settings;
     }
@@ -80,36 +76,38 @@ export function createSession(options: SessionOptions = {}): Session {
             configured = text;
             stackConfig = next;
             settings = undefined;
-            api = undefined;
+            jobs = undefined;
         },
         settings: currentSettings,
         secret: () => settings?.apiKey,
-        apiFor(baseUrl) {
+        jobsAt(baseUrl) {
             const current = currentSettings();
-            if (!current.apiKey) throw new SettingsError(missingApiKeyMessage());
+            const apiKey = current.apiKey;
+            if (!apiKey) throw new SettingsError(missingApiKeyMessage());
             if (baseUrl !== current.baseUrl) {
                 throw new SettingsError(
                     `this job lives at ${baseUrl}, but the provider is configured for ${current.baseUrl} ` +
                         `(from ${current.origin.baseUrl}). Point timbal:baseUrl back at ${baseUrl} to manage it`,
                 );
             }
-            if (!api) {
-                const client = createTimbalClient({
-                    baseUrl: current.baseUrl,
-                    apiKey: current.apiKey,
-                    apiKeyOrigin: current.origin.apiKey,
-                    timeoutMs: options.timeoutMs,
-                    retry: options.retry,
-                });
-                const lists = createJobLists(client, options.jobLists, log);
-                api = {
-                    client,
-                    lists,
-                    waiter: createWaiter(lists, log, { shareLoops: options.jobLists?.share }),
-                    dispatcher: createDispatcher(client, lists, log, journal, { reconcileForMs: options.reconcileForMs, unconfirmed }),
-                };
-            }
-            return api;
+            jobs ??= createJobs((options.connect ?? connectOverHttp)({ ...current, apiKey }), log, journal, {
+                sharing: options.jobLists,
+                reconcileForMs: options.reconcileForMs,
+                unconfirmed,
+                clock: options.clock,
+            });
+            return jobs;
         },
     };
+
+    function connectOverHttp(current: Settings & { apiKey: string }): TimbalApi {
+        return createTimbalClient({
+            baseUrl: current.baseUrl,
+            apiKey: current.apiKey,
+            apiKeyOrigin: current.origin.apiKey,
+            timeoutMs: options.timeoutMs,
+            retry: options.retry,
+            clock: options.clock,
+        });
+    }
 }

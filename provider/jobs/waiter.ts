@@ -1,7 +1,8 @@
-import { jobIn, type JobLists } from "./job-list";
-import { isFinished } from "./job-state";
-import type { ProviderLog } from "./log";
-import type { JobListing, JobView } from "./wire";
+import { SYSTEM_CLOCK, type Clock } from "../api/clock";
+import type { ProviderLog } from "../api/log";
+import type { JobListing, JobView } from "../api/wire";
+import { jobIn, listName, type JobLists, type JobRef } from "./job-lists";
+import { isFinished } from "./terminal-states";
 
 // Waiting for jobs to finish. All waiters on one (org, connector) share one poll loop, so waiting on N jobs costs one
 // list request per connector per poll, not N. The loop backs off from about a second up to the smallest interval cap
@@ -26,10 +27,7 @@ export interface WaitOptions {
     pollCapMs: number;
 }
 
-export interface WatchedJob {
-    id: string;
-    orgId: string;
-    connectorId: string;
+export interface WatchedJob extends JobRef {
     /** How progress lines name the job. */
     label: string;
     /** The job list has shown this job before (its status in state came from it). */
@@ -75,8 +73,6 @@ export interface Waiter {
     waitFor(job: WatchedJob, options: WaitOptions): Promise<JobView>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** "running, 12000 rows, 2000 rows/s" */
 function progress(view: JobView | undefined, listedBefore = false): string {
     if (!view) return listedBefore ? "no longer in the job list" : "not in the job list yet";
@@ -107,7 +103,7 @@ function notListed(sub: Subscriber, now: number): JobNotListed | undefined {
 }
 
 /** `shareLoops: false` gives each waiter its own loop: the naive baseline for benchmarks. */
-export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { shareLoops?: boolean } = {}): Waiter {
+export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { shareLoops?: boolean } = {}, clock: Clock = SYSTEM_CLOCK): Waiter {
     const loops = new Map<string, Subscriber[]>();
 
     async function pollLoop(key: string, orgId: string, connectorId: string): Promise<void> {
@@ -118,24 +114,23 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
             if (subscribers.length === 0) {
                 if (lingered) break;
                 lingered = true;
-                await sleep(delay);
+                await clock.sleep(delay);
                 continue;
             }
             lingered = false;
             const cap = Math.min(...subscribers.map((s) => s.options.pollCapMs));
-            const pollStartedAt = Date.now();
             let listing: JobListing;
             try {
-                listing = await lists.listing(orgId, connectorId, pollStartedAt - 1);
+                listing = await lists.listing(orgId, connectorId, "fresh");
             } catch (err) {
                 subscribers.splice(0).forEach((s) => s.reject(err as Error));
                 break;
             }
-            const now = Date.now();
+            const now = clock.now();
             for (const sub of [...subscribers]) {
                 let view: JobView | undefined;
                 try {
-                    view = jobIn(listing, sub.job.id, `connector "${connectorId}" (org "${orgId}")`);
+                    view = jobIn(listing, sub.job.id, listName(orgId, connectorId));
                 } catch (err) {
                     // Its own job cannot be read: that waiter fails, saying which field; the others go on.
                     subscribers.splice(subscribers.indexOf(sub), 1);
@@ -164,8 +159,8 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
             }
             delay = delay === 0 ? Math.min(FIRST_DELAY_MS, cap) : Math.min(delay * BACKOFF, cap);
             if (subscribers.length === 0) continue;
-            const untilDeadline = Math.min(...subscribers.map((s) => s.deadline)) - Date.now();
-            await sleep(Math.max(0, Math.min(delay, untilDeadline)));
+            const untilDeadline = Math.min(...subscribers.map((s) => s.deadline)) - clock.now();
+            await clock.sleep(Math.max(0, Math.min(delay, untilDeadline)));
         }
         loops.delete(key);
     }
@@ -174,7 +169,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
         waitFor(job, options) {
             return new Promise<JobView>((resolve, reject) => {
                 const key = JSON.stringify(sharing.shareLoops === false ? [job.orgId, job.connectorId, job.id] : [job.orgId, job.connectorId]);
-                const subscriber: Subscriber = { job, options, deadline: Date.now() + options.timeoutMs, missedPolls: 0, resolve, reject };
+                const subscriber: Subscriber = { job, options, deadline: clock.now() + options.timeoutMs, missedPolls: 0, resolve, reject };
                 const running = loops.get(key);
                 if (running) {
                     running.push(subscriber);

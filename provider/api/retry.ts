@@ -1,4 +1,5 @@
 import { AxiosError } from "axios";
+import type { Clock } from "./clock";
 
 // When a failed request may be sent again. The API has no idempotency key, so a POST (a dispatch) is repeated only
 // when it certainly created nothing: the connection was refused (nothing was sent), or the API answered 429 or 503
@@ -42,7 +43,7 @@ export function judgeStatus(method: "GET" | "POST", status: number): Verdict {
 }
 
 /** Seconds or an HTTP date, as Retry-After allows; undefined when absent or unreadable. */
-export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
+export function retryAfterMs(header: unknown, now: number): number | undefined {
     if (typeof header !== "string" || header.trim() === "") return undefined;
     const seconds = Number(header);
     if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -58,4 +59,22 @@ export function delayBefore(attempt: number, policy: RetryPolicy, retryAfter?: n
     if (retryAfter !== undefined) return retryAfter;
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** One attempt as the retry loop sees it: an answer, or a failure to get one; and whether it may be repeated. */
+export type Attempt<R> = { verdict: Verdict; retryAfterMs?: number } & ({ answer: R } | { failure: unknown });
+
+/**
+ * Makes attempts while the last one may be repeated and the policy allows another (attempts, deadline); returns the
+ * last one. A `retry` verdict is the only one repeated: `ambiguous` (a dispatch that may have created a job) never is.
+ */
+export async function attemptWhileRetryable<R>(policy: RetryPolicy, clock: Clock, attempt: () => Promise<Attempt<R>>): Promise<Attempt<R>> {
+    const deadline = clock.now() + policy.deadlineMs;
+    for (let n = 1; ; n++) {
+        const outcome = await attempt();
+        if (outcome.verdict !== "retry") return outcome;
+        const pause = delayBefore(n, policy, outcome.retryAfterMs);
+        if (n >= policy.attempts || clock.now() + pause > deadline) return outcome;
+        await clock.sleep(pause);
+    }
 }

@@ -1,11 +1,12 @@
-import { TimbalApiError, type TimbalApi } from "./client";
-import { describeDestination } from "./describe";
+import { TimbalApiError, type TimbalApi } from "../api/client";
+import { SYSTEM_CLOCK, type Clock } from "../api/clock";
+import type { ProviderLog } from "../api/log";
+import { parseTime, toDispatchReq, type JobView } from "../api/wire";
+import type { ConnectorJobInputs } from "../resource/fields";
 import type { DispatchJournal, JournalEntry } from "./dispatch-journal";
-import type { ConnectorJobInputs } from "./inputs";
-import type { JobLists } from "./job-list";
-import type { ProviderLog } from "./log";
-import { extractionDigest } from "./replace";
-import { parseTime, toDispatchReq, type JobView } from "./wire";
+import { extractionDigest } from "./extraction-digest";
+import { describeDestination } from "./job-names";
+import type { JobLists } from "./job-lists";
 
 // Dispatching exactly once, on an API without idempotency keys. The client repeats a dispatch only when nothing can
 // have been created. After an ambiguous failure (the answer was lost), the job list is consulted first: a job of the
@@ -48,6 +49,7 @@ export interface Dispatched {
 
 export interface DispatcherOptions {
     reconcileForMs?: number;
+    clock?: Clock;
     /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by the create). */
     unconfirmed?: Map<string, number>;
 }
@@ -57,6 +59,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
     const claimed = new Set<string>();
     const unconfirmed = options.unconfirmed ?? new Map<string, number>();
     const reconcileForMs = options.reconcileForMs ?? RECONCILE_FOR_MS;
+    const clock = options.clock ?? SYSTEM_CLOCK;
 
     function findLostJob(jobs: JobView[], inputs: ConnectorJobInputs, since: number): JobView | undefined {
         return jobs
@@ -72,12 +75,12 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
 
     /** The job a dispatch started at `since` may have created: found, none, or the list could not be read. */
     async function lookForLostJob(inputs: ConnectorJobInputs, since: number, why: string): Promise<JobView | undefined> {
-        const giveUpAt = Date.now() + reconcileForMs;
+        const giveUpAt = clock.now() + reconcileForMs;
         for (let round = 0; ; round++) {
             try {
-                return findLostJob(await lists.list(inputs.orgId, inputs.connectorId, Date.now() - 1), inputs, since);
+                return findLostJob((await lists.listing(inputs.orgId, inputs.connectorId, "fresh")).jobs, inputs, since);
             } catch (listErr) {
-                const pause = Math.min(RECONCILE_PAUSE_MS[Math.min(round, RECONCILE_PAUSE_MS.length - 1)], giveUpAt - Date.now());
+                const pause = Math.min(RECONCILE_PAUSE_MS[Math.min(round, RECONCILE_PAUSE_MS.length - 1)], giveUpAt - clock.now());
                 if (pause <= 0) {
                     throw new UnconfirmedDispatch(
                         `${why}, and the job list could not be read to find out (${(listErr as Error).message}). Nothing more ` +
@@ -87,7 +90,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
                     );
                 }
                 log.warn(`${why}; the job list cannot be read yet (${(listErr as Error).message}). Trying again in ${(pause / 1000).toFixed(1)} s`);
-                await new Promise((resolve) => setTimeout(resolve, pause));
+                await clock.sleep(pause);
             }
         }
     }
@@ -165,7 +168,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
             const extraction = extractionDigest(inputs);
             const earlier = await findEarlierDispatch(inputs, extraction);
             if (earlier) return earlier;
-            const entry = journal.begin(extraction, describeDestination(inputs));
+            const entry = journal.begin(extraction, describeDestination(inputs), clock.now());
             const id = await send(inputs, entry);
             claimed.add(id);
             journal.answered(entry, id);

@@ -1,7 +1,8 @@
-import axios, { type AxiosInstance } from "axios";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
 import { redact } from "./redact";
-import { DEFAULT_RETRY, delayBefore, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type RetryPolicy } from "./retry";
+import { SYSTEM_CLOCK, type Clock } from "./clock";
+import { attemptWhileRetryable, DEFAULT_RETRY, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type Attempt, type RetryPolicy } from "./retry";
 import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchReq, type DispatchRes, type JobListing, WIRE_TO_INPUT } from "./wire";
 
 // The HTTP client for the two connector-jobs endpoints: requests, timeouts, response validation, and errors that say
@@ -16,6 +17,7 @@ export interface TimbalClientOptions {
     apiKeyOrigin?: string;
     timeoutMs?: number;
     retry?: Partial<RetryPolicy>;
+    clock?: Clock;
 }
 
 /** `ambiguous`: a dispatch whose answer was lost; the job may or may not exist (see retry.ts). */
@@ -67,31 +69,25 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
     const keyFrom = options.apiKeyOrigin ? ` (from ${options.apiKeyOrigin})` : "";
     const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
 
+    const clock = options.clock ?? SYSTEM_CLOCK;
+
     /** Sends the request, again while the policy allows; returns the last answer, or throws the last network error. */
     async function send(method: "GET" | "POST", url: string, context: CallContext, body?: unknown) {
-        const deadline = Date.now() + retry.deadlineMs;
-        for (let attempt = 1; ; attempt++) {
-            let response;
-            let verdict;
-            let failure: unknown;
+        const last = await attemptWhileRetryable(retry, clock, async (): Promise<Attempt<AxiosResponse<string>>> => {
             try {
-                response = await http.request<string>({ method, url, data: body, signal: AbortSignal.timeout(timeoutMs) });
-                verdict = judgeStatus(method, response.status);
-            } catch (err) {
-                failure = err;
-                verdict = judgeNetworkError(method, err);
+                const answer = await http.request<string>({ method, url, data: body, signal: AbortSignal.timeout(timeoutMs) });
+                return { verdict: judgeStatus(method, answer.status), answer, retryAfterMs: retryAfterMs(answer.headers["retry-after"], clock.now()) };
+            } catch (failure) {
+                return { verdict: judgeNetworkError(method, failure), failure };
             }
-            if (verdict === "ambiguous") {
-                const why = response ? `HTTP ${response.status}` : networkError(failure, method, url, options.baseUrl, timeoutMs, clean).message;
-                throw new TimbalApiError(`${context.what}: the answer was lost (${why}); the job may or may not have been created`, "ambiguous", response?.status);
-            }
-            const pause = delayBefore(attempt, retry, retryAfterMs(response?.headers["retry-after"]));
-            if (verdict !== "retry" || attempt >= retry.attempts || Date.now() + pause > deadline) {
-                if (failure !== undefined) throw networkError(failure, method, url, options.baseUrl, timeoutMs, clean);
-                return response!;
-            }
-            await new Promise((resolve) => setTimeout(resolve, pause));
+        });
+        if (last.verdict === "ambiguous") {
+            const why = "answer" in last ? `HTTP ${last.answer.status}` : networkError(last.failure, method, url, options.baseUrl, timeoutMs, clean).message;
+            const status = "answer" in last ? last.answer.status : undefined;
+            throw new TimbalApiError(`${context.what}: the answer was lost (${why}); the job may or may not have been created`, "ambiguous", status);
         }
+        if ("failure" in last) throw networkError(last.failure, method, url, options.baseUrl, timeoutMs, clean);
+        return last.answer;
     }
 
     async function call<S extends z.ZodType>(

@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 // The dynamic providers Pulumi serializes into every resource's state (`__provider`) forward each call to the
-// implementation in the installed package, loaded by name in the provider host (host.ts): see
+// implementation in the installed package, loaded by name in the provider host (process-providers.ts): see
 // connector-job-provider.ts for why. They capture nothing but the name of the host's export: no module-level objects
 // (zod schemas, axios instances), which the serializer cannot carry. The package name is a literal on purpose (an
 // imported constant would capture a module object); it must match package.json `name` + the `./host` export, and a

@@ -1,12 +1,13 @@
-import type { TimbalApi } from "./client";
-import type { ProviderLog } from "./log";
-import type { JobListing, JobView } from "./wire";
+import type { TimbalApi } from "../api/client";
+import { SYSTEM_CLOCK, type Clock } from "../api/clock";
+import type { ProviderLog } from "../api/log";
+import type { JobListing, JobView } from "../api/wire";
 
 // One list request serves many resources. The list endpoint can only filter by connector, so a refresh of N jobs
 // would cost N requests; instead, callers that want the same (org, connector) list share one request: a request in
-// flight is joined, and a finished one is reused while it is fresh enough for the caller. A result is never served
-// unless its request started after the caller's `notBefore`: for a refresh that is at most SHARE_WINDOW_MS ago; after
-// a dispatch it is the moment the dispatch returned, so a new job is never looked for in a list from before it.
+// flight is joined, and a finished one is reused while it is fresh enough for the caller: a `shared` list is one
+// whose request started at most SHARE_WINDOW_MS ago (a refresh); a `fresh` one started no earlier than the call (a
+// poll, an adoption, a lost dispatch answer), so a new job is never looked for in a list from before it.
 //
 // The list holds every job of the connector (other stacks', hand-made ones, syncs'): a job that does not match the
 // spec is skipped with one warning per process, and fails only the resource whose own job it is (jobIn).
@@ -19,13 +20,21 @@ interface Entry {
     listing: Promise<JobListing>;
 }
 
+/** `fresh`: from a request that starts now (or started in this same millisecond); `shared`: within the share window. */
+export type Freshness = "fresh" | "shared";
+
+/** Which job, where: the list is per (org, connector). */
+export interface JobRef {
+    id: string;
+    orgId: string;
+    connectorId: string;
+}
+
 export interface JobLists {
-    /** The connector's list, from a request that started after `notBefore` (epoch ms). */
-    listing(orgId: string, connectorId: string, notBefore?: number): Promise<JobListing>;
-    /** The jobs of the connector that match the spec, from a request that started after `notBefore`. */
-    list(orgId: string, connectorId: string, notBefore?: number): Promise<JobView[]>;
-    /** One job of a connector's list (a shared one, within the window); undefined when it is not listed. */
-    find(orgId: string, connectorId: string, jobId: string): Promise<JobView | undefined>;
+    /** The connector's list. */
+    listing(orgId: string, connectorId: string, freshness: Freshness): Promise<JobListing>;
+    /** One job of its connector's list; undefined when it is not listed; an error naming the field when unreadable. */
+    find(job: JobRef, freshness: Freshness): Promise<JobView | undefined>;
 }
 
 export interface SharingOptions {
@@ -47,7 +56,12 @@ export function jobIn(listing: JobListing, jobId: string, where: string): JobVie
     return listing.jobs.find((job) => job.id === jobId);
 }
 
-export function createJobLists(api: TimbalApi, options: SharingOptions = {}, log?: ProviderLog): JobLists {
+/** How messages name a connector's list. */
+export function listName(orgId: string, connectorId: string): string {
+    return `connector "${connectorId}" (org "${orgId}")`;
+}
+
+export function createJobLists(api: TimbalApi, log: ProviderLog, options: SharingOptions = {}, clock: Clock = SYSTEM_CLOCK): JobLists {
     const latest = new Map<string, Entry>();
     const windowMs = options.windowMs ?? SHARE_WINDOW_MS;
     const warned = new Set<string>();
@@ -58,7 +72,7 @@ export function createJobLists(api: TimbalApi, options: SharingOptions = {}, log
             const key = `${where} ${job.id ?? job.problem}`;
             if (warned.has(key)) continue;
             warned.add(key);
-            log?.warn(
+            log.warn(
                 `skipping ${job.id ? `job ${job.id}` : "a job without an id"} in the job list of ${where}: it does not match the ` +
                     `Timbal API spec (${job.problem}). Only a resource whose own job it is is affected`,
             );
@@ -66,31 +80,29 @@ export function createJobLists(api: TimbalApi, options: SharingOptions = {}, log
         for (const field of listing.imprecise) {
             if (warned.has(field)) continue;
             warned.add(field);
-            log?.warn(`job ${field} in the job list of ${where} is past 2^53: it is kept as the nearest number JavaScript has`);
+            log.warn(`job ${field} in the job list of ${where} is past 2^53: it is kept as the nearest number JavaScript has`);
         }
     }
 
     const lists: JobLists = {
-        listing(orgId, connectorId, notBefore = Date.now() - windowMs) {
+        listing(orgId, connectorId, freshness) {
             const key = JSON.stringify([orgId, connectorId]);
             const entry = latest.get(key);
-            if (options.share !== false && entry && entry.startedAt > notBefore) return entry.listing;
-            const where = `connector "${connectorId}" (org "${orgId}")`;
+            const now = clock.now();
+            const oldestServed = freshness === "fresh" ? now : now - windowMs + 1;
+            if (options.share !== false && entry && entry.startedAt >= oldestServed) return entry.listing;
             const listing = api.listJobs(orgId, connectorId).then((result) => {
-                warnAbout(result, where);
+                warnAbout(result, listName(orgId, connectorId));
                 return result;
             });
-            const fresh: Entry = { startedAt: Date.now(), listing };
-            latest.set(key, fresh);
+            const started: Entry = { startedAt: now, listing };
+            latest.set(key, started);
             // A failed request is not shared with callers that come after it.
-            listing.catch(() => latest.get(key) === fresh && latest.delete(key));
+            listing.catch(() => latest.get(key) === started && latest.delete(key));
             return listing;
         },
-        async list(orgId, connectorId, notBefore) {
-            return (await lists.listing(orgId, connectorId, notBefore)).jobs;
-        },
-        async find(orgId, connectorId, jobId) {
-            return jobIn(await lists.listing(orgId, connectorId), jobId, `connector "${connectorId}" (org "${orgId}")`);
+        async find(job, freshness) {
+            return jobIn(await lists.listing(job.orgId, job.connectorId, freshness), job.id, listName(job.orgId, job.connectorId));
         },
     };
     return lists;

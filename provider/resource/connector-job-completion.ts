@@ -1,14 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CompletionInputs } from "./completion-runtime";
-import completionProvider = require("./completion-provider");
-import type { WaitForCompletionArgs } from "./resource";
+import completionProvider = require("../host/completion-provider");
+import { COMPLETION_FIELDS, type CompletionInputs } from "./completion-fields";
+import type { ArgsOf, OutputsOf } from "./field-declaration";
 import { dropStackFrames, registrationOptions } from "./registration";
-import { JOB_STATUS_FIELDS } from "./wire";
+import { JOB_STATUS_FIELDS, type JobStatus } from "./status-fields";
 
 /** What a ConnectorJobCompletion waits on: the job its ConnectorJob recorded, and how long and how often. */
-export type ConnectorJobCompletionArgs = { [K in Exclude<keyof CompletionInputs, "waitForCompletion">]: pulumi.Input<CompletionInputs[K]> } & {
-    waitForCompletion?: pulumi.Input<boolean | WaitForCompletionArgs>;
-};
+export type ConnectorJobCompletionArgs = ArgsOf<typeof COMPLETION_FIELDS>;
 
 /**
  * Waits for a ConnectorJob's job to finish. ConnectorJob adds one as its child when `waitForCompletion` is set, so
@@ -16,9 +14,6 @@ export type ConnectorJobCompletionArgs = { [K in Exclude<keyof CompletionInputs,
  * never dispatches the job again. Its outputs are the job's final status.
  */
 export class ConnectorJobCompletion extends pulumi.dynamic.Resource {
-    declare readonly jobId: pulumi.Output<string>;
-    declare readonly state: pulumi.Output<string>;
-
     constructor(name: string, args: ConnectorJobCompletionArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = Object.fromEntries(JOB_STATUS_FIELDS.map((key) => [key, undefined]));
         const restoreStackFrames = dropStackFrames();
@@ -29,3 +24,6 @@ export class ConnectorJobCompletion extends pulumi.dynamic.Resource {
         }
     }
 }
+
+/** Its outputs: its inputs, then the job's final status. */
+export interface ConnectorJobCompletion extends OutputsOf<CompletionInputs & JobStatus> {}

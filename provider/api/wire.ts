@@ -1,7 +1,9 @@
 import { z } from "zod";
-import type { ConnectorJobInputs } from "./inputs";
+import { flatten, toBody } from "../resource/field-declaration";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../resource/fields";
 
-// The API's wire types (snake_case), written from ../shared/timbal-api, and the one place where inputs map to them.
+// The API's wire types (snake_case), written from ../shared/timbal-api, and the one place where inputs map to them
+// (by the wire names the field declarations give).
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
@@ -23,29 +25,36 @@ const dateTime = z.string().refine((s) => !Number.isNaN(parseTime(s)), { error: 
 /** int64: JSON numbers past 2^53 arrive as the nearest double; they are kept as that (see JobListing.imprecise). */
 const int64 = z.number().refine(Number.isInteger, { error: "must be an integer" });
 
-/** `POST /orgs/{org_id}/connectors/{connector_id}/jobs` request body. */
-export interface DispatchReq {
-    kb_id: number;
-    dest_table: string;
-    source: {
-        kind: "postgres" | "sql_server";
-        connection_ref: string;
-        table: string;
-        cursor_column: string;
-        schema?: string | null;
-        columns?: string[] | null;
-    };
-    mode?: string | null;
-    batch_rows?: number | null;
-    cursor?: Record<string, unknown> | null;
-    pacing?: {
-        batch_delay_ms?: number | null;
-        max_dop?: number | null;
-        max_rows_per_sec?: number | null;
-        read_uncommitted?: boolean | null;
-    } | null;
-    placement?: string | null;
-}
+/**
+ * `POST /orgs/{org_id}/connectors/{connector_id}/jobs` request body, as the spec describes it. The body is built from
+ * the field declarations (toDispatchReq) and read back through this schema, strictly: a wire name the spec does not
+ * have fails here, before anything is sent.
+ */
+const dispatchReqSchema = z.strictObject({
+    kb_id: z.number(),
+    dest_table: z.string(),
+    source: z.strictObject({
+        kind: z.enum(["postgres", "sql_server"]),
+        connection_ref: z.string(),
+        table: z.string(),
+        cursor_column: z.string(),
+        schema: z.string().optional(),
+        columns: z.array(z.string()).optional(),
+    }),
+    mode: z.string().optional(),
+    batch_rows: z.number().optional(),
+    cursor: z.record(z.string(), z.unknown()).optional(),
+    pacing: z
+        .strictObject({
+            batch_delay_ms: z.number().optional(),
+            max_dop: z.number().optional(),
+            max_rows_per_sec: z.number().optional(),
+            read_uncommitted: z.boolean().optional(),
+        })
+        .optional(),
+    placement: z.string().optional(),
+});
+export type DispatchReq = z.infer<typeof dispatchReqSchema>;
 
 export const dispatchResSchema = z.object({ job_id: z.string().min(1) });
 export type DispatchRes = z.infer<typeof dispatchResSchema>;
@@ -116,106 +125,17 @@ export function readJobs(raw: unknown[]): JobListing {
     return listing;
 }
 
-/** What the provider keeps of a job's view, camelCase. Absent optional fields are left out (never undefined). */
-export interface JobStatus {
-    state: string;
-    rowsEmitted: number;
-    kbUid: string;
-    createdAt: string;
-    updatedAt: string;
-    startedAt?: string;
-    finishedAt?: string;
-    durationMs?: number;
-    rowsPerSec?: number;
-    message?: string;
-    syncId?: string;
-}
-
-/** The fields of JobStatus, for code that copies a status from old outputs. */
-export const JOB_STATUS_FIELDS: ReadonlyArray<keyof JobStatus> = [
-    "state",
-    "rowsEmitted",
-    "kbUid",
-    "createdAt",
-    "updatedAt",
-    "startedAt",
-    "finishedAt",
-    "durationMs",
-    "rowsPerSec",
-    "message",
-    "syncId",
-];
-
+/** The dispatch body for checked inputs: each sent field under its declared wire name (resource/fields.ts). */
 export function toDispatchReq(inputs: ConnectorJobInputs): DispatchReq {
-    const { source, pacing } = inputs;
-    return dropAbsent({
-        kb_id: inputs.kbId,
-        dest_table: inputs.destTable,
-        source: dropAbsent({
-            kind: source.kind,
-            connection_ref: source.connectionRef,
-            table: source.table,
-            cursor_column: source.cursorColumn,
-            schema: source.schema,
-            columns: source.columns,
-        }),
-        mode: inputs.mode,
-        batch_rows: inputs.batchRows,
-        cursor: inputs.cursor,
-        pacing: pacing
-            ? dropAbsent({
-                  batch_delay_ms: pacing.batchDelayMs,
-                  max_dop: pacing.maxDop,
-                  max_rows_per_sec: pacing.maxRowsPerSec,
-                  read_uncommitted: pacing.readUncommitted,
-              })
-            : undefined,
-        placement: inputs.placement,
-    });
-}
-
-export function toJobStatus(view: JobView): JobStatus {
-    return dropAbsent({
-        state: view.state,
-        rowsEmitted: view.rows_emitted,
-        kbUid: view.kb_uid,
-        createdAt: view.created_at,
-        updatedAt: view.updated_at,
-        startedAt: view.started_at,
-        finishedAt: view.finished_at,
-        durationMs: view.duration_ms,
-        rowsPerSec: view.rows_per_sec,
-        message: view.message,
-        syncId: view.sync_id,
-    });
+    return dispatchReqSchema.parse(toBody(CONNECTOR_JOB_FIELDS, inputs));
 }
 
 /**
- * Removes undefined and null fields. The provider host cannot encode `undefined` ("Unexpected struct type"), and
- * failing there after a dispatch would lose the job, so nothing the provider returns may carry one.
+ * Wire field names an API error message may mention, and the input that sets each. Names that are ordinary words
+ * (`table`, `source`) are left out: a message that uses them is not taken to name a field.
  */
-export function dropAbsent<T extends Record<string, unknown>>(record: T): { [K in keyof T]: Exclude<T[K], null> } {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(record)) {
-        if (value !== undefined && value !== null) out[key] = value;
-    }
-    return out as { [K in keyof T]: Exclude<T[K], null> };
-}
-
-/**
- * Wire field names an API error message may mention, and the input that sets each. Only names that cannot be
- * mistaken for ordinary words in a message are listed.
- */
-export const WIRE_TO_INPUT: Readonly<Record<string, string>> = {
-    kb_id: "kbId",
-    dest_table: "destTable",
-    connection_ref: "source.connectionRef",
-    cursor_column: "source.cursorColumn",
-    batch_rows: "batchRows",
-    batch_delay_ms: "pacing.batchDelayMs",
-    max_dop: "pacing.maxDop",
-    max_rows_per_sec: "pacing.maxRowsPerSec",
-    read_uncommitted: "pacing.readUncommitted",
-    placement: "placement",
-    mode: "mode",
-};
+export const WIRE_TO_INPUT: Readonly<Record<string, string>> = Object.fromEntries(
+    flatten(CONNECTOR_JOB_FIELDS).flatMap(({ path, declared }) =>
+        declared.sent && "body" in declared.sent && !declared.sent.ordinaryWord ? [[declared.sent.body, path]] : [],
+    ),
+);

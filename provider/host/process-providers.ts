@@ -1,10 +1,10 @@
-import { createCompletionProvider } from "./completion-runtime";
-import { defaultJournalDir } from "./dispatch-journal";
+import { defaultJournalDir } from "../jobs/dispatch-journal";
+import { createCompletionProvider } from "../lifecycle/completion-lifecycle";
+import { createConnectorJobProvider } from "../lifecycle/connector-job-lifecycle";
+import { createSession } from "../lifecycle/session";
 import { exitWhenEngineGone } from "./engine-watch";
-import { createConnectorJobProvider } from "./runtime";
-import { createSession } from "./session";
 
-// Loaded by the serialized providers (provider.ts) inside the Pulumi provider host, by package name. The host serves
+// Loaded by the serialized providers (forward-to-host.ts) inside the Pulumi provider host, by package name. The host serves
 // one deployment, so one session per process (credentials from configure, shared job lists and poll loops), with
 // the two providers on it: ConnectorJob (dispatch) and ConnectorJobCompletion (wait).
 // Tuning knobs, read once per host process:

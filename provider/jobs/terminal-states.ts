@@ -1,4 +1,4 @@
-import type { JobView } from "./wire";
+import type { JobView } from "../api/wire";
 
 // The API does not document its `state` vocabulary. What it does document: `finished_at` is set exactly when a run
 // reaches a terminal state. So "done" is finished_at; "failed" is a terminal state named by one of these words

@@ -16,7 +16,7 @@ export const CONFIG_KEYS = {
     profile: "timbal:profile",
 } as const;
 
-export interface ResolvedSettings {
+export interface Settings {
     apiKey?: string;
     orgId?: string;
     baseUrl: string;
@@ -70,7 +70,7 @@ function firstSet(...candidates: Candidate[]): { value: string; origin: string }
 }
 
 /** Resolves the key, org and base URL. Throws a SettingsError that says how to fix a bad value; never echoes a key. */
-export function resolveSettings(sources: SettingsSources = {}): ResolvedSettings {
+export function resolveSettings(sources: SettingsSources = {}): Settings {
     const config = sources.config ?? {};
     const env = sources.env ?? process.env;
     const configDir = nonEmpty(env.TIMBAL_CONFIG_DIR) ?? path.join(sources.homeDir ?? os.homedir(), ".timbal");

@@ -1,0 +1,172 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { missingApiKeyMessage, SettingsError, type Settings } from "../api/settings";
+import { UnconfirmedDispatch } from "../jobs/dispatcher";
+import { extractionDigest } from "../jobs/extraction-digest";
+import { describeDestination, describeJob } from "../jobs/job-names";
+import { INPUT_FIELDS, type ConnectorJobInputs } from "../resource/fields";
+import type { JobStatus } from "../resource/status-fields";
+import { toJobStatus } from "../resource/status-fields";
+import { checkInputs } from "./check-inputs";
+import { adoptionConflicts, diffInputs } from "./diff";
+import { masked } from "./masked-errors";
+import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed, type ProviderRef } from "./outputs";
+import { PartialFailure } from "./partial-failure";
+import { createSession, type Session, type SessionOptions } from "./session";
+
+// The ConnectorJob lifecycle, as the engine calls it: check validates, create dispatches once (or adopts) and returns
+// at once, so that the job's id reaches state before anything else can interrupt the deployment; read consults the
+// job list; diff decides what re-dispatches; update never dispatches; delete forgets. Waiting is not done here: a
+// ConnectorJobCompletion (completion-lifecycle.ts) waits on the recorded job when `waitForCompletion` asks for it.
+
+/** What create is given: the checked inputs, and the serialized provider the engine adds. */
+export type ConnectorJobCreateInputs = ConnectorJobInputs & ProviderRef;
+
+/** What a ConnectorJob keeps in state. */
+export type ConnectorJobOutputs = ConnectorJobInputs &
+    JobStatus &
+    ProviderRef & {
+        /** Set only on a resource whose dispatch was never confirmed: since when (its presence is the replace reason). */
+        unconfirmedDispatchSince?: string;
+    };
+
+export interface LifecycleOptions extends SessionOptions {
+    /** The process's shared session; one of its own when absent. */
+    session?: Session;
+}
+
+/** The id of a resource kept in state although its dispatch was never confirmed (see UnconfirmedDispatch). */
+const UNCONFIRMED_ID_PREFIX = "unconfirmed-dispatch-";
+
+function isUnconfirmed(id: string): boolean {
+    return id.startsWith(UNCONFIRMED_ID_PREFIX);
+}
+
+/** The outputs for inputs and a status: plain JSON, with the serialized provider kept. */
+function outputsOf(inputs: ConnectorJobInputs & ProviderRef, status: JobStatus): ConnectorJobOutputs {
+    return plainOutputs({ ...pick(inputs, INPUT_FIELDS), __provider: inputs.__provider }, status);
+}
+
+export function createConnectorJobProvider(options: LifecycleOptions = {}): Required<dynamic.ResourceProvider<ConnectorJobCreateInputs, ConnectorJobOutputs>> {
+    const session = options.session ?? createSession(options);
+    const { log, journal } = session;
+
+    async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+        session.configure(req);
+    }
+
+    async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult<ConnectorJobCreateInputs>> {
+        let settings: Settings;
+        try {
+            settings = session.settings();
+        } catch (err) {
+            if (!(err instanceof SettingsError)) throw err;
+            return { failures: [{ property: "", reason: err.message }] };
+        }
+        // The resource is in state: whatever dispatch of its extraction the journal holds is recorded.
+        if (olds.connectorId !== undefined) journal.recorded({ extraction: extractionDigest(olds) });
+        const outcome = checkInputs(news, settings);
+        outcome.warnings.forEach((warning) => log.warn(warning));
+        const conflicts = adoptionConflicts(olds, outcome.inputs).map((reason) => ({ property: "", reason }));
+        // Preview checks too: a missing key fails the pull request's preview, not the up after the merge.
+        const noKey = settings.apiKey ? [] : [{ property: "", reason: missingApiKeyMessage() }];
+        return { inputs: outcome.inputs, failures: [...noKey, ...outcome.failures, ...conflicts] };
+    }
+
+    async function diff(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.DiffResult> {
+        if (isUnconfirmed(id)) return resumeUnconfirmed(olds, news);
+        journal.recorded({ jobId: id });
+        const { changes, replaces } = diffInputs(id, olds, news);
+        return { changes, replaces, deleteBeforeReplace: false };
+    }
+
+    async function create(inputs: ConnectorJobCreateInputs): Promise<dynamic.CreateResult<ConnectorJobOutputs>> {
+        const jobs = session.jobsAt(inputs.baseUrl);
+        if (inputs.adoptJobId !== undefined) {
+            const job = await jobs.adopt(inputs, inputs.adoptJobId);
+            log.info(`${describeJob(job.id, inputs)} adopted: nothing was dispatched`);
+            return { id: job.id, outs: outputsOf(inputs, toJobStatus(job)) };
+        }
+        try {
+            const { id, how } = await jobs.dispatch(inputs);
+            // Nothing more happens here: the sooner create returns, the sooner the engine records the id. (A job
+            // found from an earlier run was announced by the dispatcher: nothing was dispatched now.)
+            if (how === "dispatched") log.info(`dispatched ${describeJob(id, inputs)}`);
+            return { id, outs: outputsOf(inputs, NOT_YET_LISTED) };
+        } catch (err) {
+            if (!(err instanceof UnconfirmedDispatch)) throw err;
+            const since = new Date(err.since).toISOString();
+            const outputs = { ...outputsOf(inputs, { ...NOT_YET_LISTED, state: "unconfirmed" }), unconfirmedDispatchSince: since };
+            throw new PartialFailure(err.message, `${UNCONFIRMED_ID_PREFIX}${since}`, outputs);
+        }
+    }
+
+    async function read(id: string, props?: ConnectorJobOutputs): Promise<dynamic.ReadResult<ConnectorJobOutputs>> {
+        // The engine reads a resource it has in state, always with its properties (an import would have none).
+        if (!props) throw new Error(`ConnectorJob ${id} cannot be read without its properties: to bring a job under a resource, use adoptJobId`);
+        if (isUnconfirmed(id)) {
+            log.warn(
+                `the dispatch to ${describeDestination(props)} since ${props.unconfirmedDispatchSince} was never confirmed; ` +
+                    "the next `pulumi up` looks for its job before dispatching anything",
+            );
+            return { id, props };
+        }
+        journal.recorded({ jobId: id });
+        const kept = statusOf(props);
+        const view = await session.jobsAt(props.baseUrl).find({ id, orgId: props.orgId, connectorId: props.connectorId }, "shared");
+        // Read returns no __provider: the engine keeps the one it has.
+        const inputs = pick(props, INPUT_FIELDS);
+        if (!view) {
+            const where = wasListed(kept)
+                ? `is no longer in Timbal's job list; keeping its last known status (${kept.state})`
+                : "is not in Timbal's job list yet; it keeps the status `dispatched` until it is listed";
+            log.warn(`${describeJob(id, props)} ${where}. It stays in the stack until you remove it`);
+            return { id, props: plainOutputs(inputs, kept) };
+        }
+        return { id, props: plainOutputs(inputs, toJobStatus(view)) };
+    }
+
+    async function update(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.UpdateResult<ConnectorJobOutputs>> {
+        // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource whose
+        // create or update failed): the job itself is never re-dispatched.
+        journal.recorded({ jobId: id });
+        return { outs: outputsOf(news, statusOf(olds)) };
+    }
+
+    async function forget(id: string, props: ConnectorJobOutputs): Promise<void> {
+        if (isUnconfirmed(id)) return;
+        journal.recorded({ jobId: id });
+        log.info(
+            `${describeJob(id, props)} removed from the stack. Timbal has no cancel endpoint: the job was not ` +
+                "cancelled, and the data it landed stays in the KB",
+        );
+    }
+
+    /**
+     * A resource whose dispatch was never confirmed is replaced: its new create looks in the job list for the job
+     * first, and dispatches only when there is none. Told here, because create sees only the new inputs.
+     */
+    function resumeUnconfirmed(olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): dynamic.DiffResult {
+        const since = Date.parse(String(olds.unconfirmedDispatchSince));
+        if (extractionDigest(olds) === extractionDigest(news) && !Number.isNaN(since)) {
+            session.unconfirmed.set(extractionDigest(news), since);
+        } else {
+            log.warn(
+                `the dispatch to ${describeDestination(olds)} since ${olds.unconfirmedDispatchSince} was never confirmed, ` +
+                    "and the resource has changed since: look in the connector's job list for a job it may have created, which " +
+                    "this stack does not track",
+            );
+        }
+        return { changes: true, replaces: ["unconfirmedDispatchSince"], deleteBeforeReplace: false };
+    }
+
+    const secret = () => session.secret();
+    return {
+        configure,
+        check: masked(secret, check),
+        diff: masked(secret, diff),
+        create: masked(secret, create),
+        read: masked(secret, read),
+        update: masked(secret, update),
+        delete: masked(secret, forget),
+    };
+}

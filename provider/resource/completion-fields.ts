@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { field, keysOf, type CheckedOf } from "./field-declaration";
+import { CONNECTOR_JOB_FIELDS } from "./fields";
+import { integer, text } from "./validators";
+
+// Every ConnectorJobCompletion input, declared once. ConnectorJob creates its completion from its own outputs, so the
+// job's fields are the job's (their validation ran in the job's check); jobId is what the completion waits on.
+
+export const COMPLETION_FIELDS = {
+    jobId: field(text("the id of the ConnectorJob's job to wait on"), {
+        doc: "the job to wait on",
+        onChange: "replace",
+    }),
+    orgId: field(z.string(), { doc: "the job's org", onChange: "replace" }),
+    connectorId: field(z.string(), { doc: "the job's connector", onChange: "replace" }),
+    baseUrl: field(z.string(), { doc: "the API endpoint the job lives at", onChange: "replace" }),
+    kbId: field(integer("the job's KB", 1), { doc: "the job's KB, for messages", onChange: "in-place" }),
+    destTable: field(z.string(), { doc: "the job's table, for messages", onChange: "in-place" }),
+    waitForCompletion: field(CONNECTOR_JOB_FIELDS.waitForCompletion.schema, {
+        doc: CONNECTOR_JOB_FIELDS.waitForCompletion.doc,
+        onChange: "in-place",
+    }),
+};
+
+/** What the completion is created with (by ConnectorJob, from its own outputs). */
+export type CompletionInputs = CheckedOf<typeof COMPLETION_FIELDS>;
+
+export const COMPLETION_INPUT_FIELDS: ReadonlyArray<keyof CompletionInputs> = keysOf(COMPLETION_FIELDS);

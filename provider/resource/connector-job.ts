@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectorJobCompletion } from "./connector-job-completion";
+import type { ArgsOf, OutputsOf } from "./field-declaration";
+import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "./fields";
+import connectorJobProvider = require("../host/connector-job-provider");
+import { dropStackFrames, registrationOptions } from "./registration";
+import { JOB_STATUS_FIELDS, type JobStatus } from "./status-fields";
+
+/** What a program passes to ConnectorJob: one entry per declared field (resource/fields.ts), each may be an Output. */
+export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
+export type SourceArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS.source.fields>;
+export type PacingArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS.pacing.fields>;
+export type WaitForCompletionArgs = Exclude<pulumi.Unwrap<ConnectorJobArgs["waitForCompletion"]>, boolean | undefined>;
+
+/** The resource's outputs: every input as resolved by check, then the job's status. */
+export type ConnectorJobState = ConnectorJobInputs & JobStatus;
+
+/** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
+const OUTPUT_NAMES: ReadonlyArray<string> = [...INPUT_FIELDS, ...JOB_STATUS_FIELDS];
+
+/** True unless the program said plainly not to wait; a value known only later gets a completion that may not wait. */
+function mayWait(value: ConnectorJobArgs["waitForCompletion"]): boolean {
+    return value !== undefined && value !== null && value !== false;
+}
+
+/**
+ * A Timbal connector extraction job. Creating it dispatches the job once; `pulumi refresh` reads its progress from
+ * the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
+ * With `waitForCompletion`, a child ConnectorJobCompletion waits for the job once its id is recorded, and the status
+ * outputs (`state`, `rowsEmitted`, ...) are the completion's: the job's final status.
+ */
+export class ConnectorJob extends pulumi.dynamic.Resource {
+    /**
+     * The child resource that waits for the job, when `waitForCompletion` is set. `dependsOn: [job]` orders another
+     * resource after the dispatch only; to order it after the job has finished, use `dependsOn: [job.completion]`
+     * (or any status output of the job).
+     */
+    readonly completion?: ConnectorJobCompletion;
+
+    constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs = Object.fromEntries(OUTPUT_NAMES.map((key) => [key, undefined]));
+        const restoreStackFrames = dropStackFrames();
+        try {
+            super(connectorJobProvider, name, { ...outputs, ...args }, registrationOptions(opts), "timbal", "ConnectorJob");
+        } finally {
+            restoreStackFrames();
+        }
+        if (!mayWait(args.waitForCompletion)) return;
+        const completion = new ConnectorJobCompletion(
+            `${name}-completion`,
+            {
+                jobId: this.id,
+                orgId: this.orgId,
+                connectorId: this.connectorId,
+                baseUrl: this.baseUrl,
+                kbId: this.kbId,
+                destTable: this.destTable,
+                waitForCompletion: args.waitForCompletion,
+            },
+            { parent: this },
+        );
+        this.completion = completion;
+        for (const field of JOB_STATUS_FIELDS) Object.assign(this, { [field]: completion[field] });
+    }
+}
+
+/** Its outputs, one per declared field (merged into the class: each is registered as an output in the constructor). */
+export interface ConnectorJob extends OutputsOf<ConnectorJobState> {}

@@ -1,0 +1,195 @@
+import { field, group, keysOf, namesWhere, type CheckedOf } from "./field-declaration";
+import { anyJson, boolean, INT32_MAX, integer, jsonObject, names, oneOf, seconds, switchOrSettings, text } from "./validators";
+import { z } from "zod";
+
+// Every ConnectorJob input, declared once: how it is validated, what it is, its default, how it is sent, and what a
+// change to it does. The program's Args, the checked values, the schema that check runs, the dispatch body, the
+// diff's field sets, the policy pack's types and the README's input table (npm run readme:inputs) all derive from
+// here. To add an input, add its declaration; `npm test` then says what else must follow (the README table).
+
+export const SOURCE_KINDS = ["postgres", "sql_server"] as const;
+export const MODES = ["create", "append", "replace"] as const;
+export const PLACEMENTS = ["hosted", "local"] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type Mode = (typeof MODES)[number];
+export type Placement = (typeof PLACEMENTS)[number];
+
+function isSourceKind(value: unknown): value is SourceKind {
+    return SOURCE_KINDS.some((kind) => kind === value);
+}
+
+/** What the API assumes when `source.schema` is omitted; filled in so that spelling the default out is no change. */
+export const DEFAULT_SCHEMA: Record<SourceKind, string> = { postgres: "public", sql_server: "dbo" };
+/** The API's default batch size; filled in for the same reason. */
+export const DEFAULT_BATCH_ROWS = 5000;
+
+const SOURCE_FIELDS = {
+    kind: field(oneOf(SOURCE_KINDS), {
+        doc: "the connector must advertise `source:<kind>`",
+        onChange: "replace",
+        sent: { body: "kind", ordinaryWord: true },
+    }),
+    connectionRef: field(text("the name of a connection in the connector's connections.json"), {
+        doc: "a connection in the connector's `connections.json` (the DSN never leaves the connector)",
+        onChange: "replace",
+        sent: { body: "connection_ref" },
+    }),
+    table: field(text("the source table to extract"), {
+        doc: "the source table to extract",
+        onChange: "replace",
+        sent: { body: "table", ordinaryWord: true },
+    }),
+    cursorColumn: field(text("a monotonic column for incremental extraction, such as id or updated_at"), {
+        doc: "a monotonic column for incremental extraction (`id`, `updated_at`)",
+        onChange: "replace",
+        sent: { body: "cursor_column" },
+    }),
+    schema: field(text("the source schema; omit it for public (Postgres) or dbo (SQL Server)").optional(), {
+        doc: "the source schema, filled in per kind",
+        onChange: "replace",
+        sent: { body: "schema", ordinaryWord: true },
+        default: {
+            shown: "`public` / `dbo`",
+            fill: (source) => (isSourceKind(source.kind) ? DEFAULT_SCHEMA[source.kind] : undefined),
+        },
+    }),
+    columns: field(names("a column name").optional(), {
+        doc: "the columns to extract: no duplicates, not empty",
+        onChange: "replace",
+        sent: { body: "columns", ordinaryWord: true },
+        default: { shown: "all columns" },
+    }),
+};
+
+const PACING_FIELDS = {
+    batchDelayMs: field(integer("milliseconds to sleep between batches", 0).optional(), {
+        doc: "pause between batches, in milliseconds",
+        onChange: "replace",
+        sent: { body: "batch_delay_ms" },
+    }),
+    maxDop: field(integer("SQL Server MAXDOP for the extraction queries", 0, INT32_MAX).optional(), {
+        doc: "SQL Server MAXDOP for the extraction queries; on Postgres it is accepted with a warning",
+        onChange: "replace",
+        sent: { body: "max_dop" },
+    }),
+    maxRowsPerSec: field(integer("a cap on sustained rows per second", 0, INT32_MAX).optional(), {
+        doc: "sustained rows/s cap",
+        onChange: "replace",
+        sent: { body: "max_rows_per_sec" },
+    }),
+    readUncommitted: field(boolean().optional(), {
+        doc: "SQL Server `READ UNCOMMITTED`; on Postgres it is accepted with a warning",
+        onChange: "replace",
+        sent: { body: "read_uncommitted" },
+    }),
+};
+
+const WAIT_SETTINGS = z.strictObject({
+    /** Give up after this many seconds (default 3600). */
+    timeoutSeconds: seconds({ positive: true, max: 7 * 24 * 3600, maxText: "604800 seconds (7 days)" }).optional(),
+    /** The longest pause between two polls, in seconds (default 15; polls start about 1 s apart). */
+    pollIntervalSeconds: seconds({ min: 0.05, max: 3600, maxText: "3600 seconds" }).optional(),
+});
+
+export const CONNECTOR_JOB_FIELDS = {
+    connectorId: field(text("the id of the Timbal connector that runs the extraction"), {
+        doc: "the connector that runs the extraction",
+        onChange: "replace",
+        sent: { path: "connector_id" },
+    }),
+    kbId: field(integer("the target KB's numeric id, as in the /k2 routes", 1), {
+        doc: "target KB, numeric id as in the `/k2` routes",
+        onChange: "replace",
+        sent: { body: "kb_id" },
+    }),
+    destTable: field(text("the destination table inside the KB"), {
+        doc: "destination table inside the KB",
+        onChange: "replace",
+        sent: { body: "dest_table" },
+    }),
+    orgId: field(text("the Timbal org; omit it to use timbal:orgId").optional(), {
+        doc: "the org the job is dispatched in; see [Configure credentials](#configure-credentials)",
+        onChange: "replace",
+        sent: { path: "org_id" },
+        // From the provider's settings when omitted; when none is configured either, check fails on it.
+        default: { shown: "`timbal:orgId` etc.", fill: (_job, settings) => settings.orgId },
+    }),
+    source: group(SOURCE_FIELDS, {
+        optional: false,
+        what: "the table to extract",
+        doc: "where the rows come from: a table in a database the connector can reach",
+        onChange: "replace",
+        sent: { body: "source", ordinaryWord: true },
+    }),
+    mode: field(oneOf(MODES).optional(), {
+        doc: "how the rows land in the KB table: `create` a new table, `append` to it, `replace` its rows",
+        onChange: "replace",
+        sent: { body: "mode" },
+        default: { shown: '`"create"`', fill: (): Mode => "create" },
+    }),
+    batchRows: field(integer("target rows per batch", 0, INT32_MAX).optional(), {
+        doc: "target rows per batch; the API's default, filled in",
+        onChange: "replace",
+        sent: { body: "batch_rows" },
+        default: { shown: `\`${DEFAULT_BATCH_ROWS}\``, fill: () => DEFAULT_BATCH_ROWS },
+    }),
+    cursor: field(jsonObject().optional(), {
+        doc: "resume checkpoint; omit for a full extract",
+        onChange: "replace",
+        sent: { body: "cursor", ordinaryWord: true },
+    }),
+    pacing: group(PACING_FIELDS, {
+        optional: true,
+        what: "load shaping against the source",
+        doc: "load shaping for busy source systems; omit for no throttle",
+        onChange: "replace",
+        sent: { body: "pacing", ordinaryWord: true },
+    }),
+    placement: field(oneOf(PLACEMENTS).optional(), {
+        doc: "`local` needs a connector with `kb:local`",
+        onChange: "replace",
+        sent: { body: "placement" },
+        default: { shown: '`"hosted"`', fill: (): Placement => "hosted" },
+    }),
+    triggers: field(anyJson().optional(), {
+        doc: "change it to re-run the extraction, as `triggers` in pulumi-command",
+        onChange: "replace",
+    }),
+    waitForCompletion: field(switchOrSettings(WAIT_SETTINGS, "{ timeoutSeconds?, pollIntervalSeconds? }").optional(), {
+        doc:
+            "wait for the job to finish before `pulumi up` goes on (`true`: up to 3600 s, polls at most 15 s apart); see " +
+            "[Waiting for extractions](#waiting-for-extractions)",
+        onChange: "in-place",
+        default: { shown: "`false`" },
+    }),
+    adoptJobId: field(text("the id of an existing job to bring under this resource instead of dispatching").optional(), {
+        doc:
+            "an existing job to track instead of dispatching; see " +
+            "[Adopting a job dispatched elsewhere](#adopting-a-job-dispatched-elsewhere)",
+        onChange: "adopt",
+    }),
+    allowReplaceInProduction: field(boolean().optional(), {
+        doc: 'the opt-in the policy pack asks of `mode: "replace"` in production',
+        onChange: "in-place",
+    }),
+    baseUrl: field(z.string(), {
+        doc: "the API endpoint the job was dispatched to, from the provider's settings",
+        onChange: "replace",
+        from: "settings",
+        default: { shown: "`timbal:baseUrl` etc.", fill: (_job, settings) => settings.baseUrl },
+    }),
+};
+
+/** A ConnectorJob's inputs after check: validated, every default filled in, the org and API base URL resolved. */
+export type ConnectorJobInputs = CheckedOf<typeof CONNECTOR_JOB_FIELDS>;
+export type SourceInputs = ConnectorJobInputs["source"];
+export type PacingInputs = NonNullable<ConnectorJobInputs["pacing"]>;
+export type WaitForCompletion = NonNullable<ConnectorJobInputs["waitForCompletion"]>;
+
+/** Every input field, in declaration order: the provider keeps all of them in the resource's outputs. */
+export const INPUT_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = keysOf(CONNECTOR_JOB_FIELDS);
+
+/** The fields whose change dispatches a new job: everything sent, `triggers`, and where the job lives. */
+export const REDISPATCH_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = namesWhere(CONNECTOR_JOB_FIELDS, "replace");
+/** The fields whose change is an in-place update: they change only what the provider and the policy pack do. */
+export const IN_PLACE_FIELDS: ReadonlyArray<keyof ConnectorJobInputs> = namesWhere(CONNECTOR_JOB_FIELDS, "in-place");
