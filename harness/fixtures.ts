@@ -1,4 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -89,4 +90,38 @@ export function inProcessProvider(env: NodeJS.ProcessEnv, options: InProcessOpti
 export function completionInputs(job: { id: string; outs?: Record<string, any> }, waitForCompletion: unknown): Record<string, unknown> {
     const { orgId, connectorId, baseUrl, kbId, destTable } = job.outs ?? {};
     return { jobId: job.id, orgId, connectorId, baseUrl, kbId, destTable, waitForCompletion };
+}
+
+/** Runs `use` with a started server (an emulator, a scripted server) and stops the server however `use` ends. */
+export async function whileRunning<T extends { stop(): Promise<unknown> }, R>(starting: Promise<T>, use: (running: T) => Promise<R>): Promise<R> {
+    const running = await starting;
+    try {
+        return await use(running);
+    } finally {
+        await running.stop();
+    }
+}
+
+/** Retries kept short, for servers that always fail. */
+export const QUICK_RETRY: Partial<RetryPolicy> = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 };
+
+/** Pulumi's placeholder for a value not known yet in a preview, taken from the SDK (the provider keeps its own copy). */
+export { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
+
+/**
+ * The error a promise rejects with, of the given type, for a test to inspect (assert.rejects only matches it); it is
+ * recorded for the leak guard. Fails when the promise resolves.
+ */
+export async function rejectionOf<E extends Error = Error>(promise: Promise<unknown>, type?: abstract new (...args: never[]) => E): Promise<E> {
+    let outcome: { error: unknown } | undefined;
+    try {
+        await promise;
+    } catch (error) {
+        outcome = { error };
+    }
+    if (!outcome) return assert.fail("expected a failure");
+    recordArtifact("error", outcome.error);
+    const Expected = type ?? Error;
+    assert.ok(outcome.error instanceof Expected, `expected a ${Expected.name}, got: ${String(outcome.error)}`);
+    return outcome.error as E;
 }

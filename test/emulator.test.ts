@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { emulator, ORG } from "../harness/fixtures";
+import { emulator, ORG, whileRunning } from "../harness/fixtures";
 import { registerSecret } from "../harness/secret-guard";
 
 // The emulator against the spec, over plain HTTP (no provider code): auth, status codes, job lifecycle, pacing.
@@ -128,8 +128,7 @@ describe("emulator: the connector-jobs API as the spec describes it", function (
     });
 
     it("fails jobs of a configured table halfway, with a message", async function () {
-        const failing = await emulator({ failTables: ["orders"] });
-        try {
+        await whileRunning(emulator({ failTables: ["orders"] }), async (failing) => {
             await request(failing, "POST", DISPATCH, BODY);
             failing.world.advance(3600 * 1000);
             const job = (await request(failing, "GET", LIST)).body.jobs[0];
@@ -137,34 +136,26 @@ describe("emulator: the connector-jobs API as the spec describes it", function (
             assert.strictEqual(job.rows_emitted, 12000);
             assert.ok(job.finished_at);
             assert.match(job.message, /extraction of orders failed after 12000 rows/);
-        } finally {
-            await failing.stop();
-        }
+        });
     });
 
     it("fails a configured share of jobs", async function () {
-        const flaky = await emulator({ failureRate: 0.5 });
-        try {
+        await whileRunning(emulator({ failureRate: 0.5 }), async (flaky) => {
             for (let i = 0; i < 40; i++) await request(flaky, "POST", DISPATCH, { ...BODY, dest_table: `t${i}` });
             flaky.world.advance(24 * 3600 * 1000);
             const failed = (await request(flaky, "GET", LIST)).body.jobs.filter((j: any) => j.state === "failed").length;
             assert.ok(failed > 8 && failed < 32, `${failed} of 40 failed`);
-        } finally {
-            await flaky.stop();
-        }
+        });
     });
 
     it("runs faster with a speed factor, keeping emulated times consistent", async function () {
-        const fast = await emulator({ speed: 1000, queueMs: 1000 });
-        try {
+        await whileRunning(emulator({ speed: 1000, queueMs: 1000 }), async (fast) => {
             await request(fast, "POST", DISPATCH, { ...BODY, source: { ...BODY.source, table: "customers" } });
             await new Promise((r) => setTimeout(r, 100)); // 100 s emulated: 5200 rows need 3.6 s
             const job = (await request(fast, "GET", LIST)).body.jobs[0];
             assert.strictEqual(job.state, "succeeded");
             assert.strictEqual(job.duration_ms, 2600);
-        } finally {
-            await fast.stop();
-        }
+        });
     });
 
     it("logs every request with method, path, org, connector and status", async function () {

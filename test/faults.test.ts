@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FAULT_KINDS, type Emulator, type FaultKind } from "../emulator";
-import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs, QUICK_RETRY } from "../harness/fixtures";
 import { ProviderHost, secret, type HostCallError } from "../harness/provider-host";
 import { captureProviderText } from "../harness/provider-text";
 import { leaksIn, recordArtifact } from "../harness/secret-guard";
@@ -22,7 +22,8 @@ async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure
 // Each fault the emulator can inject, against the provider: a dispatch ends with exactly one job, recorded under the
 // resource, whatever happened to the request or its answer; reads survive failed list requests.
 
-const QUICK = { attempts: 6, baseDelayMs: 10, maxDelayMs: 50 };
+/** Short pauses, but as many attempts as the default: these servers fail at random, then recover. */
+const QUICK = { ...QUICK_RETRY, attempts: 6, maxDelayMs: 50 };
 
 const provider = (emu: Emulator) => inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK });
 

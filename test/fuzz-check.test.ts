@@ -6,13 +6,12 @@ import type { ConnectorJobInputs } from "../provider/resource/fields";
 import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
 import { containsUnknown } from "../provider/resource/unknown";
 import { toDispatchReq } from "../provider/api/wire";
-import { emptyHome, emulator, emulatorEnv, type EngineView } from "../harness/fixtures";
+import { emptyHome, emulator, emulatorEnv, type EngineView, UNKNOWN } from "../harness/fixtures";
 
 // Property-based fuzzing of check: 10,000 generated inputs, valid and not. Every outcome is either accepted, and then
 // the dispatch body it maps to passes the API's request schema (the emulator's validator, written from the spec
 // separately), or a list of failures each naming a field; check never throws and never sends anything.
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const RUNS = 10_000;
 
 /** Valid values most of the time, and anything at all (wrong types, bad enums, unknowns, nulls) otherwise. */

@@ -1,11 +1,10 @@
 import * as assert from "assert";
 import { checkInputs } from "../provider/lifecycle/check-inputs";
-import { ordersInputs } from "../harness/fixtures";
+import { ordersInputs, UNKNOWN } from "../harness/fixtures";
 
 // check's validation: every bad field is named with what is allowed; defaults are filled; preview unknowns pass.
 
 const DEFAULTS = { orgId: "acme-dev", baseUrl: "https://api.timbal.ai" };
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function reasons(news: Record<string, unknown>, defaults = DEFAULTS): string[] {
     return checkInputs(news, defaults).failures.map((f) => f.reason);

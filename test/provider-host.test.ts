@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
-import { count, emulator, ORG, ordersInputs } from "../harness/fixtures";
+import { count, emulator, ORG, ordersInputs, UNKNOWN } from "../harness/fixtures";
 import { ProviderHost, secret, type HostCallError } from "../harness/provider-host";
 import { captureProviderText, registerUnderMocks } from "../harness/provider-text";
 import { leaksIn } from "../harness/secret-guard";
@@ -78,10 +78,9 @@ describe("the real provider host over gRPC", function () {
     });
 
     it("check accepts Pulumi's unknown-value placeholder during preview", async function () {
-        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const { failures, inputs } = await host.check(ordersInputs({ kbId: unknown, destTable: unknown }));
+        const { failures, inputs } = await host.check(ordersInputs({ kbId: UNKNOWN, destTable: UNKNOWN }));
         assert.deepStrictEqual(failures, []);
-        assert.strictEqual(inputs.kbId, unknown);
+        assert.strictEqual(inputs.kbId, UNKNOWN);
     });
 
     it("create dispatches exactly once and returns the job id at once, as dispatched", async function () {

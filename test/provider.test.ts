@@ -1,27 +1,15 @@
 import * as assert from "assert";
 import type { Emulator } from "../emulator";
-import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs, whileRunning, rejectionOf, QUICK_RETRY, UNKNOWN } from "../harness/fixtures";
 import { json, scriptedServer } from "../harness/scripted-server";
-import { recordArtifact, registerSecret } from "../harness/secret-guard";
+import { registerSecret } from "../harness/secret-guard";
 
 // The provider's methods in-process against the emulator: the paths the host test does not reach.
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const QUICK = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 };
 
 function provider(env: NodeJS.ProcessEnv, config: Record<string, string> = {}) {
-    return inProcessProvider(env, { config, timeoutMs: 2000, retry: QUICK });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-    try {
-        await promise;
-    } catch (err) {
-        recordArtifact("provider error", err);
-        return err as Error;
-    }
-    assert.fail("expected a failure");
+    return inProcessProvider(env, { config, timeoutMs: 2000, retry: QUICK_RETRY });
 }
 
 describe("provider methods against the emulator", function () {
@@ -49,7 +37,7 @@ describe("provider methods against the emulator", function () {
     it("create without a key fails saying how to set one, before sending anything", async function () {
         const { p } = provider({ TIMBAL_BASE_URL: emu.url, TIMBAL_ORG_ID: ORG });
         const { inputs } = await p.check({}, ordersInputs());
-        const err = await rejection(p.create(inputs));
+        const err = await rejectionOf(p.create(inputs));
         assert.match(err.message, /no Timbal API key is configured\. Set it with `pulumi config set --secret timbal:apiKey <key>`, or TIMBAL_API_KEY/);
         assert.strictEqual(emu.requests.length, 0);
     });
@@ -58,7 +46,7 @@ describe("provider methods against the emulator", function () {
         const wrong = registerSecret("tmbl_wrong_key_for_create_42");
         const { p } = provider({ ...env, TIMBAL_API_KEY: wrong });
         const { inputs } = await p.check({}, ordersInputs());
-        const err = await rejection(p.create(inputs));
+        const err = await rejectionOf(p.create(inputs));
         assert.match(err.message, /the API key \(from TIMBAL_API_KEY\) lacks access to org "acme-dev"/);
         assert.ok(!err.message.includes(wrong));
         assert.strictEqual(emu.world.jobs.length, 0);
@@ -119,17 +107,14 @@ describe("provider methods against the emulator", function () {
     });
 
     it("read reports a failed job with its message", async function () {
-        const failing = await emulator({ failTables: ["orders"] });
-        try {
+        await whileRunning(emulator({ failTables: ["orders"] }), async (failing) => {
             const { p } = provider({ ...env, TIMBAL_API_KEY: failing.apiKey, TIMBAL_BASE_URL: failing.url });
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             failing.world.advance(3600_000);
             const read = await p.read!(created.id, created.outs);
             assert.strictEqual(read.props.state, "failed");
             assert.match(read.props.message, /extraction of orders failed after 12000 rows/);
-        } finally {
-            await failing.stop();
-        }
+        });
     });
 
     it("read refuses to send the key to an endpoint other than the one configured", async function () {
@@ -137,7 +122,7 @@ describe("provider methods against the emulator", function () {
         const created = await p.create((await p.check({}, ordersInputs())).inputs);
         const other = provider({ ...env, TIMBAL_BASE_URL: "https://api.dev.timbal.ai" }).p;
         const before = emu.requests.length;
-        const err = await rejection(other.read!(created.id, created.outs));
+        const err = await rejectionOf(other.read!(created.id, created.outs));
         assert.match(err.message, /this job lives at http:\/\/127\.0\.0\.1:\d+, but the provider is configured for https:\/\/api\.dev\.timbal\.ai \(from TIMBAL_BASE_URL\)/);
         assert.strictEqual(emu.requests.length, before);
     });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { completionInputs, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
+import { completionInputs, inProcessProvider, ORG, ordersInputs, whileRunning, QUICK_RETRY } from "../harness/fixtures";
 import { json, scriptedServer, type ScriptedServer } from "../harness/scripted-server";
 import { registerSecret } from "../harness/secret-guard";
 import { parseTime } from "../provider/api/wire";
@@ -9,7 +9,6 @@ import { parseTime } from "../provider/api/wire";
 // Everything the spec allows is accepted. A dispatch answered off-spec is reconciled like a lost answer.
 
 const KEY = registerSecret("tmbl_tolerant_list_key_0123456789");
-const QUICK = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 };
 
 /** A job as the spec describes it (JobView), with overrides. */
 function job(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -33,14 +32,13 @@ async function api(jobs: () => unknown[], dispatchBody: unknown = { job_id: "job
 }
 
 function provider(server: ScriptedServer) {
-    return inProcessProvider({ TIMBAL_API_KEY: KEY, TIMBAL_BASE_URL: server.url, TIMBAL_ORG_ID: ORG }, { timeoutMs: 2000, retry: QUICK });
+    return inProcessProvider({ TIMBAL_API_KEY: KEY, TIMBAL_BASE_URL: server.url, TIMBAL_ORG_ID: ORG }, { timeoutMs: 2000, retry: QUICK_RETRY });
 }
 
 describe("a job list with jobs the provider cannot read, and everything the spec allows", function () {
     it("a malformed job of someone else's is skipped with one warning naming it, however many reads; our job reads fine", async function () {
         const foreign = job("job_foreign", { finished_at: "2026-13-45T99:00:00Z", rows_emitted: "lots" });
-        const server = await api(() => [job("job_ours"), foreign, { no_id: true }]);
-        try {
+        await whileRunning(api(() => [job("job_ours"), foreign, { no_id: true }]), async (server) => {
             const { p, lines } = provider(server);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             for (let i = 0; i < 3; i++) {
@@ -51,23 +49,18 @@ describe("a job list with jobs the provider cannot read, and everything the spec
             assert.strictEqual(warnings.length, 1, lines.join("\n"));
             assert.match(warnings[0], /job list of connector "warehouse-pg" \(org "acme-dev"\): it does not match the Timbal API spec \(rows_emitted: .*; got "lots"; finished_at: must be an RFC 3339 date-time; got "2026-13-45T99:00:00Z"\)/);
             assert.strictEqual(lines.filter((l) => l.startsWith("warn: skipping a job without an id")).length, 1);
-        } finally {
-            await server.stop();
-        }
+        });
     });
 
     it("our own job unreadable: that resource fails with the exact field and value", async function () {
-        const server = await api(() => [job("job_ours", { finished_at: "yesterday" })]);
-        try {
+        await whileRunning(api(() => [job("job_ours", { finished_at: "yesterday" })]), async (server) => {
             const { p } = provider(server);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             await assert.rejects(
                 p.read!(created.id, created.outs),
                 /job job_ours in the job list of connector "warehouse-pg" \(org "acme-dev"\) does not match the Timbal API spec: finished_at: must be an RFC 3339 date-time; got "yesterday"/,
             );
-        } finally {
-            await server.stop();
-        }
+        });
     });
 
     it("a wait on our own unreadable job fails saying why, while another job's wait on the same list succeeds", async function () {

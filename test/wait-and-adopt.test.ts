@@ -2,8 +2,7 @@ import * as assert from "assert";
 import type { Emulator } from "../emulator";
 import { PartialFailure } from "../provider/lifecycle/partial-failure";
 import { isFailureState } from "../provider/jobs/terminal-states";
-import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs } from "../harness/fixtures";
-import { recordArtifact } from "../harness/secret-guard";
+import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs, whileRunning, rejectionOf } from "../harness/fixtures";
 
 // Waiting for completion and adopting existing jobs, through the providers' methods against the emulator: the
 // ConnectorJob's create dispatches and returns at once, its ConnectorJobCompletion waits. The engine side of a partial
@@ -13,21 +12,9 @@ const FAST_POLL = { pollIntervalSeconds: 0.05 };
 
 const provider = (emu: Emulator) => inProcessProvider(emulatorEnv(emu));
 
-async function partialFailure(promise: Promise<unknown>): Promise<PartialFailure> {
-    try {
-        await promise;
-    } catch (err) {
-        recordArtifact("provider error", err);
-        assert.ok(err instanceof PartialFailure, `expected a partial failure, got: ${err}`);
-        return err;
-    }
-    assert.fail("expected a partial failure");
-}
-
 describe("waitForCompletion", function () {
     it("create returns right after the dispatch; the completion waits for the job and returns its final view", async function () {
-        const emu = await emulator({ speed: 200 });
-        try {
+        await whileRunning(emulator({ speed: 200 }), async (emu) => {
             const { p, c, lines } = provider(emu);
             const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
             const created = await p.create(inputs);
@@ -43,19 +30,16 @@ describe("waitForCompletion", function () {
             assert.ok(progress.length > 0, lines.join("\n"));
             for (const line of progress) assert.match(line, /Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing$/);
             assert.strictEqual(count(emu, "POST"), 1);
-        } finally {
-            await emu.stop();
-        }
+        });
     });
 
     it("fails with the job's own message and keeps the job (partial failure carrying id and outputs)", async function () {
-        const emu = await emulator({ speed: 200, failTables: ["orders"] });
-        try {
+        await whileRunning(emulator({ speed: 200, failTables: ["orders"] }), async (emu) => {
             const { p, c } = provider(emu);
             const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
             const created = await p.create(inputs);
             const waiting = completionInputs(created, FAST_POLL);
-            const err = await partialFailure(c.create(waiting));
+            const err = await rejectionOf(c.create(waiting), PartialFailure);
             assert.strictEqual(err.id, emu.world.jobs[0].id);
             assert.match(err.message, /ended in state "failed": extraction of orders failed after 12000 rows.*change `triggers` or run `pulumi up --replace <urn>`/);
             assert.strictEqual(err.properties.state, "failed");
@@ -63,23 +47,20 @@ describe("waitForCompletion", function () {
             assert.deepStrictEqual(err.reasons, [err.message]);
 
             // The next up resumes with an update: it fails the same way and dispatches nothing.
-            const again = await partialFailure(c.update(err.id, err.properties, waiting));
+            const again = await rejectionOf(c.update(err.id, err.properties, waiting), PartialFailure);
             assert.match(again.message, /ended in state "failed"/);
             assert.strictEqual(count(emu, "POST"), 1);
-        } finally {
-            await emu.stop();
-        }
+        });
     });
 
     it("times out keeping the job; the next up's update waits on the same job, with no second dispatch", async function () {
-        const emu = await emulator({ speed: 1 });
-        try {
+        await whileRunning(emulator({ speed: 1 }), async (emu) => {
             const { p, c } = provider(emu);
             const wait = { timeoutSeconds: 0.3, pollIntervalSeconds: 0.05 };
             const created = await p.create((await p.check({}, ordersInputs({ waitForCompletion: wait }))).inputs);
             const waiting = completionInputs(created, wait);
             const started = Date.now();
-            const err = await partialFailure(c.create(waiting));
+            const err = await rejectionOf(c.create(waiting), PartialFailure);
             assert.ok(Date.now() - started < 3000, "the timeout is honoured");
             assert.match(err.message, /did not finish within 0\.3 s \(last seen: queued, 0 rows\)\. It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing/);
             assert.strictEqual(err.properties.state, "queued");
@@ -88,14 +69,11 @@ describe("waitForCompletion", function () {
             const resumed = await c.update(err.id, err.properties, waiting);
             assert.strictEqual(resumed.outs!.state, "succeeded");
             assert.strictEqual(count(emu, "POST"), 1);
-        } finally {
-            await emu.stop();
-        }
+        });
     });
 
     it("switching it on for a running job is an in-place update of the job, and its new completion waits on that job", async function () {
-        const emu = await emulator(); // real-time clock: the job is certainly unfinished until the test moves it
-        try {
+        await whileRunning(emulator(), async (emu) => { // real-time clock: the job is certainly unfinished until the test moves it
             const { p, c } = provider(emu);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             const { inputs: waiting } = await p.check(created.outs, ordersInputs({ waitForCompletion: FAST_POLL }));
@@ -106,14 +84,11 @@ describe("waitForCompletion", function () {
             setTimeout(() => emu.world.advance(3600_000), 200);
             assert.strictEqual((await completing).outs.state, "succeeded");
             assert.strictEqual(count(emu, "POST"), 1);
-        } finally {
-            await emu.stop();
-        }
+        });
     });
 
     it("waits on many jobs of one connector with one list request per poll", async function () {
-        const emu = await emulator({ speed: 20 });
-        try {
+        await whileRunning(emulator({ speed: 20 }), async (emu) => {
             const { p, c, lines } = provider(emu);
             const jobs = [];
             for (const table of ["orders", "customers", "order_items", "a", "b", "c"]) {
@@ -125,28 +100,23 @@ describe("waitForCompletion", function () {
             const polls = Math.max(...jobs.map((job) => lines.filter((l) => l.includes(job.id)).length));
             assert.ok(polls >= 2, `expected several polls, saw ${polls}`);
             assert.strictEqual(count(emu, "GET") - getsBefore, polls, "one list request per poll for all six waiters");
-        } finally {
-            await emu.stop();
-        }
+        });
     });
 
     it("a job that was listed and then vanished from the list fails the wait within a few polls, and keeps the job", async function () {
-        const emu = await emulator();
-        try {
+        await whileRunning(emulator(), async (emu) => {
             const { p, c } = provider(emu);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             const waiting = c.create(completionInputs(created, { timeoutSeconds: 600, pollIntervalSeconds: 0.05 }));
             setTimeout(() => emu.world.jobs.splice(0), 300); // as after a restart of the API that forgot the job
             const started = Date.now();
-            const err = await partialFailure(waiting);
+            const err = await rejectionOf(waiting, PartialFailure);
             assert.ok(Date.now() - started < 5000, `bounded: ${Date.now() - started} ms`);
             assert.match(err.message, new RegExp(`job ${created.id} .* is no longer in Timbal's job list \\(missing from 3 polls in a row; last seen: queued`));
             assert.match(err.message, /change `triggers` or run `pulumi up --replace <urn>`; to stop waiting on it, set waitForCompletion to false/);
             assert.strictEqual(err.id, created.id, "the job stays in the stack");
             assert.strictEqual(count(emu, "POST"), 1);
-        } finally {
-            await emu.stop();
-        }
+        });
     });
 
     it("treats documented failure words as failure, case-insensitively, and anything else terminal as success", function () {
