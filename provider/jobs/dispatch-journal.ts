@@ -32,7 +32,7 @@ export interface JournalEntry {
 
 export interface DispatchJournal {
     /** Remembers a dispatch about to be sent. */
-    begin(extraction: string, destination: string, startedAt?: number): JournalEntry;
+    begin(extraction: string, destination: string, startedAt: number): JournalEntry;
     /** The dispatch's job is known: the API answered, or the lost answer was found in the job list. */
     answered(entry: JournalEntry, jobId: string): void;
     /** Nothing was created (or it is accounted for elsewhere): forget the entry. */
@@ -134,7 +134,7 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
     }
 
     return {
-        begin(extraction, destination, startedAt = Date.now()) {
+        begin(extraction, destination, startedAt) {
             const entry: JournalEntry = { extraction, destination, startedAt, writer };
             own.add(entry);
             write(entry);

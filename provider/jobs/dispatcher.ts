@@ -12,6 +12,8 @@ import type { JobLists } from "./job-lists";
 // have been created. After an ambiguous failure (the answer was lost), the job list is consulted first: a job of the
 // same connector with the same dest table and mode, created since the first attempt started, and not already claimed
 // by another resource in this run, is taken to be ours and adopted. Only when there is none is the dispatch sent again.
+// The lookup first lets every dispatch of the same destination still in flight in this process get its answer (and
+// claim its job), so that it never takes a job whose own resource is about to record it.
 // The list read is safe to repeat, so it is retried for minutes; if the list still cannot be read, the dispatch is
 // left *unconfirmed* (UnconfirmedDispatch), and the next create of the same extraction looks again before sending
 // anything. Earlier unconfirmed dispatches reach a create two ways: a resource kept in state as unconfirmed (any
@@ -60,9 +62,33 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
     const unconfirmed = options.unconfirmed ?? new Map<string, number>();
     const reconcileForMs = options.reconcileForMs ?? RECONCILE_FOR_MS;
     const clock = options.clock ?? SYSTEM_CLOCK;
+    /** Dispatches in flight, per destination: each claims its job the moment its answer arrives. */
+    const inFlight = new Map<string, Set<Promise<string>>>();
 
-    function findLostJob(jobs: JobView[], inputs: ConnectorJobInputs, since: number): JobView | undefined {
-        return jobs
+    const destinationKey = (inputs: ConnectorJobInputs) => JSON.stringify([inputs.orgId, inputs.connectorId, inputs.destTable, inputs.mode]);
+
+    /** Sends the dispatch; its job is claimed as soon as the API answers, before any other code runs. */
+    async function post(inputs: ConnectorJobInputs): Promise<string> {
+        const key = destinationKey(inputs);
+        const answer = api.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs)).then(({ job_id: id }) => {
+            claimed.add(id);
+            return id;
+        });
+        const pending = inFlight.get(key) ?? new Set<Promise<string>>();
+        inFlight.set(key, pending.add(answer));
+        try {
+            return await answer;
+        } finally {
+            pending.delete(answer);
+        }
+    }
+
+    /**
+     * The earliest unclaimed job of this destination created since `since`, claimed at once: two lookups answered by
+     * one shared list must not both take the same job before either has claimed it.
+     */
+    function claimLostJob(jobs: JobView[], inputs: ConnectorJobInputs, since: number): JobView | undefined {
+        const found = jobs
             .filter(
                 (job) =>
                     job.dest_table === inputs.destTable &&
@@ -71,14 +97,19 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
                     !claimed.has(job.id),
             )
             .sort((a, b) => parseTime(a.created_at) - parseTime(b.created_at))[0];
+        if (found) claimed.add(found.id);
+        return found;
     }
 
     /** The job a dispatch started at `since` may have created: found, none, or the list could not be read. */
     async function lookForLostJob(inputs: ConnectorJobInputs, since: number, why: string): Promise<JobView | undefined> {
         const giveUpAt = clock.now() + reconcileForMs;
+        // A dispatch of the same destination still waiting for its answer may have created one of the jobs listed:
+        // let it claim its job first, or this lookup could take that job and leave its own unrecorded.
+        await Promise.allSettled(inFlight.get(destinationKey(inputs)) ?? []);
         for (let round = 0; ; round++) {
             try {
-                return findLostJob((await lists.listing(inputs.orgId, inputs.connectorId, "fresh")).jobs, inputs, since);
+                return claimLostJob((await lists.listing(inputs.orgId, inputs.connectorId, "fresh")).jobs, inputs, since);
             } catch (listErr) {
                 const pause = Math.min(RECONCILE_PAUSE_MS[Math.min(round, RECONCILE_PAUSE_MS.length - 1)], giveUpAt - clock.now());
                 if (pause <= 0) {
@@ -124,7 +155,6 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
             log.warn(`${why}; the job list shows no job of it created since: dispatching now`);
             return undefined;
         }
-        claimed.add(found.id);
         journal.answered(journal.begin(extraction, destination, since), found.id);
         log.warn(`${why}; found its job ${found.id} in the job list: recording it, not dispatching again`);
         return { id: found.id, how: "found" };
@@ -133,8 +163,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
     async function send(inputs: ConnectorJobInputs, entry: JournalEntry): Promise<string> {
         for (let attempt = 1; ; attempt++) {
             try {
-                const { job_id: id } = await api.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs));
-                return id;
+                return await post(inputs);
             } catch (err) {
                 if (!(err instanceof TimbalApiError) || err.kind !== "ambiguous") {
                     journal.drop(entry);
@@ -170,7 +199,6 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
             if (earlier) return earlier;
             const entry = journal.begin(extraction, describeDestination(inputs), clock.now());
             const id = await send(inputs, entry);
-            claimed.add(id);
             journal.answered(entry, id);
             return { id, how: "dispatched" };
         },

@@ -1,0 +1,134 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { createDispatchJournal } from "../../provider/jobs/dispatch-journal";
+import { RECONCILE_FOR_MS, UnconfirmedDispatch } from "../../provider/jobs/dispatcher";
+import { extractionDigest } from "../../provider/jobs/extraction-digest";
+import { createJobs } from "../../provider/jobs/jobs";
+import { checkInputs } from "../../provider/lifecycle/check-inputs";
+import type { ConnectorJobInputs } from "../../provider/resource/fields";
+import { FakeTimbalApi, memoryLog } from "../../harness/fake-timbal-api";
+import { ORG, ordersInputs } from "../../harness/fixtures";
+import { VirtualClock } from "../../harness/virtual-clock";
+
+// Exactly once on an API without idempotency keys: a lost answer is looked for in the job list before anything is
+// sent again. In virtual time, against a TimbalApi in memory that loses the answers a test asks it to.
+
+function checked(overrides: Record<string, unknown> = {}): ConnectorJobInputs {
+    const { inputs, failures } = checkInputs(ordersInputs(overrides), { orgId: ORG, baseUrl: "https://fake.timbal.test" });
+    assert.deepStrictEqual(failures, []);
+    return inputs;
+}
+
+function setUp(journalDir: string | false = false, unconfirmed = new Map<string, number>()) {
+    const clock = new VirtualClock();
+    const api = new FakeTimbalApi(clock);
+    const log = memoryLog();
+    const jobs = createJobs(api, log, createDispatchJournal(journalDir, log), { clock, unconfirmed });
+    return { clock, api, log, jobs };
+}
+
+describe("unit: the dispatcher", function () {
+    it("dispatches once, with the declared wire body", async function () {
+        const { clock, api, jobs } = setUp();
+        const { id, how } = await clock.run(jobs.dispatch(checked()));
+        assert.strictEqual(how, "dispatched");
+        assert.deepStrictEqual(api.jobs.map((j) => j.id), [id]);
+        assert.deepStrictEqual(api.dispatches[0].request, {
+            kb_id: 101,
+            dest_table: "orders",
+            source: { kind: "postgres", connection_ref: "warehouse", table: "orders", cursor_column: "updated_at", schema: "public" },
+            mode: "create",
+            batch_rows: 5000,
+            placement: "hosted",
+        });
+    });
+
+    it("a lost answer whose job was created: found in the list and adopted, never sent again", async function () {
+        const { clock, api, log, jobs } = setUp();
+        api.dispatchOutcomes.push("lost-after-create");
+        const { id } = await clock.run(jobs.dispatch(checked()));
+        assert.strictEqual(api.dispatches.length, 1);
+        assert.deepStrictEqual(api.jobs.map((j) => j.id), [id]);
+        assert.match(log.lines.join("\n"), new RegExp(`Found job ${id} .* adopting it, not dispatching again`));
+    });
+
+    it("a lost answer that created nothing: sent again once the list shows no job, leaving one job", async function () {
+        const { clock, api, jobs } = setUp();
+        api.dispatchOutcomes.push("lost");
+        const { id } = await clock.run(jobs.dispatch(checked()));
+        assert.strictEqual(api.dispatches.length, 2);
+        assert.deepStrictEqual(api.jobs.map((j) => j.id), [id]);
+    });
+
+    it("gives up after three lost answers that created nothing, saying nothing was created", async function () {
+        const { clock, api, jobs } = setUp();
+        api.dispatchOutcomes.push("lost", "lost", "lost");
+        await assert.rejects(clock.run(jobs.dispatch(checked())), /The job list shows no such job after 3 attempts; giving up\. Nothing was created/);
+        assert.strictEqual(api.dispatches.length, 3);
+        assert.strictEqual(api.jobs.length, 0);
+    });
+
+    it("a lost answer with an unreadable list: kept unconfirmed after the reconcile time, nothing sent again", async function () {
+        const { clock, api, jobs } = setUp();
+        const start = clock.now();
+        api.dispatchOutcomes.push("lost-after-create");
+        api.listOutcomes.push(...Array(100).fill("unavailable"));
+        const err = await clock.run(jobs.dispatch(checked()).then(() => assert.fail("it dispatched"), (e) => e));
+        assert.ok(err instanceof UnconfirmedDispatch, String(err));
+        assert.strictEqual(err.since, start);
+        assert.strictEqual(api.dispatches.length, 1);
+        assert.ok(clock.now() - start >= RECONCILE_FOR_MS - 20_000 && clock.now() - start <= RECONCILE_FOR_MS, `gave up after ${clock.now() - start} ms`);
+    });
+
+    it("two resources of one destination whose answers are both lost each find their own job", async function () {
+        const { clock, api, jobs } = setUp();
+        api.dispatchOutcomes.push("lost-after-create", "lost-after-create");
+        const [a, b] = await clock.run(Promise.all([jobs.dispatch(checked({ triggers: 1 })), jobs.dispatch(checked({ triggers: 2 }))]));
+        assert.notStrictEqual(a.id, b.id);
+        assert.deepStrictEqual(api.jobs.map((j) => j.id).sort(), [a.id, b.id].sort());
+        assert.strictEqual(api.dispatches.length, 2);
+    });
+
+    it("a lost answer never takes the job of a dispatch of the same destination whose answer is still on its way", async function () {
+        const { clock, api, jobs } = setUp();
+        api.dispatchOutcomes.push("late", "lost-after-create");
+        const [a, b] = await clock.run(Promise.all([jobs.dispatch(checked({ triggers: 1 })), jobs.dispatch(checked({ triggers: 2 }))]));
+        assert.deepStrictEqual([a.id, b.id], ["job_1", "job_2"], "each resource records the job its own dispatch created");
+        assert.strictEqual(api.dispatches.length, 2);
+    });
+
+    it("an extraction kept unconfirmed in state: its job is found in the list, and nothing is sent", async function () {
+        const inputs = checked();
+        const unconfirmed = new Map<string, number>();
+        const { clock, api, jobs } = setUp(false, unconfirmed);
+        unconfirmed.set(extractionDigest(inputs), clock.now());
+        clock.advance(5000);
+        const earlier = api.addJob({ connector_id: "warehouse-pg" });
+        const { id, how } = await clock.run(jobs.dispatch(inputs));
+        assert.deepStrictEqual([id, how], [earlier, "found"]);
+        assert.strictEqual(api.dispatches.length, 0);
+    });
+
+    it("a dispatch an interrupted run answered but never recorded: its job is taken, nothing is sent", async function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-"));
+        const inputs = checked();
+        const first = setUp(dir);
+        const { id } = await first.clock.run(first.jobs.dispatch(inputs));
+        // The run is killed here: its journal entry stays. The next run is another provider process.
+        const next = setUp(dir);
+        const again = await next.clock.run(next.jobs.dispatch(inputs));
+        assert.deepStrictEqual([again.id, again.how], [id, "found"]);
+        assert.strictEqual(next.api.dispatches.length, 0);
+    });
+
+    it("adopting a job claims it: a lost answer of the same destination never takes it", async function () {
+        const { clock, api, jobs } = setUp();
+        const adopted = api.addJob({ connector_id: "warehouse-pg" });
+        await clock.run(jobs.adopt(checked(), adopted));
+        api.dispatchOutcomes.push("lost-after-create");
+        const { id } = await clock.run(jobs.dispatch(checked({ triggers: "new" })));
+        assert.notStrictEqual(id, adopted);
+    });
+});
