@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { flatten, type Field, type Group } from "../provider/resource/field-declaration";
-import { CONNECTOR_JOB_FIELDS } from "../provider/resource/fields";
-import { STATUS_FIELDS } from "../provider/resource/status-fields";
-import { typeText } from "../provider/resource/validators";
+import { flatten, type Field, type Group } from "../provider/fields/field-declaration";
+import { CONNECTOR_JOB_FIELDS } from "../provider/fields/fields";
+import { STATUS_FIELDS } from "../provider/fields/status-fields";
+import { typeText } from "../provider/fields/validators";
 
 // The README's input and output tables, generated from the field declarations (provider/resource/fields.ts,
 // status-fields.ts). `npm run readme:tables` writes them between their markers; test/readme-tables.test.ts fails

@@ -1,6 +1,6 @@
-import { INPUT_FIELDS } from "../provider/resource/fields";
+import { INPUT_FIELDS } from "../provider/fields/fields";
 import { canonical } from "../provider/jobs/extraction-digest";
-import { UNKNOWN } from "../provider/resource/unknown";
+import { UNKNOWN } from "../provider/fields/unknown";
 import type { PreviewStep } from "./preview";
 
 // From preview steps to a dispatch plan: per stack, what each ConnectorJob step will do to Timbal (dispatch a new

@@ -2,10 +2,10 @@
 export { ConnectorJob } from "./resource/connector-job";
 export { ConnectorJobCompletion, type ConnectorJobCompletionArgs } from "./resource/connector-job-completion";
 export type { ConnectorJobArgs, ConnectorJobState, SourceArgs, PacingArgs, WaitForCompletionArgs } from "./resource/connector-job";
-export type { JsonValue } from "./resource/validators";
+export type { JsonValue } from "./fields/validators";
 import connectorJobProvider = require("./host/connector-job-provider");
 import completionProvider = require("./host/completion-provider");
 export { connectorJobProvider, completionProvider };
-export type { Mode, Placement, SourceKind } from "./resource/fields";
-export type { JobStatus } from "./resource/status-fields";
+export type { Mode, Placement, SourceKind } from "./fields/fields";
+export type { JobStatus } from "./fields/status-fields";
 export { FAILURE_STATES } from "./jobs/terminal-states";

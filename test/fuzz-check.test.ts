@@ -2,10 +2,10 @@ import * as assert from "assert";
 import fc from "fast-check";
 import type { Emulator } from "../emulator";
 import { validateDispatchReq } from "../emulator/dispatch-request";
-import type { ConnectorJobInputs } from "../provider/resource/fields";
+import type { ConnectorJobInputs } from "../provider/fields/fields";
 import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
-import { containsUnknown } from "../provider/resource/unknown";
-import { toDispatchReq } from "../provider/api/wire";
+import { containsUnknown } from "../provider/fields/unknown";
+import { toDispatchReq } from "../provider/fields/dispatch-body";
 import { emptyHome, emulator, emulatorEnv, type EngineView, UNKNOWN } from "../harness/fixtures";
 
 // Property-based fuzzing of check: 10,000 generated inputs, valid and not. Every outcome is either accepted, and then

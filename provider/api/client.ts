@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { redact } from "./redact";
 import { SYSTEM_CLOCK, type Clock } from "./clock";
 import { attemptWhileRetryable, DEFAULT_RETRY, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type Attempt, type RetryPolicy } from "./retry";
-import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchReq, type DispatchRes, type JobListing, WIRE_TO_INPUT } from "./wire";
+import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchReq, type DispatchRes, type JobListing } from "./wire";
 
 // The HTTP client for the two connector-jobs endpoints: requests, timeouts, response validation, and errors that say
 // what happened, to which org/connector/KB, and what to do. The key is sent as a header and never written anywhere.
@@ -18,6 +18,8 @@ export interface TimbalClientOptions {
     timeoutMs?: number;
     retry?: Partial<RetryPolicy>;
     clock?: Clock;
+    /** Wire field names an API message may use, and the resource input that sets each (fields/dispatch-body.ts). */
+    inputNames?: Readonly<Record<string, string>>;
 }
 
 /** `ambiguous`: a dispatch whose answer was lost; the job may or may not exist (see retry.ts). */
@@ -123,7 +125,7 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
         }
         if (status === 400 || status === 422) {
             throw new TimbalApiError(
-                `${context.what}: Timbal rejected the request (HTTP ${status}): ${apiMessage || "no reason given"}${fieldHint(apiMessage)}`,
+                `${context.what}: Timbal rejected the request (HTTP ${status}): ${apiMessage || "no reason given"}${fieldHint(apiMessage, options.inputNames ?? {})}`,
                 "rejected",
                 status,
             );
@@ -194,8 +196,8 @@ function messageFromBody(data: unknown): string {
 }
 
 /** When the API names a wire field (kb_id), also name the resource input that sets it (kbId). */
-function fieldHint(apiMessage: string): string {
-    const named = Object.entries(WIRE_TO_INPUT)
+function fieldHint(apiMessage: string, inputNames: Readonly<Record<string, string>>): string {
+    const named = Object.entries(inputNames)
         .filter(([wire]) => new RegExp(`\\b${wire}\\b`).test(apiMessage))
         .map(([, input]) => input);
     return named.length ? `. Input field: ${named.join(", ")}` : "";

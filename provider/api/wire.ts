@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { flatten, toBody } from "../resource/field-declaration";
-import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../resource/fields";
 
-// The API's wire types (snake_case), written from ../shared/timbal-api, and the one place where inputs map to them
-// (by the wire names the field declarations give).
+// The API's wire types (snake_case), written from ../shared/timbal-api. Inputs map to them in fields/dispatch-body.ts,
+// by the wire names the field declarations give.
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
@@ -26,11 +24,11 @@ const dateTime = z.string().refine((s) => !Number.isNaN(parseTime(s)), { error: 
 const int64 = z.number().refine(Number.isInteger, { error: "must be an integer" });
 
 /**
- * `POST /orgs/{org_id}/connectors/{connector_id}/jobs` request body, as the spec describes it. The body is built from
- * the field declarations (toDispatchReq) and read back through this schema, strictly: a wire name the spec does not
- * have fails here, before anything is sent.
+ * `POST /orgs/{org_id}/connectors/{connector_id}/jobs` request body, as the spec describes it. The body built from
+ * the field declarations (fields/dispatch-body.ts) is read back through this schema, strictly: a wire name the spec
+ * does not have fails there, before anything is sent.
  */
-const dispatchReqSchema = z.strictObject({
+export const dispatchReqSchema = z.strictObject({
     kb_id: z.number(),
     dest_table: z.string(),
     source: z.strictObject({
@@ -124,18 +122,3 @@ export function readJobs(raw: unknown[]): JobListing {
     }
     return listing;
 }
-
-/** The dispatch body for checked inputs: each sent field under its declared wire name (resource/fields.ts). */
-export function toDispatchReq(inputs: ConnectorJobInputs): DispatchReq {
-    return dispatchReqSchema.parse(toBody(CONNECTOR_JOB_FIELDS, inputs));
-}
-
-/**
- * Wire field names an API error message may mention, and the input that sets each. Names that are ordinary words
- * (`table`, `source`) are left out: a message that uses them is not taken to name a field.
- */
-export const WIRE_TO_INPUT: Readonly<Record<string, string>> = Object.fromEntries(
-    flatten(CONNECTOR_JOB_FIELDS).flatMap(({ path, declared }) =>
-        declared.sent && "body" in declared.sent && !declared.sent.ordinaryWord ? [[declared.sent.body, path]] : [],
-    ),
-);

@@ -1,8 +1,9 @@
 import { TimbalApiError, type TimbalApi } from "../api/client";
 import { SYSTEM_CLOCK, type Clock } from "../api/clock";
 import type { ProviderLog } from "../api/log";
-import { parseTime, toDispatchReq, type JobView } from "../api/wire";
-import type { ConnectorJobInputs } from "../resource/fields";
+import { parseTime, type JobView } from "../api/wire";
+import { toDispatchReq } from "../fields/dispatch-body";
+import type { ConnectorJobInputs } from "../fields/fields";
 import type { DispatchJournal, JournalEntry } from "./dispatch-journal";
 import { extractionDigest } from "./extraction-digest";
 import { describeDestination } from "./job-names";

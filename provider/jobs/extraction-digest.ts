@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { REDISPATCH_FIELDS } from "../resource/fields";
+import { REDISPATCH_FIELDS } from "../fields/fields";
 
 // Which extraction a dispatch is: the values of every field whose change dispatches a new job. Two creates with the
 // same digest would start the same extraction. It names an extraction in the dispatch journal without storing its

@@ -2,7 +2,7 @@ import type { TimbalApi } from "../api/client";
 import { SYSTEM_CLOCK, type Clock } from "../api/clock";
 import type { ProviderLog } from "../api/log";
 import type { JobView } from "../api/wire";
-import type { ConnectorJobInputs } from "../resource/fields";
+import type { ConnectorJobInputs } from "../fields/fields";
 import { findAdoptableJob } from "./adopt";
 import type { DispatchJournal } from "./dispatch-journal";
 import { createDispatcher, type Dispatched } from "./dispatcher";

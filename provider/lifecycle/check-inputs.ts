@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { closest, distance } from "fastest-levenshtein";
-import { fillDefaults, groupNames, isRecord, schemaOf, type SettingsDefaults } from "../resource/field-declaration";
-import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../resource/fields";
-import { isUnknownAt } from "../resource/unknown";
+import { fillDefaults, groupNames, isRecord, schemaOf, type SettingsDefaults } from "../fields/field-declaration";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../fields/fields";
+import { isUnknownAt } from "../fields/unknown";
 
 // Check: the program's inputs validated against the field declarations (resource/fields.ts), with defaults filled in.
 // Every failure names its field and what is allowed, before anything is sent to Timbal.

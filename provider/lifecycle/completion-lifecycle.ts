@@ -1,8 +1,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { describeJob } from "../jobs/job-names";
-import { COMPLETION_FIELDS, COMPLETION_INPUT_FIELDS, type CompletionInputs } from "../resource/completion-fields";
-import { namesWhere } from "../resource/field-declaration";
-import { toJobStatus, type JobStatus } from "../resource/status-fields";
+import { COMPLETION_FIELDS, COMPLETION_INPUT_FIELDS, type CompletionInputs } from "../fields/completion-fields";
+import { namesWhere } from "../fields/field-declaration";
+import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { changedFields } from "./diff";
 import { masked } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, type ProviderRef } from "./outputs";

@@ -3,9 +3,9 @@ import { missingApiKeyMessage, SettingsError, type Settings } from "../api/setti
 import { UnconfirmedDispatch } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
 import { describeDestination, describeJob } from "../jobs/job-names";
-import { INPUT_FIELDS, type ConnectorJobInputs } from "../resource/fields";
-import type { JobStatus } from "../resource/status-fields";
-import { toJobStatus } from "../resource/status-fields";
+import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
+import type { JobStatus } from "../fields/status-fields";
+import { toJobStatus } from "../fields/status-fields";
 import { checkInputs } from "./check-inputs";
 import { adoptionConflicts, diffInputs } from "./diff";
 import { masked } from "./masked-errors";

@@ -1,6 +1,6 @@
 import { canonical } from "../jobs/extraction-digest";
-import { IN_PLACE_FIELDS, REDISPATCH_FIELDS } from "../resource/fields";
-import { containsUnknown } from "../resource/unknown";
+import { IN_PLACE_FIELDS, REDISPATCH_FIELDS } from "../fields/fields";
+import { containsUnknown } from "../fields/unknown";
 
 // Diff: which input changes re-dispatch the job, as each field declares it (resource/fields.ts `onChange`). Every
 // field sent to the API shapes the extraction, `triggers` is the explicit re-run switch, and the org and base URL say

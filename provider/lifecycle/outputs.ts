@@ -1,4 +1,4 @@
-import { JOB_STATUS_FIELDS, type JobStatus } from "../resource/status-fields";
+import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 
 // What both resources keep in their outputs: their inputs, and the job's status next to them.
 

@@ -5,6 +5,7 @@ import { createLog, type ProviderLog } from "../api/log";
 import type { RetryPolicy } from "../api/retry";
 import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type Settings } from "../api/settings";
 import { createDispatchJournal, type DispatchJournal } from "../jobs/dispatch-journal";
+import { WIRE_TO_INPUT } from "../fields/dispatch-body";
 import type { SharingOptions } from "../jobs/job-lists";
 import { createJobs, type Jobs } from "../jobs/jobs";
 
@@ -108,6 +109,7 @@ export function createSession(options: SessionOptions = {}): Session {
             timeoutMs: options.timeoutMs,
             retry: options.retry,
             clock: options.clock,
+            inputNames: WIRE_TO_INPUT,
         });
     }
 }

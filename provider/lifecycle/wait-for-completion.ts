@@ -1,8 +1,8 @@
 import type { Jobs } from "../jobs/jobs";
 import { isFailureState } from "../jobs/terminal-states";
 import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, JobNotListed, WaitTimeout, type WaitOptions, type WatchedJob } from "../jobs/waiter";
-import type { WaitForCompletion } from "../resource/fields";
-import { toJobStatus, type JobStatus } from "../resource/status-fields";
+import type { WaitForCompletion } from "../fields/fields";
+import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { wasListed } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import completionProvider = require("../host/completion-provider");
-import { COMPLETION_FIELDS, type CompletionInputs } from "./completion-fields";
-import type { ArgsOf, OutputsOf } from "./field-declaration";
+import { COMPLETION_FIELDS, type CompletionInputs } from "../fields/completion-fields";
+import type { ArgsOf, OutputsOf } from "../fields/field-declaration";
 import { dropStackFrames, registrationOptions } from "./registration";
-import { JOB_STATUS_FIELDS, type JobStatus } from "./status-fields";
+import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 
 /** What a ConnectorJobCompletion waits on: the job its ConnectorJob recorded, and how long and how often. */
 export type ConnectorJobCompletionArgs = ArgsOf<typeof COMPLETION_FIELDS>;

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorJobCompletion } from "./connector-job-completion";
-import type { ArgsOf, OutputsOf } from "./field-declaration";
-import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "./fields";
+import type { ArgsOf, OutputsOf } from "../fields/field-declaration";
+import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
 import connectorJobProvider = require("../host/connector-job-provider");
 import { dropStackFrames, registrationOptions } from "./registration";
-import { JOB_STATUS_FIELDS, type JobStatus } from "./status-fields";
+import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 
 /** What a program passes to ConnectorJob: one entry per declared field (resource/fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;

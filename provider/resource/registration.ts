@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_STATUS_FIELDS } from "./status-fields";
+import { JOB_STATUS_FIELDS } from "../fields/status-fields";
 
 // How ConnectorJob and ConnectorJobCompletion register with Pulumi: with a diff a reviewer can read, at a cost to the
 // engine close to a no-op dynamic resource (measured with `npm run bench:engine`; see the README's "How it works").

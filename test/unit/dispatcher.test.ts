@@ -7,7 +7,7 @@ import { RECONCILE_FOR_MS, UnconfirmedDispatch } from "../../provider/jobs/dispa
 import { extractionDigest } from "../../provider/jobs/extraction-digest";
 import { createJobs } from "../../provider/jobs/jobs";
 import { checkInputs } from "../../provider/lifecycle/check-inputs";
-import type { ConnectorJobInputs } from "../../provider/resource/fields";
+import type { ConnectorJobInputs } from "../../provider/fields/fields";
 import { FakeTimbalApi, memoryLog } from "../../harness/fake-timbal-api";
 import { ORG, ordersInputs } from "../../harness/fixtures";
 import { VirtualClock } from "../../harness/virtual-clock";

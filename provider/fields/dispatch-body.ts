@@ -1,0 +1,20 @@
+import { dispatchReqSchema, type DispatchReq } from "../api/wire";
+import { flatten, toBody } from "./field-declaration";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./fields";
+
+// The one place where inputs map to the API's wire names: each field's declared `sent` name (fields.ts).
+
+/** The dispatch body for checked inputs, read back through the spec's schema (a wrong wire name fails here). */
+export function toDispatchReq(inputs: ConnectorJobInputs): DispatchReq {
+    return dispatchReqSchema.parse(toBody(CONNECTOR_JOB_FIELDS, inputs));
+}
+
+/**
+ * Wire field names an API error message may mention, and the input that sets each. Names that are ordinary words
+ * (`table`, `source`) are left out: a message that uses them is not taken to name a field.
+ */
+export const WIRE_TO_INPUT: Readonly<Record<string, string>> = Object.fromEntries(
+    flatten(CONNECTOR_JOB_FIELDS).flatMap(({ path, declared }) =>
+        declared.sent && "body" in declared.sent && !declared.sent.ordinaryWord ? [[declared.sent.body, path]] : [],
+    ),
+);
