@@ -5,7 +5,7 @@ import { CONNECTOR_JOB_FIELDS } from "../provider/fields/fields";
 import { STATUS_FIELDS } from "../provider/fields/status-fields";
 import { typeText } from "../provider/fields/validators";
 
-// The README's input and output tables, generated from the field declarations (provider/resource/fields.ts,
+// The README's input and output tables, generated from the field declarations (provider/fields/fields.ts,
 // status-fields.ts). `npm run readme:tables` writes them between their markers; test/readme-tables.test.ts fails
 // when the README's copy is stale.
 
@@ -49,7 +49,7 @@ const TABLES = { inputs: inputTable, outputs: outputTable };
 export type TableName = keyof typeof TABLES;
 
 function markers(name: TableName): [string, string] {
-    return [`<!-- ${name} table: generated from provider/resource by npm run readme:tables -->`, `<!-- ${name} table: end -->`];
+    return [`<!-- ${name} table: generated from provider/fields by npm run readme:tables -->`, `<!-- ${name} table: end -->`];
 }
 
 /** The README's current copy of a table (between its markers); undefined when the markers are missing. */

@@ -113,7 +113,7 @@ export function readJobs(raw: unknown[]): JobListing {
                 if (typeof value === "number" && !Number.isSafeInteger(value)) listing.imprecise.push(`${parsed.data.id}: ${field}`);
             }
         } else {
-            const id = (job as { id?: unknown } | null)?.id;
+            const id: unknown = job !== null && typeof job === "object" ? Reflect.get(job, "id") : undefined;
             listing.unreadable.push({
                 id: typeof id === "string" && id !== "" ? id : undefined,
                 problem: parsed.error.issues.slice(0, 3).map((issue) => describeIssue(issue, job)).join("; "),

@@ -20,7 +20,7 @@ function shownAs<S extends z.ZodType>(schema: S, type: string): S {
 export function typeText(schema: z.ZodType): string {
     const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
     const text = shownTypes.get(inner);
-    if (text === undefined) throw new Error("a field's schema was not built by provider/resource/validators.ts: its type cannot be shown");
+    if (text === undefined) throw new Error("a field's schema was not built by provider/fields/validators.ts: its type cannot be shown");
     return text;
 }
 

@@ -4,7 +4,7 @@ import { fillDefaults, groupNames, isRecord, schemaOf, type SettingsDefaults } f
 import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../fields/fields";
 import { isUnknownAt } from "../fields/unknown";
 
-// Check: the program's inputs validated against the field declarations (resource/fields.ts), with defaults filled in.
+// Check: the program's inputs validated against the field declarations (fields/fields.ts), with defaults filled in.
 // Every failure names its field and what is allowed, before anything is sent to Timbal.
 
 const INPUT_SCHEMA = schemaOf(CONNECTOR_JOB_FIELDS);

@@ -6,7 +6,7 @@ import connectorJobProvider = require("../host/connector-job-provider");
 import { dropStackFrames, registrationOptions } from "./registration";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 
-/** What a program passes to ConnectorJob: one entry per declared field (resource/fields.ts), each may be an Output. */
+/** What a program passes to ConnectorJob: one entry per declared field (fields/fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
 export type SourceArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS.source.fields>;
 export type PacingArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS.pacing.fields>;
