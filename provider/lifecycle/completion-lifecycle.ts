@@ -4,7 +4,7 @@ import { COMPLETION_FIELDS, COMPLETION_INPUT_FIELDS, type CompletionInputs } fro
 import { namesWhere } from "../fields/field-declaration";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { changedFields } from "./diff";
-import { masked } from "./masked-errors";
+import { withMaskedErrors } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, type ProviderRef } from "./outputs";
 import type { Session } from "./session";
 import { settle, waitOptions } from "./wait-for-completion";
@@ -74,14 +74,5 @@ export function createCompletionProvider(session: Session): Required<dynamic.Res
         // Nothing to undo: waiting changed nothing in Timbal.
     }
 
-    const secret = () => session.secret();
-    return {
-        configure,
-        check: masked(secret, check),
-        diff: masked(secret, diff),
-        create: masked(secret, create),
-        read: masked(secret, read),
-        update: masked(secret, update),
-        delete: masked(secret, forget),
-    };
+    return withMaskedErrors(() => session.secret(), { configure, check, diff, create, read, update, delete: forget });
 }

@@ -8,7 +8,7 @@ import type { JobStatus } from "../fields/status-fields";
 import { toJobStatus } from "../fields/status-fields";
 import { checkInputs } from "./check-inputs";
 import { adoptionConflicts, diffInputs } from "./diff";
-import { masked } from "./masked-errors";
+import { withMaskedErrors } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed, type ProviderRef } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 import { createSession, type Session, type SessionOptions } from "./session";
@@ -159,14 +159,5 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         return { changes: true, replaces: ["unconfirmedDispatchSince"], deleteBeforeReplace: false };
     }
 
-    const secret = () => session.secret();
-    return {
-        configure,
-        check: masked(secret, check),
-        diff: masked(secret, diff),
-        create: masked(secret, create),
-        read: masked(secret, read),
-        update: masked(secret, update),
-        delete: masked(secret, forget),
-    };
+    return withMaskedErrors(() => session.secret(), { configure, check, diff, create, read, update, delete: forget });
 }

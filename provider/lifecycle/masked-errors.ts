@@ -1,3 +1,4 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { redact } from "../api/redact";
 
 // Errors leave the provider with the API key masked, whatever produced them. The provider's own errors are masked in
@@ -18,12 +19,28 @@ function maskInPlace(err: unknown, secret: string | undefined): unknown {
 }
 
 /** The method, with any error it throws masked. */
-export function masked<A extends unknown[], R>(secret: () => string | undefined, method: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+function masked<A extends unknown[], R>(secret: () => string | undefined, method: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
     return async (...args: A) => {
         try {
             return await method(...args);
         } catch (err) {
             throw maskInPlace(err, secret());
         }
+    };
+}
+
+/** A provider whose every method masks the key in what it throws. */
+export function withMaskedErrors<I, O>(
+    secret: () => string | undefined,
+    provider: Required<dynamic.ResourceProvider<I, O>>,
+): Required<dynamic.ResourceProvider<I, O>> {
+    return {
+        configure: masked(secret, provider.configure),
+        check: masked(secret, provider.check),
+        diff: masked(secret, provider.diff),
+        create: masked(secret, provider.create),
+        read: masked(secret, provider.read),
+        update: masked(secret, provider.update),
+        delete: masked(secret, provider.delete),
     };
 }
