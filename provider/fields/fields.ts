@@ -4,7 +4,7 @@ import { z } from "zod";
 
 // Every ConnectorJob input, declared once: how it is validated, what it is, its default, how it is sent, and what a
 // change to it does. The program's Args, the checked values, the schema that check runs, the dispatch body, the
-// diff's field sets, the policy pack's types and the README's input table (npm run readme:inputs) all derive from
+// diff's field sets, the policy pack's types and the README's input table (npm run readme:tables) all derive from
 // here. To add an input, add its declaration; `npm test` then says what else must follow (the README table).
 
 export const SOURCE_KINDS = ["postgres", "sql_server"] as const;
@@ -182,8 +182,6 @@ export const CONNECTOR_JOB_FIELDS = {
 
 /** A ConnectorJob's inputs after check: validated, every default filled in, the org and API base URL resolved. */
 export type ConnectorJobInputs = CheckedOf<typeof CONNECTOR_JOB_FIELDS>;
-export type SourceInputs = ConnectorJobInputs["source"];
-export type PacingInputs = NonNullable<ConnectorJobInputs["pacing"]>;
 export type WaitForCompletion = NonNullable<ConnectorJobInputs["waitForCompletion"]>;
 
 /** Every input field, in declaration order: the provider keeps all of them in the resource's outputs. */

@@ -205,5 +205,3 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
         },
     };
 }
-
-export type Dispatcher = ReturnType<typeof createDispatcher>;
