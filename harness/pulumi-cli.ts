@@ -38,6 +38,8 @@ export interface ExportedResource {
     id?: string;
     type: string;
     outputs: Record<string, any>;
+    /** The URNs the engine recorded this resource as depending on. */
+    dependencies?: string[];
     delete?: boolean;
 }
 

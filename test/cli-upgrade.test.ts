@@ -14,18 +14,20 @@ import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../har
 
 /** The last commit of the released shape; the repository's history must reach it (not a shallow clone). */
 const RELEASED_REV = "e132705";
+/** The last commit before `dependsOn: [job]` meant "after the job finished". */
+const BEFORE_FINISHED_DEPENDS_ON_REV = "3b2d1b4";
 
-/** The released package, built from its commit with this repository's toolchain. */
-function releasedBuild(work: string): string {
-    const dir = path.join(work, "released");
+/** The package as it was at `rev`, built with this repository's toolchain. */
+function buildAt(rev: string, work: string): string {
+    const dir = path.join(work, `build-${rev}`);
     fs.mkdirSync(dir);
-    execFileSync("sh", ["-c", `git -C "${REPO_ROOT}" archive ${RELEASED_REV} | tar -x -C "${dir}"`]);
+    execFileSync("sh", ["-c", `git -C "${REPO_ROOT}" archive ${rev} | tar -x -C "${dir}"`]);
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
     execFileSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: dir });
     fs.rmSync(path.join(dir, "node_modules"));
-    // Both builds are version 0.1.0: each tarball in a folder of its own.
-    fs.mkdirSync(path.join(work, "released-tarball"));
-    return pack(dir, path.join(work, "released-tarball"));
+    // Every build is version 0.1.0: each tarball in a folder of its own.
+    fs.mkdirSync(path.join(work, `tarball-${rev}`));
+    return pack(dir, path.join(work, `tarball-${rev}`));
 }
 
 const PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
@@ -55,7 +57,7 @@ describe("upgrading a stack created by the released package", function () {
         const binDir = requirePulumiCli(this);
         emu = await emulator({ speed: 200, failTables: ["broken_table"] });
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-"));
-        const released = releasedBuild(work);
+        const released = buildAt(RELEASED_REV, work);
         current = pack(REPO_ROOT, work);
         project = consumerProject(path.join(work, "project"), "acme-upgrade", { "@timbal/pulumi-connector-jobs": released }, PROGRAM);
         cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
@@ -102,5 +104,64 @@ describe("upgrading a stack created by the released package", function () {
 
         await cli.ok(["refresh", "--yes"]);
         assert.strictEqual(count(emu, "POST"), 3);
+    });
+});
+
+// A chained stack deployed before `dependsOn: [job]` waited for the job to finish: upgrading changes only the order of
+// later dispatches. The preview shows no change and `up` dispatches nothing.
+const CHAINED_PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
+
+const job = (name: string, table: string, waitForCompletion?: object, dependsOn?: ConnectorJob[]) =>
+    new ConnectorJob(name, {
+        connectorId: "warehouse-pg",
+        kbId: 101,
+        destTable: name,
+        mode: "append",
+        source: { kind: "postgres", connectionRef: "warehouse", table, cursorColumn: "id" },
+        waitForCompletion,
+    }, { dependsOn });
+const stage = job("stage_orders", "orders", { pollIntervalSeconds: 0.2 });
+job("orders", "stage_orders", undefined, [stage]);
+`;
+
+describe("upgrading a chained stack deployed before dependsOn waited for the job to finish", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    let cli: PulumiCli;
+    let project: string;
+    let current: string;
+
+    before(async function () {
+        const binDir = requirePulumiCli(this);
+        emu = await emulator({ speed: 200 });
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-chained-"));
+        const before = buildAt(BEFORE_FINISHED_DEPENDS_ON_REV, work);
+        current = pack(REPO_ROOT, work);
+        project = consumerProject(path.join(work, "project"), "acme-chained", { "@timbal/pulumi-connector-jobs": before }, CHAINED_PROGRAM);
+        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+        await cli.ok(["stack", "init", "dev"]);
+        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 2);
+    });
+
+    after(async () => emu?.stop());
+
+    it("after the upgrade, the preview shows no change and up dispatches nothing", async function () {
+        const before = await cli.resources();
+        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project);
+
+        const preview = await cli.ok(["preview", "--diff"]);
+        assert.doesNotMatch(preview.output, /\((create|replace|delete|update)\)/);
+
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 2, "nothing dispatched again");
+        const after = await cli.resources();
+        for (const name of ["stage_orders", "stage_orders-completion", "orders"]) assert.strictEqual(after[name].id, before[name].id, name);
+        // The dependency the engine records is now the one the program means: the staged load's completion.
+        assert.ok(
+            after.orders.dependencies?.some((urn) => urn.endsWith("::stage_orders-completion")),
+            JSON.stringify(after.orders),
+        );
     });
 });

@@ -3,6 +3,7 @@ import { ConnectorJobCompletion } from "./connector-job-completion";
 import type { ArgsOf, OutputsOf } from "../fields/field-declaration";
 import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
 import connectorJobProvider = require("../host/connector-job-provider");
+import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-dependencies";
 import { dropStackFrames, registrationOptions } from "./registration";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 
@@ -18,6 +19,9 @@ export type ConnectorJobState = ConnectorJobInputs & JobStatus;
 /** Every property the resource exposes, so that each is registered as an output (inputs as resolved, then status). */
 const OUTPUT_NAMES: ReadonlyArray<string> = [...INPUT_FIELDS, ...JOB_STATUS_FIELDS];
 
+// Loaded in a program: `dependsOn` on a job that waits orders after the job finished (see finished-dependencies.ts).
+orderDependentsAfterFinishedJobs();
+
 /** True unless the program said plainly not to wait; a value known only later gets a completion that may not wait. */
 function mayWait(value: ConnectorJobArgs["waitForCompletion"]): boolean {
     return value !== undefined && value !== null && value !== false;
@@ -26,18 +30,20 @@ function mayWait(value: ConnectorJobArgs["waitForCompletion"]): boolean {
 /**
  * A Timbal connector extraction job. Creating it dispatches the job once; `pulumi refresh` reads its progress from
  * the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
- * With `waitForCompletion`, a child ConnectorJobCompletion waits for the job once its id is recorded, and the status
- * outputs (`state`, `rowsEmitted`, ...) are the completion's: the job's final status.
+ * With `waitForCompletion`, a child ConnectorJobCompletion waits for the job once its id is recorded, the status
+ * outputs (`state`, `rowsEmitted`, ...) are the completion's (the job's final status), and `dependsOn: [job]` orders
+ * a resource after the job finished.
  */
 export class ConnectorJob extends pulumi.dynamic.Resource {
     /**
-     * The child resource that waits for the job, when `waitForCompletion` is set. `dependsOn: [job]` orders another
-     * resource after the dispatch only; to order it after the job has finished, use `dependsOn: [job.completion]`
-     * (or any status output of the job).
+     * The child resource that waits for the job, when `waitForCompletion` is set. `dependsOn: [job]` on such a job
+     * already orders a resource after the job finished (as `dependsOn: [job.completion]` does); on a job that does not
+     * wait, after its dispatch.
      */
     readonly completion?: ConnectorJobCompletion;
 
     constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
+        orderDependentsAfterFinishedJobs();
         const outputs = Object.fromEntries(OUTPUT_NAMES.map((key) => [key, undefined]));
         const restoreStackFrames = dropStackFrames();
         try {
@@ -60,6 +66,7 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
             { parent: this },
         );
         this.completion = completion;
+        finishesWith(this, completion, opts?.parent);
         for (const field of JOB_STATUS_FIELDS) Object.assign(this, { [field]: completion[field] });
     }
 }
