@@ -1,3 +1,4 @@
+import type { ProviderLog } from "../provider/api/log";
 import { TimbalApiError, type TimbalApi } from "../provider/api/client";
 import type { Clock } from "../provider/api/clock";
 import { readJobs, type DispatchReq, type JobListing, type JobView } from "../provider/api/wire";
@@ -71,7 +72,7 @@ export class FakeTimbalApi implements TimbalApi {
 }
 
 /** A log that keeps its lines. */
-export function memoryLog(): { info(m: string): void; warn(m: string): void; lines: string[] } {
+export function memoryLog(): ProviderLog & { lines: string[] } {
     const lines: string[] = [];
     return { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`), lines };
 }

@@ -14,19 +14,22 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 /** Where tools/pulumi-cli/ensure.sh puts the CLI and this checkout's plugins. */
 const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 
-/** The folder holding `pulumi` and its Node.js plugins, or undefined when there is none. */
-export function pulumiBinDir(): string | undefined {
+/** The language hosts a suite's programs need beside `pulumi`: Node.js always (the plugin runs on it), YAML for YAML programs. */
+export type LanguageHost = "nodejs" | "yaml";
+
+/** The folder holding `pulumi` and the given language hosts, or undefined when there is none. */
+export function pulumiBinDir(hosts: LanguageHost[] = ["nodejs"]): string | undefined {
     const candidates = [process.env.TIMBAL_PULUMI_BIN, ...(process.env.PATH ?? "").split(path.delimiter), CHECKOUT_BIN];
     return candidates.find(
-        (dir) => dir && fs.existsSync(path.join(dir, "pulumi")) && fs.existsSync(path.join(dir, "pulumi-language-nodejs")),
+        (dir) => dir && fs.existsSync(path.join(dir, "pulumi")) && hosts.every((host) => fs.existsSync(path.join(dir, `pulumi-language-${host}`))),
     );
 }
 
-/** Skips the calling suite when no CLI is available, unless CI demands one (then it fails). */
-export function requirePulumiCli(suite: Mocha.Context): string {
-    const dir = pulumiBinDir();
+/** Skips the calling suite when no CLI (with these language hosts) is available, unless CI demands one (then it fails). */
+export function requirePulumiCli(suite: Mocha.Context, hosts: LanguageHost[] = ["nodejs"]): string {
+    const dir = pulumiBinDir(hosts);
     if (dir) return dir;
-    const why = "no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)";
+    const why = `no Pulumi CLI with the ${hosts.join(" and ")} language hosts found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`;
     if (process.env.TIMBAL_REQUIRE_PULUMI_CLI === "1") throw new Error(`${why}; TIMBAL_REQUIRE_PULUMI_CLI=1 makes this a failure`);
     console.log(`      SKIPPED: ${why}`);
     suite.skip();

@@ -4,12 +4,13 @@ import * as path from "path";
 import { REPO_ROOT } from "../harness/pulumi-cli";
 
 // The code is layered, and imports go one way only. Inside provider/, each folder uses only the folders below it:
-// resource/ (the classes a program uses) → host/ (the provider host's entry points) → lifecycle/ (what the engine
-// calls) → jobs/ (the jobs service) → fields/ (the field declarations) → api/ (the Timbal API). Around it: test/ and
+// resource/ (the classes a program uses) → host/ (the provider host's entry points) → plugin/ (the provider plugin) →
+// lifecycle/ (what the engine calls) → jobs/ (the jobs service) → fields/ (the field declarations) → api/ (the Timbal
+// API). The two shells, host/ (with resource/) and plugin/, import nothing of each other. Around it: test/ and
 // scripts/ use harness/; harness/ uses neither; test/ and scripts/ never import each other; provider/ imports none of
 // them.
 
-const PROVIDER_LAYERS = ["resource", "host", "lifecycle", "jobs", "fields", "api"];
+const PROVIDER_LAYERS = ["resource", "host", "plugin", "lifecycle", "jobs", "fields", "api"];
 
 /** Every relative import of the .ts files under `folder`, as the repository path it names. */
 function importsUnder(folder: string): { file: string; target: string }[] {
@@ -49,5 +50,11 @@ describe("layout: imports go one way only", function () {
         });
         assert.deepStrictEqual(upward, []);
         for (const layer of PROVIDER_LAYERS) assert.ok(fs.existsSync(path.join(REPO_ROOT, "provider", layer)), `provider/${layer}/ exists`);
+    });
+
+    it("the dynamic shell (resource/, host/) and the plugin shell (plugin/) import nothing of each other", function () {
+        const shellOf = (p: string) => ({ resource: "dynamic", host: "dynamic", plugin: "plugin" })[p.split(path.sep)[1]];
+        const across = importsUnder("provider").filter(({ file, target }) => shellOf(file) && shellOf(target) && shellOf(file) !== shellOf(target));
+        assert.deepStrictEqual(across, []);
     });
 });

@@ -6,6 +6,11 @@ import { redact } from "./redact";
 export interface ProviderLog {
     info(message: string): void;
     warn(message: string): void;
+    /**
+     * Where the progress of the resource whose call is running goes, taken when its wait starts: its own row in
+     * `pulumi up` where the shell can tell which resource that is (the provider plugin); else `info`.
+     */
+    progressReporter?(): (line: string) => void;
 }
 
 /** A log that writes `timbal: ...` lines and masks the given secrets (read at write time: configure sets them later). */

@@ -16,6 +16,14 @@ export const CONFIG_KEYS = {
     profile: "timbal:profile",
 } as const;
 
+/** What each setting is, for the provider plugin's schema (its config and its explicit provider resource). */
+export const CONFIG_DOCS: Record<keyof typeof CONFIG_KEYS, { doc: string; secret?: true }> = {
+    apiKey: { doc: "the Timbal API key; else TIMBAL_API_KEY, else api_key in ~/.timbal/credentials", secret: true },
+    orgId: { doc: "the Timbal org jobs are dispatched in; else TIMBAL_ORG_ID, else org in ~/.timbal/config" },
+    baseUrl: { doc: `the API endpoint; else TIMBAL_BASE_URL, else base_url in ~/.timbal/config, else ${DEFAULT_BASE_URL}` },
+    profile: { doc: "the profile of ~/.timbal to read; else TIMBAL_PROFILE, else default" },
+};
+
 export interface Settings {
     apiKey?: string;
     orgId?: string;

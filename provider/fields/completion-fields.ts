@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { field, keysOf, type CheckedOf } from "./field-declaration";
 import { CONNECTOR_JOB_FIELDS } from "./fields";
 import { integer, text } from "./validators";
@@ -11,11 +10,11 @@ export const COMPLETION_FIELDS = {
         doc: "the job to wait on",
         onChange: "replace",
     }),
-    orgId: field(z.string(), { doc: "the job's org", onChange: "replace" }),
-    connectorId: field(z.string(), { doc: "the job's connector", onChange: "replace" }),
-    baseUrl: field(z.string(), { doc: "the API endpoint the job lives at", onChange: "replace" }),
+    orgId: field(text("the job's org"), { doc: "the job's org", onChange: "replace" }),
+    connectorId: field(text("the job's connector"), { doc: "the job's connector", onChange: "replace" }),
+    baseUrl: field(text("the API endpoint the job lives at"), { doc: "the API endpoint the job lives at", onChange: "replace" }),
     kbId: field(integer("the job's KB", 1), { doc: "the job's KB, for messages", onChange: "in-place" }),
-    destTable: field(z.string(), { doc: "the job's table, for messages", onChange: "in-place" }),
+    destTable: field(text("the job's table"), { doc: "the job's table, for messages", onChange: "in-place" }),
     waitForCompletion: field(CONNECTOR_JOB_FIELDS.waitForCompletion.schema, {
         doc: CONNECTOR_JOB_FIELDS.waitForCompletion.doc,
         onChange: "in-place",

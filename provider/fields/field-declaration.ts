@@ -24,6 +24,13 @@ export interface FieldDefault<V = unknown> {
     shown: string;
     /** Fills in the default during check (so that spelling it out later is no change); absent: left unset. */
     fill?: (parent: Record<string, unknown>, settings: SettingsDefaults) => V | undefined;
+    /** The default when it is one value whatever else is given: the plugin's schema states it too. */
+    value?: V;
+}
+
+/** A default that is one value, filled in during check. */
+export function constantDefault<const V extends string | number | boolean>(value: V): FieldDefault<V> & { fill: () => V } {
+    return { shown: `\`${JSON.stringify(value)}\``, fill: () => value, value };
 }
 
 /** One field: its validation, its documentation, and what it means for the job. */

@@ -1,4 +1,5 @@
-import { field, group, keysOf, namesWhere, type CheckedOf } from "./field-declaration";
+import { constantDefault, field, group, keysOf, namesWhere, type CheckedOf } from "./field-declaration";
+import { OBJECT_TYPES } from "./type-tokens";
 import { anyJson, boolean, INT32_MAX, integer, jsonObject, names, oneOf, seconds, switchOrSettings, text } from "./validators";
 import { z } from "zod";
 
@@ -85,10 +86,12 @@ const PACING_FIELDS = {
 };
 
 const WAIT_SETTINGS = z.strictObject({
-    /** Give up after this many seconds (default 3600). */
-    timeoutSeconds: seconds({ positive: true, max: 7 * 24 * 3600, maxText: "604800 seconds (7 days)" }).optional(),
-    /** The longest pause between two polls, in seconds (default 15; polls start about 1 s apart). */
-    pollIntervalSeconds: seconds({ min: 0.05, max: 3600, maxText: "3600 seconds" }).optional(),
+    timeoutSeconds: seconds({ positive: true, max: 7 * 24 * 3600, maxText: "604800 seconds (7 days)" })
+        .optional()
+        .describe("give up after this many seconds (default 3600)"),
+    pollIntervalSeconds: seconds({ min: 0.05, max: 3600, maxText: "3600 seconds" })
+        .optional()
+        .describe("the longest pause between two polls, in seconds (default 15; polls start about 1 s apart)"),
 });
 
 export const CONNECTOR_JOB_FIELDS = {
@@ -125,13 +128,13 @@ export const CONNECTOR_JOB_FIELDS = {
         doc: "how the rows land in the KB table: `create` a new table, `append` to it, `replace` its rows",
         onChange: "replace",
         sent: { body: "mode" },
-        default: { shown: '`"create"`', fill: (): Mode => "create" },
+        default: constantDefault<Mode>("create"),
     }),
     batchRows: field(integer("target rows per batch", 0, INT32_MAX).optional(), {
         doc: "target rows per batch; the API's default, filled in",
         onChange: "replace",
         sent: { body: "batch_rows" },
-        default: { shown: `\`${DEFAULT_BATCH_ROWS}\``, fill: () => DEFAULT_BATCH_ROWS },
+        default: constantDefault(DEFAULT_BATCH_ROWS),
     }),
     cursor: field(jsonObject().optional(), {
         doc: "resume checkpoint; omit for a full extract",
@@ -149,13 +152,13 @@ export const CONNECTOR_JOB_FIELDS = {
         doc: "`local` needs a connector with `kb:local`",
         onChange: "replace",
         sent: { body: "placement" },
-        default: { shown: '`"hosted"`', fill: (): Placement => "hosted" },
+        default: constantDefault<Placement>("hosted"),
     }),
     triggers: field(anyJson().optional(), {
         doc: "change it to re-run the extraction, as `triggers` in pulumi-command",
         onChange: "replace",
     }),
-    waitForCompletion: field(switchOrSettings(WAIT_SETTINGS, "{ timeoutSeconds?, pollIntervalSeconds? }").optional(), {
+    waitForCompletion: field(switchOrSettings(WAIT_SETTINGS, "{ timeoutSeconds?, pollIntervalSeconds? }", OBJECT_TYPES.waitForCompletion).optional(), {
         doc:
             "wait for the job to finish before `pulumi up` goes on (`true`: up to 3600 s, polls at most 15 s apart); see " +
             "[Waiting for extractions](#waiting-for-extractions)",

@@ -8,20 +8,40 @@ export const INT32_MAX = 2_147_483_647;
 /** Any JSON value. */
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 
-/** How the README's input table shows a schema's type, recorded by the builders below. */
-const shownTypes = new WeakMap<z.ZodType, string>();
+/** A type as a Pulumi package schema spells it (the provider plugin's schema.json). */
+export type PulumiTypeSpec =
+    | { type: "string" | "integer" | "number" | "boolean" }
+    | { type: "array"; items: PulumiTypeSpec }
+    | { type: "object"; additionalProperties: PulumiTypeSpec }
+    | { $ref: string }
+    | { oneOf: PulumiTypeSpec[] };
 
-function shownAs<S extends z.ZodType>(schema: S, type: string): S {
-    shownTypes.set(schema, type);
+/** Pulumi's type for any JSON value. */
+export const ANY_JSON: PulumiTypeSpec = { $ref: "pulumi.json#/Any" };
+
+/** How the README's input table and the plugin's schema show a schema's type, recorded by the builders below. */
+const shownTypes = new WeakMap<z.ZodType, { text: string; spec: PulumiTypeSpec }>();
+
+function shownAs<S extends z.ZodType>(schema: S, text: string, spec: PulumiTypeSpec): S {
+    shownTypes.set(schema, { text, spec });
     return schema;
+}
+
+function shown(schema: z.ZodType): { text: string; spec: PulumiTypeSpec } {
+    const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+    const found = shownTypes.get(inner);
+    if (found === undefined) throw new Error("a field's schema was not built by provider/fields/validators.ts: its type cannot be shown");
+    return found;
 }
 
 /** The type text of a schema built here (an optional one shows as its inner schema). */
 export function typeText(schema: z.ZodType): string {
-    const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
-    const text = shownTypes.get(inner);
-    if (text === undefined) throw new Error("a field's schema was not built by provider/fields/validators.ts: its type cannot be shown");
-    return text;
+    return shown(schema).text;
+}
+
+/** The Pulumi schema type of a schema built here (an optional one as its inner schema). */
+export function typeSpec(schema: z.ZodType): PulumiTypeSpec {
+    return shown(schema).spec;
 }
 
 /** A value as a failure message quotes it, cut short. */
@@ -39,7 +59,7 @@ export function text(what: string) {
                 issue.input === undefined ? `is required: ${what}` : `must be a string (${what}); got ${quoted(issue.input)}`,
         })
         .min(1, { error: `must not be empty: ${what}` });
-    return shownAs(schema, "string");
+    return shownAs(schema, "string", { type: "string" });
 }
 
 export function integer(what: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
@@ -51,18 +71,18 @@ export function integer(what: string, min: number, max: number = Number.MAX_SAFE
         .min(min, { error: (issue) => message(issue.input) })
         .max(max, { error: (issue) => message(issue.input) });
     const shownMax = max === INT32_MAX ? "2³¹-1" : String(max);
-    return shownAs(schema, max === Number.MAX_SAFE_INTEGER ? `integer >= ${min}` : `integer ${min}..${shownMax}`);
+    return shownAs(schema, max === Number.MAX_SAFE_INTEGER ? `integer >= ${min}` : `integer ${min}..${shownMax}`, { type: "integer" });
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
     const allowed = values.map((v) => `"${v}"`);
     const list = allowed.length === 2 ? allowed.join(" or ") : `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`;
     const schema = z.enum(values, { error: (issue) => `must be ${list}; got ${quoted(issue.input)}` });
-    return shownAs(schema, allowed.map((v) => `\`${v}\``).join(" \\| "));
+    return shownAs(schema, allowed.map((v) => `\`${v}\``).join(" \\| "), { type: "string" });
 }
 
 export function boolean() {
-    return shownAs(z.boolean({ error: (i) => `must be true or false; got ${quoted(i.input)}` }), "boolean");
+    return shownAs(z.boolean({ error: (i) => `must be true or false; got ${quoted(i.input)}` }), "boolean", { type: "boolean" });
 }
 
 /** A list of non-empty, distinct names. */
@@ -71,15 +91,16 @@ export function names(what: string) {
         .array(text(what), { error: (i) => `must be a list of column names; got ${quoted(i.input)}` })
         .min(1, { error: "must list at least one column; omit it to extract all columns" })
         .refine((cols) => new Set(cols).size === cols.length, { error: "must not list a column twice" });
-    return shownAs(schema, "string[]");
+    return shownAs(schema, "string[]", { type: "array", items: { type: "string" } });
 }
 
 export function jsonObject() {
-    return shownAs(z.record(z.string(), z.json(), { error: (issue) => `must be a JSON object; got ${quoted(issue.input)}` }), "JSON object");
+    const schema = z.record(z.string(), z.json(), { error: (issue) => `must be a JSON object; got ${quoted(issue.input)}` });
+    return shownAs(schema, "JSON object", { type: "object", additionalProperties: ANY_JSON });
 }
 
 export function anyJson() {
-    return shownAs(z.json(), "any JSON");
+    return shownAs(z.json(), "any JSON", ANY_JSON);
 }
 
 /** A number of seconds within bounds. */
@@ -87,13 +108,16 @@ export function seconds(bounds: { min?: number; positive?: true; max: number; ma
     let schema = z.number({ error: (i) => `must be a number of seconds; got ${quoted(i.input)}` });
     if (bounds.positive) schema = schema.positive({ error: "must be more than 0 seconds" });
     if (bounds.min !== undefined) schema = schema.min(bounds.min, { error: `must be at least ${bounds.min} seconds` });
-    return shownAs(schema.max(bounds.max, { error: `must be at most ${bounds.maxText}` }), "seconds");
+    return shownAs(schema.max(bounds.max, { error: `must be at most ${bounds.maxText}` }), "seconds", { type: "number" });
 }
 
-/** `true | false | { ...settings }`; a bad settings object is reported field by field (see check-inputs.ts). */
-export function switchOrSettings<S extends z.ZodObject>(settings: S, shown: string) {
+/**
+ * `true | false | { ...settings }`; a bad settings object is reported field by field (see check-inputs.ts). The
+ * settings object is a named type of the plugin's schema (`settingsType`, a token of its `types`).
+ */
+export function switchOrSettings<S extends z.ZodObject>(settings: S, shownText: string, settingsType: string) {
     const schema = z.union([z.boolean(), settings], {
-        error: (i) => `must be true, false or ${shown}; got ${quoted(i.input)}`,
+        error: (i) => `must be true, false or ${shownText}; got ${quoted(i.input)}`,
     });
-    return shownAs(schema, `\`boolean\` \\| \`${shown}\``);
+    return shownAs(schema, `\`boolean\` \\| \`${shownText}\``, { oneOf: [{ type: "boolean" }, { $ref: `#/types/${settingsType}` }] });
 }

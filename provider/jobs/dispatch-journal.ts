@@ -43,9 +43,11 @@ export interface DispatchJournal {
     takeOver(entry: JournalEntry): JournalEntry;
     /** The stack's state holds this job, or a resource of this extraction: its entries are no longer needed. */
     recorded(seen: { jobId?: string; extraction?: string }): void;
+    /** The job's id went back to the engine (a create returned it, or failed keeping it): the engine records it. */
+    handedOver(jobId: string): void;
     /**
      * The deployment ended normally: the engine has recorded every job whose create returned, so this process's
-     * answered entries go. Entries still without an id (a dispatch in flight) stay.
+     * entries of jobs handed over go. The others stay: a dispatch in flight, or a job whose create was still waiting.
      */
     deploymentEnded(): void;
 }
@@ -99,6 +101,7 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
 
     /** This process's entries, and those earlier processes left (read once: the stack's lock keeps other runs out). */
     const own = new Set<JournalEntry>();
+    const handedOver = new Set<string>();
     let earlier: JournalEntry[] | undefined;
 
     function leftByEarlierRuns(): JournalEntry[] {
@@ -157,8 +160,11 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
             write(taken);
             return taken;
         },
+        handedOver(jobId) {
+            handedOver.add(jobId);
+        },
         deploymentEnded() {
-            for (const entry of [...own]) if (entry.jobId !== undefined) forget(entry);
+            for (const entry of [...own]) if (entry.jobId !== undefined && handedOver.has(entry.jobId)) forget(entry);
         },
         recorded({ jobId, extraction }) {
             for (const entry of [...leftByEarlierRuns(), ...own]) {

@@ -7,7 +7,7 @@ import { findAdoptableJob } from "./adopt";
 import type { DispatchJournal } from "./dispatch-journal";
 import { createDispatcher, type Dispatched } from "./dispatcher";
 import { createJobLists, type Freshness, type JobRef, type SharingOptions } from "./job-lists";
-import { createWaiter, type WaitOptions, type WatchedJob } from "./waiter";
+import { createWaiter, type Shell, type WaitOptions, type WatchedJob } from "./waiter";
 
 // The one service the lifecycles talk to about jobs, at one API endpoint: dispatch (exactly once), adopt, find a job
 // in its connector's list, and wait until it is done. Behind it, one job-list cache shared by all of them, so that a
@@ -22,6 +22,8 @@ export interface Jobs {
     find(job: JobRef, freshness: Freshness): Promise<JobView | undefined>;
     /** Resolves with the job's view once it has finished (well or not); rejects on timeout or when it left the list. */
     waitUntilDone(job: WatchedJob, options: WaitOptions): Promise<JobView>;
+    /** Ends every wait, now and from now on (the engine cancelled the deployment). */
+    cancelWaits(): void;
 }
 
 export interface JobsOptions {
@@ -31,13 +33,15 @@ export interface JobsOptions {
     reconcileForMs?: number;
     /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by create). */
     unconfirmed?: Map<string, number>;
+    /** Which shell serves the jobs (what progress lines say an interruption does). */
+    shell?: Shell;
     clock?: Clock;
 }
 
 export function createJobs(api: TimbalApi, log: ProviderLog, journal: DispatchJournal, options: JobsOptions = {}): Jobs {
     const clock = options.clock ?? SYSTEM_CLOCK;
     const lists = createJobLists(api, log, options.sharing, clock);
-    const waiter = createWaiter(lists, log, { shareLoops: options.sharing?.share }, clock);
+    const waiter = createWaiter(lists, log, { shareLoops: options.sharing?.share, shell: options.shell }, clock);
     const dispatcher = createDispatcher(api, lists, log, journal, {
         reconcileForMs: options.reconcileForMs,
         unconfirmed: options.unconfirmed,
@@ -52,5 +56,6 @@ export function createJobs(api: TimbalApi, log: ProviderLog, journal: DispatchJo
         },
         find: (job, freshness) => lists.find(job, freshness),
         waitUntilDone: (job, options) => waiter.waitFor(job, options),
+        cancelWaits: () => waiter.cancel(),
     };
 }

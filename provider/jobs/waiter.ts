@@ -18,8 +18,15 @@ const BACKOFF = 1.5;
 export const VANISHED_AFTER_POLLS = 3;
 /** A job never listed in this long (and in VANISHED_AFTER_POLLS polls) is not coming: the API lists a job at once. */
 export const NEVER_LISTED_GRACE_MS = 60_000;
-/** Appended to each progress line: what an interruption does to a wait. */
-export const INTERRUPT_HINT = "Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing";
+/**
+ * Appended to each progress line: what an interruption does to a wait. In Pulumi's dynamic provider host the first
+ * Ctrl-C cannot reach a wait (the host ignores the engine's Cancel); the provider plugin hears it.
+ */
+export const INTERRUPT_HINTS = {
+    dynamic: "Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing",
+    plugin: "Ctrl-C stops waiting; the next `pulumi up` resumes the wait and dispatches nothing",
+} as const;
+export type Shell = keyof typeof INTERRUPT_HINTS;
 
 export interface WaitOptions {
     timeoutMs: number;
@@ -37,6 +44,17 @@ export interface WatchedJob extends JobRef {
 /** Thrown when a job is not (or no longer) in the job list; carries the last view seen, if any. */
 export class JobNotListed extends Error {
     override name = "JobNotListed";
+    constructor(
+        message: string,
+        readonly lastView?: JobView,
+    ) {
+        super(message);
+    }
+}
+
+/** Thrown when the engine cancels the deployment (the first Ctrl-C) while a job is waited on; carries the last view seen. */
+export class WaitCancelled extends Error {
+    override name = "WaitCancelled";
     constructor(
         message: string,
         readonly lastView?: JobView,
@@ -64,6 +82,8 @@ interface Subscriber {
     /** When the job was first missing from the list in the current run of misses, and how many polls in a row. */
     missingSince?: number;
     missedPolls: number;
+    /** Where this wait's progress lines go (the resource's own row, where the shell can tell it). */
+    report(line: string): void;
     resolve(view: JobView): void;
     reject(err: Error): void;
 }
@@ -71,6 +91,8 @@ interface Subscriber {
 export interface Waiter {
     /** Resolves with the job's view once it is finished (successfully or not); rejects with WaitTimeout. */
     waitFor(job: WatchedJob, options: WaitOptions): Promise<JobView>;
+    /** Ends every wait (they reject with WaitCancelled), and every wait asked for from now on. */
+    cancel(): void;
 }
 
 /** "running, 12000 rows, 2000 rows/s" */
@@ -102,9 +124,21 @@ function notListed(sub: Subscriber, now: number): JobNotListed | undefined {
     );
 }
 
-/** `shareLoops: false` gives each waiter its own loop: the naive baseline for benchmarks. */
-export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { shareLoops?: boolean } = {}, clock: Clock = SYSTEM_CLOCK): Waiter {
+function cancelled(sub: Pick<Subscriber, "job" | "lastView">): WaitCancelled {
+    return new WaitCancelled(`the deployment was cancelled while waiting for ${sub.job.label} (last seen: ${progress(sub.lastView)})`, sub.lastView);
+}
+
+export interface WaiterOptions {
+    /** `false` gives each waiter its own loop: the naive baseline for benchmarks. */
+    shareLoops?: boolean;
+    /** Which shell serves the waits: what its progress lines say an interruption does. */
+    shell?: Shell;
+}
+
+export function createWaiter(lists: JobLists, log: ProviderLog, options: WaiterOptions = {}, clock: Clock = SYSTEM_CLOCK): Waiter {
     const loops = new Map<string, Subscriber[]>();
+    const hint = INTERRUPT_HINTS[options.shell ?? "dynamic"];
+    let isCancelled = false;
 
     async function pollLoop(key: string, orgId: string, connectorId: string): Promise<void> {
         const subscribers = loops.get(key)!;
@@ -138,7 +172,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
                     continue;
                 }
                 sub.lastView = view ?? sub.lastView;
-                log.info(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}. ${INTERRUPT_HINT}`);
+                sub.report(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}. ${hint}`);
                 let missing: JobNotListed | undefined;
                 if (view === undefined) missing = notListed(sub, now);
                 else [sub.missedPolls, sub.missingSince] = [0, undefined];
@@ -166,10 +200,13 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
     }
 
     return {
-        waitFor(job, options) {
+        waitFor(job, waitOptions) {
             return new Promise<JobView>((resolve, reject) => {
-                const key = JSON.stringify(sharing.shareLoops === false ? [job.orgId, job.connectorId, job.id] : [job.orgId, job.connectorId]);
-                const subscriber: Subscriber = { job, options, deadline: clock.now() + options.timeoutMs, missedPolls: 0, resolve, reject };
+                if (isCancelled) return reject(cancelled({ job }));
+                const key = JSON.stringify(options.shareLoops === false ? [job.orgId, job.connectorId, job.id] : [job.orgId, job.connectorId]);
+                // Taken now, in the call that waits: the shared loop reports from another call's context.
+                const report = log.progressReporter?.() ?? log.info;
+                const subscriber: Subscriber = { job, options: waitOptions, deadline: clock.now() + waitOptions.timeoutMs, missedPolls: 0, report, resolve, reject };
                 const running = loops.get(key);
                 if (running) {
                     running.push(subscriber);
@@ -178,6 +215,10 @@ export function createWaiter(lists: JobLists, log: ProviderLog, sharing: { share
                     void pollLoop(key, job.orgId, job.connectorId);
                 }
             });
+        },
+        cancel() {
+            isCancelled = true;
+            for (const subscribers of loops.values()) subscribers.splice(0).forEach((sub) => sub.reject(cancelled(sub)));
         },
     };
 }

@@ -1,13 +1,12 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { describeJob } from "../jobs/job-names";
 import { COMPLETION_FIELDS, COMPLETION_INPUT_FIELDS, type CompletionInputs } from "../fields/completion-fields";
 import { namesWhere } from "../fields/field-declaration";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { changedFields } from "./diff";
 import { withMaskedErrors } from "./masked-errors";
-import { NOT_YET_LISTED, pick, plainOutputs, statusOf, type ProviderRef } from "./outputs";
+import { pick, plainOutputs, statusOf, type ProviderRef } from "./outputs";
 import type { Session } from "./session";
-import { settle, waitOptions } from "./wait-for-completion";
+import { completed } from "./wait-for-completion";
 
 // The ConnectorJobCompletion lifecycle: waiting on a job that its ConnectorJob has already recorded in state. Waiting
 // is a step of its own so that an interrupted wait costs nothing: the job's id is in state before the wait starts,
@@ -23,17 +22,9 @@ const WAIT_FIELDS = namesWhere(COMPLETION_FIELDS, "in-place");
 
 export function createCompletionProvider(session: Session): Required<dynamic.ResourceProvider<CompletionCreateInputs, CompletionOutputs>> {
     /** Outputs after waiting when `waitForCompletion` asks for it; a failed or unfinished job is a PartialFailure. */
-    async function completed(inputs: CompletionCreateInputs, status: JobStatus | undefined): Promise<CompletionOutputs> {
+    function completion(inputs: CompletionCreateInputs, status: JobStatus | undefined): Promise<CompletionOutputs> {
         const outputs = (s: JobStatus) => plainOutputs({ ...pick(inputs, COMPLETION_INPUT_FIELDS), __provider: inputs.__provider }, s);
-        const jobs = session.jobsAt(inputs.baseUrl);
-        const job = { id: inputs.jobId, orgId: inputs.orgId, connectorId: inputs.connectorId, label: describeJob(inputs.jobId, inputs) };
-        const wait = waitOptions(inputs.waitForCompletion);
-        if (!wait) {
-            // Nothing to wait for: the job's current status, when the list can tell it.
-            const view = await jobs.find(job, "shared").catch(() => undefined);
-            return outputs(view ? toJobStatus(view) : (status ?? NOT_YET_LISTED));
-        }
-        return settle({ jobs, job, options: wait, status: status ?? NOT_YET_LISTED, outputs });
+        return completed(session.jobsAt(inputs.baseUrl), inputs, status, outputs);
     }
 
     async function configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -56,7 +47,7 @@ export function createCompletionProvider(session: Session): Required<dynamic.Res
     }
 
     async function create(inputs: CompletionCreateInputs): Promise<dynamic.CreateResult<CompletionOutputs>> {
-        return { id: inputs.jobId, outs: await completed(inputs, undefined) };
+        return { id: inputs.jobId, outs: await completion(inputs, undefined) };
     }
 
     async function read(id: string, props?: CompletionOutputs): Promise<dynamic.ReadResult<CompletionOutputs>> {
@@ -67,7 +58,7 @@ export function createCompletionProvider(session: Session): Required<dynamic.Res
 
     async function update(_id: string, olds: CompletionOutputs, news: CompletionCreateInputs): Promise<dynamic.UpdateResult<CompletionOutputs>> {
         // A wait that failed or timed out, resumed; or new wait settings. A finished job is not waited on again.
-        return { outs: await completed(news, statusOf(olds)) };
+        return { outs: await completion(news, statusOf(olds)) };
     }
 
     async function forget(): Promise<void> {

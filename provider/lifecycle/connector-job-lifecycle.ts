@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { missingApiKeyMessage, SettingsError, type Settings } from "../api/settings";
-import { UnconfirmedDispatch } from "../jobs/dispatcher";
+import { UnconfirmedDispatch, type Dispatched } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
 import { describeDestination, describeJob } from "../jobs/job-names";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
@@ -12,6 +12,7 @@ import { withMaskedErrors } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed, type ProviderRef } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 import { createSession, type Session, type SessionOptions } from "./session";
+import { completed, waitOptions } from "./wait-for-completion";
 
 // The ConnectorJob lifecycle, as the engine calls it: check validates, create dispatches once (or adopts) and returns
 // at once, so that the job's id reaches state before anything else can interrupt the deployment; read consults the
@@ -32,6 +33,11 @@ export type ConnectorJobOutputs = ConnectorJobInputs &
 export interface LifecycleOptions extends SessionOptions {
     /** The process's shared session; one of its own when absent. */
     session?: Session;
+    /**
+     * Create and update wait for the job when `waitForCompletion` asks for it: the provider plugin, where a resource
+     * has no children (the dynamic shell waits in a child ConnectorJobCompletion instead, and create returns at once).
+     */
+    waitsInCreate?: boolean;
 }
 
 /** The id of a resource kept in state although its dispatch was never confirmed (see UnconfirmedDispatch). */
@@ -84,19 +90,38 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         if (inputs.adoptJobId !== undefined) {
             const job = await jobs.adopt(inputs, inputs.adoptJobId);
             log.info(`${describeJob(job.id, inputs)} adopted: nothing was dispatched`);
-            return { id: job.id, outs: outputsOf(inputs, toJobStatus(job)) };
+            return { id: job.id, outs: await handOver(job.id, inputs, toJobStatus(job)) };
         }
+        let dispatched: Dispatched;
         try {
-            const { id, how } = await jobs.dispatch(inputs);
-            // Nothing more happens here: the sooner create returns, the sooner the engine records the id. (A job
-            // found from an earlier run was announced by the dispatcher: nothing was dispatched now.)
-            if (how === "dispatched") log.info(`dispatched ${describeJob(id, inputs)}`);
-            return { id, outs: outputsOf(inputs, NOT_YET_LISTED) };
+            dispatched = await jobs.dispatch(inputs);
         } catch (err) {
             if (!(err instanceof UnconfirmedDispatch)) throw err;
             const since = new Date(err.since).toISOString();
             const outputs = { ...outputsOf(inputs, { ...NOT_YET_LISTED, state: "unconfirmed" }), unconfirmedDispatchSince: since };
             throw new PartialFailure(err.message, `${UNCONFIRMED_ID_PREFIX}${since}`, outputs);
+        }
+        // Nothing more happens here unless this shell waits in create: the sooner create returns, the sooner the
+        // engine records the id. (A job found from an earlier run was announced by the dispatcher.)
+        const { id, how } = dispatched;
+        if (how === "dispatched") log.info(`dispatched ${describeJob(id, inputs)}`);
+        return { id, outs: await handOver(id, inputs, NOT_YET_LISTED) };
+    }
+
+    /**
+     * The outputs to hand the job back to the engine with: at once, or after the wait where this shell waits in create
+     * (a failed or unfinished job is a PartialFailure, which the engine records with the id too). Either way the
+     * engine records the id: the journal can let the job go when the deployment ends.
+     */
+    async function handOver(id: string, inputs: ConnectorJobCreateInputs, status: JobStatus): Promise<ConnectorJobOutputs> {
+        try {
+            const waits = options.waitsInCreate && waitOptions(inputs.waitForCompletion) !== undefined;
+            const outs = waits ? await completed(session.jobsAt(inputs.baseUrl), { ...inputs, jobId: id }, status, (s) => outputsOf(inputs, s)) : outputsOf(inputs, status);
+            journal.handedOver(id);
+            return outs;
+        } catch (err) {
+            if (err instanceof PartialFailure && err.id === id) journal.handedOver(id);
+            throw err;
         }
     }
 
@@ -129,7 +154,7 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource whose
         // create or update failed): the job itself is never re-dispatched.
         journal.recorded({ jobId: id });
-        return { outs: outputsOf(news, statusOf(olds)) };
+        return { outs: await handOver(id, news, statusOf(olds)) };
     }
 
     async function forget(id: string, props: ConnectorJobOutputs): Promise<void> {

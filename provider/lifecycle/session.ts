@@ -8,6 +8,7 @@ import { createDispatchJournal, type DispatchJournal } from "../jobs/dispatch-jo
 import { WIRE_TO_INPUT } from "../fields/dispatch-body";
 import type { SharingOptions } from "../jobs/job-lists";
 import { createJobs, type Jobs } from "../jobs/jobs";
+import type { Shell } from "../jobs/waiter";
 
 // What the two lifecycles of one provider-host process share: the stack's settings (from configure), and one jobs
 // service per endpoint (its job lists, poll loops, dispatcher), so that the ConnectorJob reads and the completion
@@ -31,6 +32,8 @@ export interface SessionOptions {
     journalDir?: string | false;
     /** The API client for a set of settings (default: HTTP to the configured endpoint). */
     connect?: (settings: Settings & { apiKey: string }) => TimbalApi;
+    /** Which shell serves the session (what progress lines say an interruption does); default: the dynamic one. */
+    shell?: Shell;
     clock?: Clock;
 }
 
@@ -49,6 +52,8 @@ export interface Session {
     jobsAt(baseUrl: string): Jobs;
     /** The key, for redaction; undefined before it is resolved. */
     secret(): string | undefined;
+    /** Ends every wait, now and from now on: the engine cancelled the deployment (the first Ctrl-C). */
+    cancel(): void;
 }
 
 export function createSession(options: SessionOptions = {}): Session {
@@ -59,6 +64,7 @@ export function createSession(options: SessionOptions = {}): Session {
     const log = options.log ?? createLog(() => [settings?.apiKey]);
     const journal = createDispatchJournal(options.journalDir, log);
     const unconfirmed = new Map<string, number>();
+    let cancelled = false;
 
     function currentSettings(): Settings {
         settings ??= resolveSettings({ config: stackConfig, env: options.env, homeDir: options.homeDir });
@@ -81,6 +87,10 @@ export function createSession(options: SessionOptions = {}): Session {
         },
         settings: currentSettings,
         secret: () => settings?.apiKey,
+        cancel() {
+            cancelled = true;
+            jobs?.cancelWaits();
+        },
         jobsAt(baseUrl) {
             const current = currentSettings();
             const apiKey = current.apiKey;
@@ -95,8 +105,10 @@ export function createSession(options: SessionOptions = {}): Session {
                 sharing: options.jobLists,
                 reconcileForMs: options.reconcileForMs,
                 unconfirmed,
+                shell: options.shell,
                 clock: options.clock,
             });
+            if (cancelled) jobs.cancelWaits();
             return jobs;
         },
     };

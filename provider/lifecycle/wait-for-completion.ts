@@ -1,9 +1,10 @@
+import { describeJob } from "../jobs/job-names";
 import type { Jobs } from "../jobs/jobs";
 import { isFailureState } from "../jobs/terminal-states";
-import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, JobNotListed, WaitTimeout, type WaitOptions, type WatchedJob } from "../jobs/waiter";
+import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, JobNotListed, WaitCancelled, WaitTimeout, type WaitOptions, type WatchedJob } from "../jobs/waiter";
 import type { WaitForCompletion } from "../fields/fields";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
-import { wasListed } from "./outputs";
+import { NOT_YET_LISTED, wasListed } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 
 // What `waitForCompletion` means for create and update: wait for the job to finish, then succeed with its final view,
@@ -37,7 +38,7 @@ export async function settle<O extends Record<string, unknown>>({ jobs, job, opt
         try {
             final = toJobStatus(await jobs.waitUntilDone({ ...job, listedBefore: wasListed(status) }, options));
         } catch (err) {
-            const lastView = err instanceof WaitTimeout || err instanceof JobNotListed ? err.lastView : undefined;
+            const lastView = err instanceof WaitTimeout || err instanceof JobNotListed || err instanceof WaitCancelled ? err.lastView : undefined;
             const last = lastView ? toJobStatus(lastView) : status;
             const keep = "It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing";
             throw new PartialFailure(`${err instanceof Error ? err.message : String(err)}. ${keep}`, job.id, outputs(last));
@@ -53,4 +54,33 @@ export async function settle<O extends Record<string, unknown>>({ jobs, job, opt
         );
     }
     return outputs(final);
+}
+
+/** A recorded job, and what the resource that waits on it knows of it. */
+export interface RecordedJob {
+    jobId: string;
+    orgId: string;
+    connectorId: string;
+    kbId: number;
+    destTable: string;
+    waitForCompletion?: WaitForCompletion;
+}
+
+/**
+ * The outputs once `waitForCompletion` is satisfied: after waiting for the job when it asks for it (a failed or
+ * unfinished job is a PartialFailure that keeps it), else with the job's current status when the list can tell it.
+ */
+export async function completed<O extends Record<string, unknown>>(
+    jobs: Jobs,
+    recorded: RecordedJob,
+    status: JobStatus | undefined,
+    outputs: (status: JobStatus) => O,
+): Promise<O> {
+    const job = { id: recorded.jobId, orgId: recorded.orgId, connectorId: recorded.connectorId, label: describeJob(recorded.jobId, recorded) };
+    const wait = waitOptions(recorded.waitForCompletion);
+    if (!wait) {
+        const view = await jobs.find(job, "shared").catch(() => undefined);
+        return outputs(view ? toJobStatus(view) : (status ?? NOT_YET_LISTED));
+    }
+    return settle({ jobs, job, options: wait, status: status ?? NOT_YET_LISTED, outputs });
 }

@@ -25,8 +25,9 @@ function setUp(journalDir: string | false = false, unconfirmed = new Map<string,
     const clock = new VirtualClock();
     const api = new FakeTimbalApi(clock);
     const log = memoryLog();
-    const jobs = createJobs(api, log, createDispatchJournal(journalDir, log), { clock, unconfirmed });
-    return { clock, api, log, jobs };
+    const journal = createDispatchJournal(journalDir, log);
+    const jobs = createJobs(api, log, journal, { clock, unconfirmed });
+    return { clock, api, log, journal, jobs };
 }
 
 describe("unit: the dispatcher", function () {
@@ -121,6 +122,22 @@ describe("unit: the dispatcher", function () {
         const again = await next.clock.run(next.jobs.dispatch(inputs));
         assert.deepStrictEqual([again.id, again.how], [id, "found"]);
         assert.strictEqual(next.api.dispatches.length, 0);
+    });
+
+    it("a deployment that ends while a create still waits on its job keeps that job's entry: the engine never got the id", async function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-"));
+        const inputs = checked();
+        const first = setUp(dir);
+        const { id } = await first.clock.run(first.jobs.dispatch(inputs));
+        const returned = await first.clock.run(first.jobs.dispatch(checked({ triggers: "returned" })));
+        first.journal.handedOver(returned.id);
+        // The CLI stops the provider (its SIGINT) while the first create still waits: the second create returned.
+        first.journal.deploymentEnded();
+        const next = setUp(dir);
+        const again = await next.clock.run(next.jobs.dispatch(inputs));
+        assert.deepStrictEqual([again.id, again.how], [id, "found"]);
+        const other = await next.clock.run(next.jobs.dispatch(checked({ triggers: "returned" })));
+        assert.strictEqual(other.how, "dispatched", "the job handed to the engine is in state: its entry went");
     });
 
     it("adopting a job claims it: a lost answer of the same destination never takes it", async function () {

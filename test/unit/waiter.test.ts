@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { createJobLists } from "../../provider/jobs/job-lists";
-import { createWaiter, JobNotListed, NEVER_LISTED_GRACE_MS, WaitTimeout, type WaitOptions } from "../../provider/jobs/waiter";
+import { createWaiter, INTERRUPT_HINTS, JobNotListed, NEVER_LISTED_GRACE_MS, WaitCancelled, WaitTimeout, type WaitOptions } from "../../provider/jobs/waiter";
 import { FakeTimbalApi, memoryLog } from "../../harness/fake-timbal-api";
 import { ORG } from "../../harness/fixtures";
 import { VirtualClock } from "../../harness/virtual-clock";
@@ -10,11 +10,11 @@ import { VirtualClock } from "../../harness/virtual-clock";
 
 const HOUR: WaitOptions = { timeoutMs: 3600_000, pollCapMs: 15_000 };
 
-function setUp(shareLoops = true) {
+function setUp(shareLoops = true, shell?: "plugin") {
     const clock = new VirtualClock();
     const api = new FakeTimbalApi(clock);
     const log = memoryLog();
-    const waiter = createWaiter(createJobLists(api, log, { share: shareLoops }, clock), log, { shareLoops }, clock);
+    const waiter = createWaiter(createJobLists(api, log, { share: shareLoops }, clock), log, { shareLoops, shell }, clock);
     const watched = (id: string) => ({ id, orgId: ORG, connectorId: "warehouse-pg", label: `job ${id}` });
     /** Milliseconds since the start of each list request. */
     const pollTimes = (start: number) => api.listRequests.map((r) => r.at - start);
@@ -93,5 +93,35 @@ describe("unit: the waiter", function () {
         const [err, view] = await clock.run(Promise.all([badWait, goodWait]));
         assert.match(err.message, /job job_bad in the job list of .* does not match the Timbal API spec: state/);
         assert.strictEqual(view.state, "succeeded");
+    });
+
+    it("cancel ends every wait at once, with the last view seen, and every wait asked for afterwards", async function () {
+        const { clock, api, waiter, watched } = setUp();
+        const ids = [1, 2].map((n) => api.addJob({ id: `job_${n}`, connector_id: "warehouse-pg", state: "running", rows_emitted: 7 }));
+        const waits = ids.map((id) => waiter.waitFor(watched(id), HOUR).then(() => assert.fail("it finished"), (e) => e));
+        await clock.run(clock.sleep(3000));
+        const polls = api.listRequests.length;
+        waiter.cancel();
+        const errors = await clock.run(Promise.all(waits));
+        for (const err of errors) {
+            assert.ok(err instanceof WaitCancelled, String(err));
+            assert.match(err.message, /the deployment was cancelled while waiting for job job_\d \(last seen: running, 7 rows\)/);
+            assert.strictEqual(err.lastView?.rows_emitted, 7);
+        }
+        const later = await clock.run(waiter.waitFor(watched(ids[0]), HOUR).then(() => assert.fail("it waited"), (e) => e));
+        assert.ok(later instanceof WaitCancelled);
+        await clock.run(clock.sleep(60_000));
+        assert.strictEqual(api.listRequests.length, polls, "no poll after the cancel");
+    });
+
+    it("progress lines say what an interruption does in the shell that waits, on the waiting call's reporter", async function () {
+        const { clock, api, log, waiter, watched } = setUp(true, "plugin");
+        const rows: string[] = [];
+        log.progressReporter = () => (line) => rows.push(line);
+        const id = api.addJob({ id: "job_row", connector_id: "warehouse-pg" });
+        clock.sleep(1500).then(() => api.finish(id));
+        await clock.run(waiter.waitFor(watched(id), HOUR));
+        assert.ok(rows.length >= 2, rows.join("\n"));
+        for (const row of rows) assert.ok(row.startsWith("job job_row: ") && row.endsWith(INTERRUPT_HINTS.plugin), row);
     });
 });

@@ -5,7 +5,8 @@
 # - Otherwise the CLI is built with the ordinary Go client from its published Go modules, at the version of the
 #   @pulumi/pulumi installed in this checkout (the folder v<version>/ holds its go.mod and go.sum), into a cache folder
 #   outside the repository, and reused from there on later runs. Cold: a few minutes on 2 cores.
-# - Next to it go the two plugins the CLI needs for a Node.js program with dynamic resources, both upstream:
+# - Next to it go the plugins the CLI needs for a Node.js program with dynamic resources and for a YAML program, all
+#   upstream: pulumi-language-yaml from the Go module proxy at a pinned version, and:
 #   pulumi-language-nodejs, built from its unmodified source in ../pulumi-language-nodejs (the Go module proxy refuses
 #   that module, so its source is vendored), and pulumi-resource-pulumi-nodejs (a script shipped inside @pulumi/pulumi).
 set -euo pipefail
@@ -52,6 +53,16 @@ if [ ! -x "$host" ]; then
     mv "$host.tmp" "$host"
 fi
 
+# The YAML language host (YAML programs, which use the timbal provider plugin), from the Go module proxy at a pinned
+# version; like the Node.js host it serves both CLI versions.
+yaml_version=v1.38.1
+yaml_host=$cache_root/language-yaml-$yaml_version/pulumi-language-yaml
+if [ ! -x "$yaml_host" ]; then
+    echo "ensure.sh: building pulumi-language-yaml $yaml_version into $(dirname "$yaml_host") (first time only)" >&2
+    mkdir -p "$(dirname "$yaml_host")"
+    GOBIN=$(dirname "$yaml_host") GOSUMDB=off GOFLAGS=-mod=readonly go install -trimpath "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" >&2
+fi
+
 # The plugins belong to this checkout (they run its node_modules): a folder of its own, linking the shared binaries.
 # Hard links (copies across file systems), not symlinks: the CLI takes plugins beside its own executable as bundled.
 plugins=$repo/node_modules/.timbal-pulumi-bin
@@ -60,5 +71,7 @@ ln -f "$bin/pulumi" "$plugins/pulumi" 2>/dev/null || cp -f "$bin/pulumi" "$plugi
 rm -f "$plugins/pulumi-language-nodejs"
 ln -f "$host" "$plugins/pulumi-language-nodejs" 2>/dev/null || cp -f "$host" "$plugins/pulumi-language-nodejs"
 ln -sf "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$plugins/pulumi-resource-pulumi-nodejs"
+rm -f "$plugins/pulumi-language-yaml"
+ln -f "$yaml_host" "$plugins/pulumi-language-yaml" 2>/dev/null || cp -f "$yaml_host" "$plugins/pulumi-language-yaml"
 
 echo "$plugins"

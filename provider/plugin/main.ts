@@ -1,0 +1,32 @@
+import * as fs from "fs";
+import * as path from "path";
+import { startProviderProcess } from "../lifecycle/provider-process";
+import { engineLog } from "./engine-log";
+import { pluginSchema } from "./schema";
+import { servePlugin } from "./server";
+
+// The `timbal` provider plugin's entry (plugin/index.js runs it): the CLI starts it through the Node.js language
+// host's RunPlugin, with the engine's address as its argument, and reads the port it serves on from its first line.
+
+/** The package's version: the plugin's, and its schema's. */
+function packageVersion(): string {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8")).version;
+}
+
+export async function main(args: string[]): Promise<void> {
+    // Pulumi passes flags (-v=, --logtostderr, --tracing <endpoint>) before or after the engine's address.
+    const engineAddress = args.find((arg, i) => !arg.startsWith("-") && args[i - 1] !== "--tracing");
+    let secret: () => string | undefined = () => undefined;
+    const log = engineAddress ? engineLog(engineAddress, () => [secret()]) : undefined;
+    const { session, connectorJob } = startProviderProcess(engineAddress, { shell: "plugin", log: log?.log });
+    secret = session.secret;
+    const version = packageVersion();
+    const port = await servePlugin({
+        version,
+        schema: JSON.stringify(pluginSchema(version)),
+        connectorJob,
+        forResource: log?.forResource ?? ((_urn, call) => call()),
+        cancel: () => session.cancel(),
+    });
+    console.log(String(port));
+}

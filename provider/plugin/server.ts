@@ -1,0 +1,161 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import * as path from "path";
+import { CONFIG_KEYS } from "../api/settings";
+import { pluginType } from "../fields/type-tokens";
+
+// The provider plugin's gRPC service: what the engine calls, turned into the calls the dynamic provider host makes on
+// the same lifecycles (check, diff, create, read, update, delete), and back. Written over the SDK's generated
+// service rather than `provider.main` because that server drops the stack's provider configuration (its Configure
+// keeps nothing), and this one must hand `timbal:apiKey`, `timbal:orgId` and `timbal:baseUrl` to the session.
+
+// gRPC and protobuf from the SDK's own dependencies: the generated messages are built by those very modules.
+const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const fromSdk = (name: string) => require(require.resolve(name, { paths: [sdkDir] }));
+const grpc: typeof import("@grpc/grpc-js") = fromSdk("@grpc/grpc-js");
+const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
+const { Any } = fromSdk("google-protobuf/google/protobuf/any_pb") as typeof import("google-protobuf/google/protobuf/any_pb");
+
+type Lifecycle = Required<dynamic.ResourceProvider>;
+type Handler<Req, Res> = (call: { request: Req }, callback: (error: unknown, response?: Res | null, metadata?: unknown) => void) => void;
+
+export interface PluginOptions {
+    version: string;
+    schema: string;
+    /** The ConnectorJob lifecycle, waiting in create and update when `waitForCompletion` asks for it. */
+    connectorJob: Lifecycle;
+    /** Runs a call on a resource, so that its log lines go to that resource's row. */
+    forResource<T>(urn: string, call: () => Promise<T>): Promise<T>;
+    /** Ends the waits in flight, and those to come: the engine's Cancel, on the first Ctrl-C. */
+    cancel(): void;
+}
+
+/** The lifecycle for a URN's resource type (its type is the last `$`-separated part of the URN's type segment). */
+function lifecycleFor(urn: string, connectorJob: Lifecycle): Lifecycle {
+    const type = urn.split("::")[2]?.split("$").pop();
+    if (type !== pluginType("connectorJob")) throw new Error(`the timbal plugin has no resource of type ${type}`);
+    return connectorJob;
+}
+
+const plain = (struct: import("google-protobuf/google/protobuf/struct_pb").Struct | undefined) => (struct?.toJavaScript() ?? {}) as Record<string, any>;
+
+/** Answers a call with `work`'s result, or with its error: a PartialFailure keeps the resource with its id. */
+function serve<Req, Res>(work: (request: Req) => Promise<Res>): Handler<Req, Res> {
+    return (call, callback) => {
+        work(call.request).then(
+            (response) => callback(null, response),
+            (error: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] }) => {
+                const metadata = new grpc.Metadata();
+                if (error.id) {
+                    const failed = new provproto.ErrorResourceInitFailed();
+                    failed.setId(error.id);
+                    failed.setProperties(Struct.fromJavaScript((error.properties ?? {}) as never));
+                    failed.setReasonsList(error.reasons ?? [error.message]);
+                    const detail = new Any();
+                    detail.pack(failed.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+                    const status = new statusproto.Status();
+                    status.setCode(grpc.status.UNKNOWN);
+                    status.setMessage(error.message);
+                    status.addDetails(detail);
+                    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+                }
+                callback({ code: grpc.status.UNKNOWN, details: error.message, metadata }, null, metadata);
+            },
+        );
+    };
+}
+
+/**
+ * The stack's (or an explicit provider's) settings, as the lifecycles' configure reads them: by namespaced key. The
+ * engine names them `timbal:config:apiKey`; the stack's config and the lifecycles say `timbal:apiKey`.
+ */
+function configureRequest(variables: { get(key: string): string | undefined }): dynamic.ConfigureRequest {
+    const get = (key: string) => variables.get(key.replace(":", ":config:")) || variables.get(key) || undefined;
+    return { config: { get, require: get } } as unknown as dynamic.ConfigureRequest;
+}
+
+/** The settings an explicit provider resource changes; none of them replaces the provider (or its jobs). */
+const SETTING_NAMES = Object.keys(CONFIG_KEYS);
+
+export function pluginService(options: PluginOptions) {
+    /** Serves a call on the resource a request names: its lifecycle, with its log lines on its row. */
+    const onResource = <Req extends { getUrn(): string }, Res>(work: (lifecycle: Lifecycle, request: Req) => Promise<Res>) =>
+        serve((request: Req) => options.forResource(request.getUrn(), () => work(lifecycleFor(request.getUrn(), options.connectorJob), request)));
+    return {
+        getPluginInfo: serve(async () => new plugproto.PluginInfo().setVersion(options.version)),
+        getSchema: serve(async () => new provproto.GetSchemaResponse().setSchema(options.schema)),
+        attach: serve(async () => new Empty()),
+        cancel: serve(async () => {
+            options.cancel();
+            return new Empty();
+        }),
+        checkConfig: serve(async (req: provproto.CheckRequest) => {
+            // Settings are checked where they are used (a missing key fails check with how to set it).
+            return new provproto.CheckResponse().setInputs(req.getNews());
+        }),
+        diffConfig: serve(async (req: provproto.DiffRequest) => {
+            const olds = plain(req.getOlds());
+            const news = plain(req.getNews());
+            const changed = SETTING_NAMES.filter((name) => JSON.stringify(olds[name]) !== JSON.stringify(news[name]));
+            return new provproto.DiffResponse()
+                .setChanges(changed.length > 0 ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE)
+                .setDiffsList(changed);
+        }),
+        configure: serve(async (req: provproto.ConfigureRequest) => {
+            const request = configureRequest(req.getVariablesMap());
+            await options.connectorJob.configure(request);
+            // Plain values in every call (as the dynamic provider host has them): secrets stay the engine's to mark.
+            return new provproto.ConfigureResponse().setAcceptsecrets(false).setAcceptresources(false).setSupportspreview(false);
+        }),
+        check: onResource(async (lifecycle, req: provproto.CheckRequest) => {
+            const result = await lifecycle.check(plain(req.getOlds()), plain(req.getNews()));
+            const failures = (result.failures ?? []).map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+            return new provproto.CheckResponse().setInputs(Struct.fromJavaScript((result.inputs ?? {}) as never)).setFailuresList(failures);
+        }),
+        diff: onResource(async (lifecycle, req: provproto.DiffRequest) => {
+            const result = await lifecycle.diff(req.getId(), plain(req.getOlds()), plain(req.getNews()));
+            const changes =
+                result.changes === true
+                    ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+                    : result.changes === false
+                      ? provproto.DiffResponse.DiffChanges.DIFF_NONE
+                      : provproto.DiffResponse.DiffChanges.DIFF_UNKNOWN;
+            return new provproto.DiffResponse()
+                .setChanges(changes)
+                .setReplacesList(result.replaces ?? [])
+                .setDiffsList(result.replaces ?? [])
+                .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+        }),
+        create: onResource(async (lifecycle, req: provproto.CreateRequest) => {
+            const result = await lifecycle.create(plain(req.getProperties()));
+            return new provproto.CreateResponse().setId(result.id).setProperties(Struct.fromJavaScript((result.outs ?? {}) as never));
+        }),
+        read: onResource(async (lifecycle, req: provproto.ReadRequest) => {
+            const props = plain(req.getProperties());
+            const result = await lifecycle.read(req.getId(), Object.keys(props).length > 0 ? props : undefined);
+            return new provproto.ReadResponse().setId(result.id ?? req.getId()).setProperties(Struct.fromJavaScript((result.props ?? {}) as never));
+        }),
+        update: onResource(async (lifecycle, req: provproto.UpdateRequest) => {
+            const result = await lifecycle.update(req.getId(), plain(req.getOlds()), plain(req.getNews()));
+            return new provproto.UpdateResponse().setProperties(Struct.fromJavaScript((result.outs ?? {}) as never));
+        }),
+        delete: onResource(async (lifecycle, req: provproto.DeleteRequest) => {
+            await lifecycle.delete(req.getId(), plain(req.getProperties()));
+            return new Empty();
+        }),
+    };
+}
+
+/** Serves the plugin on a free port of 127.0.0.1; resolves to the port, which the engine reads from stdout. */
+export async function servePlugin(options: PluginOptions): Promise<number> {
+    const server = new grpc.Server();
+    server.addService(provrpc.ResourceProviderService, pluginService(options) as never);
+    return new Promise((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+}
+

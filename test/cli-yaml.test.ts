@@ -1,0 +1,233 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_SEED, type Emulator } from "../emulator";
+import { pack, writeYamlProgram, yamlProject } from "../harness/consumer-project";
+import { count, emulator, ORG } from "../harness/fixtures";
+import { startCli } from "../harness/interrupt";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { registerSecret } from "../harness/secret-guard";
+
+// A YAML program through the real CLI and Pulumi's YAML language host, with the package installed from its tarball
+// and its `timbal` provider plugin named in Pulumi.yaml, as a YAML user has it, against the emulator: the same
+// behaviour as a TypeScript program on the dynamic provider, and what only the plugin can do (the first Ctrl-C ends a
+// wait; progress on the job's own row).
+
+const NAME = "yaml-extractions";
+
+const job = (name: string, fields: string, extra = "") => `  ${name}:
+    type: timbal:index:ConnectorJob
+    properties:
+${fields
+    .trim()
+    .split("\n")
+    .map((line) => `      ${line}`)
+    .join("\n")}
+${extra}`;
+
+const warehouse = (destTable: string, table: string, more = "") => `connectorId: warehouse-pg
+kbId: 101
+destTable: ${destTable}
+mode: append
+source: { kind: postgres, connectionRef: warehouse, table: ${table}, cursorColumn: id }
+${more}`;
+
+/**
+ * The program: a job, a staged load and the load that depends on it, and a ledger in another org, through a provider
+ * of its own (an explicit provider reads none of the stack's `timbal:` settings: it names its endpoint too).
+ */
+function program(baseUrl: string, options: { ordersTable?: string; finalTriggers?: number; more?: string } = {}): string {
+    return `config:
+  prodKey:
+    type: string
+    secret: true
+resources:
+  prod:
+    type: pulumi:providers:timbal
+    properties:
+      orgId: acme-prod
+      baseUrl: ${baseUrl}
+      apiKey: \${prodKey}
+${job("orders", warehouse("orders", options.ordersTable ?? "orders"))}
+${job("stage", warehouse("stage_customers", "small_source", "waitForCompletion: { pollIntervalSeconds: 0.25 }"))}
+${job("final", warehouse("customers", "stage_customers", `triggers: { rerun: ${options.finalTriggers ?? 1} }`), "    options:\n      dependsOn:\n        - ${stage}\n")}
+${job(
+    "ledger",
+    `connectorId: erp-sqlserver
+kbId: 202
+destTable: general_ledger
+source: { kind: sql_server, connectionRef: erp, schema: fin, table: GeneralLedger, cursorColumn: EntryId }
+pacing: { readUncommitted: true, maxDop: 1, maxRowsPerSec: 1000 }`,
+    "    options:\n      provider: ${prod}\n",
+)}
+${options.more ?? ""}
+outputs:
+  ordersState: \${orders.state}
+  stageRows: \${stage.rowsEmitted}
+`;
+}
+
+/** When each job's dispatch arrived (accepted POSTs in the request log, in order), by destination table. */
+function postedAt(emu: Emulator, destTable: string): number {
+    const posts = emu.requests.filter((r) => r.method === "POST" && r.status === 202);
+    const index = emu.world.jobs.findIndex((j) => j.destTable === destTable);
+    assert.ok(index >= 0, `${destTable} was dispatched`);
+    return posts[index].at;
+}
+
+describe("a YAML program on the timbal provider plugin (real CLI, YAML language host)", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    let cli: PulumiCli;
+    let project: string;
+    const devKey = registerSecret(`tmbl_dev_${"d".repeat(24)}`);
+    const prodKey = registerSecret(`tmbl_prod_${"p".repeat(24)}`);
+
+    before(async function () {
+        const binDir = requirePulumiCli(this, ["nodejs", "yaml"]);
+        // Each key reaches one org only: the ledger is dispatched with the explicit provider's key, or refused.
+        emu = await emulator({
+            keys: { [devKey]: ["acme-dev"], [prodKey]: ["acme-prod"] },
+            failTables: ["broken_source"],
+            seed: { ...DEFAULT_SEED, tableRows: { ...DEFAULT_SEED.tableRows, small_source: 1000, slow_source: 60000, broken_source: 1000 } },
+        });
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-yaml-"));
+        project = yamlProject(path.join(work, "project"), NAME, pack(REPO_ROOT, work), program(emu.url));
+        cli = new PulumiCli(project, binDir);
+        await cli.ok(["stack", "init", "dev"]);
+        writeStackConfig(path.join(project, `Pulumi.dev.yaml`), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+    });
+
+    after(async () => emu?.stop());
+
+    it("preview fails without an API key, saying how to set it, and sends nothing", async function () {
+        await cli.ok(["config", "set", "--secret", "prodKey", prodKey]);
+        const preview = await cli.run(["preview"]);
+        assert.notStrictEqual(preview.code, 0);
+        assert.match(preview.output, /no Timbal API key is configured\. Set it with `pulumi config set --secret timbal:apiKey <key>`/);
+        assert.strictEqual(emu.requests.length, 0);
+    });
+
+    it("with the key in the stack's config (a secret), preview shows the jobs and sends nothing", async function () {
+        await cli.ok(["config", "set", "--secret", "timbal:apiKey", devKey]);
+        const preview = await cli.ok(["preview"]);
+        assert.match(preview.output, /\+ 6 to create/);
+        assert.strictEqual(emu.requests.length, 0);
+    });
+
+    it("up dispatches each job once, the dependent after its dependency finished, the ledger with its own provider", async function () {
+        const up = await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 4);
+        const stage = emu.world.jobs.find((j) => j.destTable === "stage_customers")!;
+        assert.ok(postedAt(emu, "customers") >= Date.parse(emu.world.view(stage).finished_at!), "final was dispatched before stage finished");
+        assert.deepStrictEqual(
+            emu.world.jobs.map((j) => [j.destTable, j.orgId]).sort(),
+            [
+                ["customers", "acme-dev"],
+                ["general_ledger", "acme-prod"],
+                ["orders", "acme-dev"],
+                ["stage_customers", "acme-dev"],
+            ],
+        );
+        // The wait's progress is on the job's own row.
+        assert.match(up.output, /timbal:index:ConnectorJob stage creating \([\d.]+s\) timbal: job job_\w+ of connector "warehouse-pg"[^\n]*: (queued|running|succeeded), \d+ rows[^\n]*Ctrl-C stops waiting/);
+        const resources = await cli.resources();
+        assert.strictEqual(resources.stage.outputs.state, "succeeded");
+        assert.strictEqual(resources.stage.outputs.rowsEmitted, 1000);
+        assert.strictEqual(resources.orders.outputs.state, "dispatched");
+        assert.strictEqual(resources.orders.type, "timbal:index:ConnectorJob");
+        assert.strictEqual(resources.orders.outputs.mode, "append");
+        assert.strictEqual(resources.orders.outputs.batchRows, 5000, "defaults are filled in as in TypeScript stacks");
+        assert.ok(!JSON.stringify(resources).includes("__provider"), "no code in state");
+    });
+
+    it("a second up changes nothing and sends nothing", async function () {
+        const before = emu.requests.length;
+        const up = await cli.ok(["up", "--yes"]);
+        assert.match(up.output, /6 unchanged/);
+        assert.strictEqual(emu.requests.length, before);
+    });
+
+    it("preview names the fields that re-dispatch (replaceReasons), sending nothing; up re-dispatches those jobs once", async function () {
+        writeYamlProgram(project, NAME, program(emu.url, { ordersTable: "orders_v2", finalTriggers: 2 }));
+        const before = emu.requests.length;
+        const preview = await cli.ok(["preview", "--json"]);
+        assert.strictEqual(emu.requests.length, before);
+        const steps: Array<{ op: string; urn: string; replaceReasons?: string[] }> = JSON.parse(preview.stdout).steps;
+        const replaced = Object.fromEntries(steps.filter((s) => s.op === "replace").map((s) => [s.urn.split("::").pop(), s.replaceReasons]));
+        assert.deepStrictEqual(replaced, { orders: ["source"], final: ["triggers"] });
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 6);
+    });
+
+    it("refresh reads each connector's job list once at most", async function () {
+        const before = emu.requests.length;
+        // Without --skip-preview the CLI refreshes twice, in a preview and then for real, each in a provider process
+        // of its own: each reads the list once.
+        await cli.ok(["refresh", "--yes", "--skip-preview"]);
+        const lists = emu.requests.slice(before).filter((r) => r.method === "GET");
+        assert.ok(lists.length <= 2, `${lists.length} list requests for 2 connectors: ${JSON.stringify(lists)}`);
+        assert.strictEqual(count(emu, "POST"), 6);
+        assert.strictEqual((await cli.resources()).orders.outputs.state === "dispatched", false, "refresh brought the job's status");
+    });
+
+    it("adoptJobId records a job dispatched elsewhere instead of dispatching", async function () {
+        const response = await fetch(`${emu.url}/orgs/acme-dev/connectors/warehouse-pg/jobs`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${devKey}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ kb_id: 101, dest_table: "invoices", mode: "append", source: { kind: "postgres", connection_ref: "warehouse", table: "invoices", cursor_column: "id" } }),
+        });
+        const { job_id } = (await response.json()) as { job_id: string };
+        writeYamlProgram(project, NAME, program(emu.url, { ordersTable: "orders_v2", finalTriggers: 2, more: job("invoices", warehouse("invoices", "invoices", `adoptJobId: ${job_id}`)) }));
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 7, "only the hand-made dispatch");
+        assert.strictEqual((await cli.resources()).invoices.id, job_id);
+    });
+
+    it("a failed job fails the up with its own message and stays; the next up waits on it again and dispatches nothing", async function () {
+        const broken = job("broken", warehouse("broken", "broken_source", "waitForCompletion: { pollIntervalSeconds: 0.25 }"));
+        writeYamlProgram(project, NAME, program(emu.url, { ordersTable: "orders_v2", finalTriggers: 2, more: broken }));
+        const first = await cli.run(["up", "--yes"]);
+        assert.notStrictEqual(first.code, 0);
+        assert.match(first.output, /ended in state "failed": extraction of broken_source failed after 500 rows/);
+        const posts = count(emu, "POST");
+        const id = (await cli.resources()).broken.id;
+        assert.ok(id?.startsWith("job_"), "the failed job is recorded");
+        const second = await cli.run(["up", "--yes"]);
+        assert.notStrictEqual(second.code, 0);
+        assert.match(second.output, /ended in state "failed": extraction of broken_source failed after 500 rows/);
+        assert.strictEqual(count(emu, "POST"), posts);
+        assert.strictEqual((await cli.resources()).broken.id, id);
+    });
+
+    it("the first Ctrl-C ends a wait within 5 s, the job stays recorded, and the next up resumes the wait without dispatching", async function () {
+        const slow = job("slow", warehouse("slow", "slow_source", "waitForCompletion: { pollIntervalSeconds: 0.25 }"));
+        writeYamlProgram(project, NAME, program(emu.url, { ordersTable: "orders_v2", finalTriggers: 2, more: slow }));
+        const running = startCli(cli, ["up", "--yes"]);
+        await running.waitFor(/slow creating \([\d.]+s\) timbal: job job_\w+[^\n]*running/);
+        const interruptedAt = Date.now();
+        running.interrupt();
+        await running.exited;
+        const took = Date.now() - interruptedAt;
+        assert.ok(took < 5000, `up took ${took} ms to end after Ctrl-C:\n${running.output()}`);
+        const posts = count(emu, "POST");
+        const id = (await cli.resources()).slow?.id;
+        assert.ok(id?.startsWith("job_"), `the job is recorded:\n${running.output()}`);
+
+        emu.world.advance(3600_000);
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), posts, "nothing dispatched again");
+        const resumed = (await cli.resources()).slow;
+        assert.strictEqual(resumed.id, id);
+        assert.strictEqual(resumed.outputs.state, "succeeded");
+    });
+
+    it("destroy forgets every job and sends nothing", async function () {
+        const before = emu.requests.length;
+        const destroy = await cli.ok(["destroy", "--yes"]);
+        assert.match(destroy.output, /removed from the stack\. Timbal has no cancel endpoint/);
+        assert.strictEqual(emu.requests.length, before);
+        assert.deepStrictEqual(Object.keys(await cli.resources()), []);
+    });
+});
