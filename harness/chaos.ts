@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { emulator, ORG } from "./fixtures";
 import { processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
-import { projectUsingRepoModules, PulumiCli, pulumiBinDir, writeStackConfig } from "./pulumi-cli";
+import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStackConfig } from "./pulumi-cli";
 
 // `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
 // emulator; each time one of: one Ctrl-C (SIGINT to the CLI), two Ctrl-C, or SIGKILL of the CLI's process group (a CI
@@ -27,11 +27,44 @@ for (const [name, wait] of [["orders", true], ["customers", true], ["ledger", fa
     });
 }
 `;
+/** The same extractions in Pulumi YAML, on the timbal provider plugin of this checkout (plugin/, built). */
+const YAML_PROGRAM = (pluginDir: string) => `name: chaos
+runtime: yaml
+plugins:
+  providers:
+    - name: timbal
+      path: ${pluginDir}
+config:
+  run:
+    type: string
+resources:
+${[
+    ["orders", true],
+    ["customers", true],
+    ["ledger", false],
+]
+    .map(
+        ([name, wait]) => `  ${name}:
+    type: timbal:index:ConnectorJob
+    properties:
+      connectorId: warehouse-pg
+      kbId: 101
+      destTable: ${name}_\${run}
+      mode: append
+      source: { kind: postgres, connectionRef: warehouse, table: order_items, cursorColumn: id }
+      pacing: { maxRowsPerSec: 200 }
+${wait ? "      waitForCompletion: { timeoutSeconds: 900, pollIntervalSeconds: 0.5 }\n" : ""}`,
+    )
+    .join("")}`;
 const RESOURCES = ["orders", "customers", "ledger"];
+/** The programs chaos runs: TypeScript on the dynamic provider, YAML on the provider plugin. */
+export const LANGUAGES = ["typescript", "yaml"] as const;
+export type Language = (typeof LANGUAGES)[number];
 export const INTERRUPTIONS = ["one Ctrl-C", "two Ctrl-C", "SIGKILL of the process group"] as const;
 
 export interface ChaosRun {
     run: number;
+    language: Language;
     interruption: (typeof INTERRUPTIONS)[number];
     /** Seconds after `pulumi up` started. */
     at: number;
@@ -91,17 +124,24 @@ export interface ChaosOptions {
     maxDelaySeconds?: number;
     /** Each run's interruption in turn (default: one at random per run). */
     interruptions?: ReadonlyArray<(typeof INTERRUPTIONS)[number]>;
+    /** The program interrupted (default: TypeScript). */
+    language?: Language;
     log?: (line: string) => void;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
-    const binDir = pulumiBinDir();
-    if (!binDir) throw new Error("no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)");
+    const language = options.language ?? "typescript";
+    const binDir = pulumiBinDir(language === "yaml" ? ["nodejs", "yaml"] : ["nodejs"]);
+    if (!binDir) throw new Error(`no Pulumi CLI with the ${language} language host found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`);
     const next = random(options.seed ?? 11);
     const emu = await emulator();
     const project = projectUsingRepoModules();
-    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
-    fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+    if (language === "yaml") {
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(path.join(REPO_ROOT, "plugin")));
+    } else {
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
+        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+    }
     const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
     const results: ChaosRun[] = [];
     try {
@@ -118,7 +158,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const up = startCli(cli, ["up", "--yes", "--stack", stack]);
             await Promise.race([sleep(at * 1000), up.exited]);
             const dispatched = tables.filter((table) => jobsOf(table).length > 0).length;
-            const progress = `${dispatched}/3 dispatched${/Ctrl-C twice stops waiting/.test(up.output()) ? ", waiting" : ""}`;
+            const progress = `${dispatched}/3 dispatched${/stops waiting/.test(up.output()) ? ", waiting" : ""}`;
             const signalledAt = Date.now();
             let survivors = 0;
             let idleUncalledHosts = 0;
@@ -165,6 +205,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             if (recovery.code !== 0) notes = `${notes}${notes ? "; " : ""}recovery failed: ${recovery.output.slice(-300)}`;
             const result: ChaosRun = {
                 run,
+                language,
                 interruption,
                 at: Number(at.toFixed(1)),
                 progress,
@@ -188,11 +229,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 }
 
 export const HEADER =
-    "| run | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|---|";
+    "| run | program | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 export function formatRow(r: ChaosRun): string {
-    return `| ${r.run} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
+    return `| ${r.run} | ${r.language} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
 }
 
 /** True when every run kept the promise: one job per resource, each recorded, nothing left running. */

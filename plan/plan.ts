@@ -1,5 +1,6 @@
 import { INPUT_FIELDS } from "../provider/fields/fields";
 import { canonical } from "../provider/jobs/extraction-digest";
+import { isCompletion, isConnectorJob } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
 import type { PreviewStep } from "./preview";
 
@@ -7,8 +8,6 @@ import type { PreviewStep } from "./preview";
 // job, re-dispatch, change in place, forget), why (field paths with old and new values), and what deserves a
 // reviewer's second look. Other resource types are counted, never interpreted.
 
-export const CONNECTOR_JOB_TYPE = "pulumi-nodejs:dynamic/timbal:ConnectorJob";
-const COMPLETION_TYPE = "pulumi-nodejs:dynamic/timbal:ConnectorJobCompletion";
 /** How the engine marks a secret value in JSON, and how the CLI prints one it hides. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 const SHOWN_SECRET = "[secret]";
@@ -63,10 +62,8 @@ const ACTION_OF_OP: Record<string, Action | undefined> = {
 const ACTION_ORDER: Action[] = ["re-dispatch", "dispatch", "in-place", "forget"];
 const UNCHANGED_OPS = new Set(["same", "read", "refresh", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"]);
 
-function isConnectorJob(step: PreviewStep): boolean {
-    if (step.type === CONNECTOR_JOB_TYPE) return true;
-    const props = step.new?.inputs ?? step.old?.inputs ?? {};
-    return step.type === "pulumi-nodejs:dynamic:Resource" && "connectorId" in props && "destTable" in props && "source" in props;
+function isConnectorJobStep(step: PreviewStep): boolean {
+    return isConnectorJob(step.type, step.new?.inputs ?? step.old?.inputs);
 }
 
 /** A value as a reviewer reads it: compact JSON, secrets and unknowns named, long values cut. */
@@ -134,9 +131,9 @@ export function planStack(stack: string, steps: PreviewStep[], production: boole
     const items = new Map<string, PlanItem>();
     const otherChanges: StackPlan["otherChanges"] = [];
     for (const step of steps) {
-        if (UNCHANGED_OPS.has(step.op) || step.type === COMPLETION_TYPE || step.type === "pulumi:pulumi:Stack") continue;
+        if (UNCHANGED_OPS.has(step.op) || isCompletion(step.type) || step.type === "pulumi:pulumi:Stack") continue;
         const action = ACTION_OF_OP[step.op];
-        if (!isConnectorJob(step) || action === undefined) {
+        if (!isConnectorJobStep(step) || action === undefined) {
             if (!step.type.startsWith("pulumi:providers:")) otherChanges.push({ type: step.type, name: step.name, op: step.op });
             continue;
         }

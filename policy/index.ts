@@ -5,16 +5,15 @@ import {
     type ResourceValidationArgs,
     type ResourceValidationPolicy,
 } from "@pulumi/policy";
-import type { ConnectorJobState } from "@timbal/pulumi-connector-jobs";
+import { isConnectorJob, type ConnectorJobState } from "@timbal/pulumi-connector-jobs";
 
 // Guardrails for ConnectorJob resources, run by `pulumi preview --policy-pack policy` (and `up`), so that a dangerous
 // extraction is refused before it is dispatched. Each policy is configurable (see config.prod.json / config.dev.json).
 //
-// Dynamic resources all share the provider `pulumi-nodejs`; ConnectorJob registers the type
-// `pulumi-nodejs:dynamic/timbal:ConnectorJob`. Resources created with an older, module-less registration show as
-// `pulumi-nodejs:dynamic:Resource`: those are recognised by their properties (connectorId, destTable, source).
-
-const CONNECTOR_JOB = "pulumi-nodejs:dynamic/timbal:ConnectorJob";
+// A ConnectorJob is recognised as timbal-plan recognises it (isConnectorJob, from the provider package): the dynamic
+// provider's `pulumi-nodejs:dynamic/timbal:ConnectorJob` (TypeScript programs), the provider plugin's
+// `timbal:index:ConnectorJob` (YAML and other languages), and an older module-less dynamic registration told by its
+// properties.
 
 /**
  * A job's properties as a policy sees them: the provider's own field types (derived from its field declarations, so
@@ -22,16 +21,8 @@ const CONNECTOR_JOB = "pulumi-nodejs:dynamic/timbal:ConnectorJob";
  */
 type JobProps = Partial<ConnectorJobState>;
 
-/** The fields that tell a module-less ConnectorJob registration apart from other dynamic resources. */
-const IDENTIFYING_FIELDS = ["connectorId", "destTable", "source"] satisfies Array<keyof ConnectorJobState>;
-
-function isConnectorJob(resource: { type: string; props: Record<string, unknown> }): boolean {
-    if (resource.type === CONNECTOR_JOB) return true;
-    return resource.type === "pulumi-nodejs:dynamic:Resource" && IDENTIFYING_FIELDS.every((field) => field in resource.props);
-}
-
 function jobOf(args: ResourceValidationArgs | PolicyResource): JobProps | undefined {
-    return isConnectorJob(args) ? args.props : undefined;
+    return isConnectorJob(args.type, args.props) ? args.props : undefined;
 }
 
 /** A mandatory rule that applies only to stacks whose policy config sets `production: true`. */

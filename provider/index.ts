@@ -9,3 +9,4 @@ export { connectorJobProvider, completionProvider };
 export type { Mode, Placement, SourceKind } from "./fields/fields";
 export type { JobStatus } from "./fields/status-fields";
 export { FAILURE_STATES } from "./jobs/terminal-states";
+export { isConnectorJob } from "./fields/type-tokens";

@@ -2,21 +2,24 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
-import { consumerProject, pack, sdkVersion } from "../harness/consumer-project";
+import { consumerProject, INSTALLED_PLUGIN_PATH, pack, sdkVersion } from "../harness/consumer-project";
 import { pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
 
-// `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine, against the engine's own floor for dynamic
-// resources (N no-op dynamic resources, whose create returns their inputs), in the same run, through the real CLI
-// (file backend) and the emulator. The package is installed from `npm pack` into a project of its own, as a user
-// installs it. Prints, per N: preview, up, refresh and destroy wall times, their ratio, the requests each step sent,
-// the state bytes per resource and the `__provider` bytes.
+// `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine in each shell (the dynamic provider, and the
+// timbal provider plugin), against the engine's own floor for dynamic resources (N no-op dynamic resources, whose
+// create returns their inputs), in the same run, through the real CLI (file backend) and the emulator. The package is
+// installed from `npm pack` into a project of its own, as a user installs it; one TypeScript program declares all
+// three (the plugin's resources by type token, as any language's SDK registers them), so that the language host is
+// the same for all. Prints, per N: preview, up, refresh and destroy wall times, their ratio to the floor, the
+// requests each step sent, the state bytes per resource and the `__provider` bytes.
 
 const SIZES = (process.env.BENCH_ENGINE_SIZES ?? "200,1000").split(",").map(Number);
 const CONNECTORS = ["c1", "c2", "c3", "c4", "c5"];
 const ORG = "bench";
 const STEPS = ["preview", "up", "refresh", "destroy"] as const;
 type Step = (typeof STEPS)[number];
-type Kind = "noop" | "connectorJob";
+type Kind = "noop" | "connectorJob" | "plugin";
+const STATE_TYPES: Record<Kind, string> = { noop: "pulumi-nodejs:dynamic/bench:Noop", connectorJob: "pulumi-nodejs:dynamic/timbal:ConnectorJob", plugin: "timbal:index:ConnectorJob" };
 
 const SEED: WorldSeed = {
     orgs: [{ id: ORG, connectors: CONNECTORS.map((id) => ({ id, capabilities: ["source:postgres"] })), kbs: [{ id: 1, uid: "kb_bench" }] }],
@@ -39,6 +42,11 @@ class Noop extends pulumi.dynamic.Resource {
         super(noop, name, args, {}, "bench", "Noop");
     }
 }
+class PluginConnectorJob extends pulumi.CustomResource {
+    constructor(name: string, args: pulumi.Inputs) {
+        super("timbal:index:ConnectorJob", name, args);
+    }
+}
 for (let i = 0; i < count; i++) {
     const table = \`table_\${i}\`;
     const args = {
@@ -48,6 +56,7 @@ for (let i = 0; i < count; i++) {
         source: { kind: "postgres" as const, connectionRef: "db", table, cursorColumn: "id" },
     };
     if (kind === "noop") new Noop(\`job-\${i}\`, args);
+    else if (kind === "plugin") new PluginConnectorJob(\`job-\${i}\`, args);
     else new ConnectorJob(\`job-\${i}\`, args);
 }
 `;
@@ -83,9 +92,9 @@ async function measure(project: string, binDir: string, emu: Emulator, kind: Kin
         requests[step] = `${sent.filter((r) => r.method === "POST").length} / ${sent.filter((r) => r.method === "GET").length}`;
         if (step === "up") {
             const exported = JSON.parse((await cli.ok(["stack", "export", "--stack", stack])).stdout);
-            const resources = (exported.deployment.resources ?? []).filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+            const resources = (exported.deployment.resources ?? []).filter((r: { type: string }) => r.type === STATE_TYPES[kind]);
             stateBytesPerResource = Buffer.byteLength(JSON.stringify(resources)) / resources.length;
-            providerBytes = Buffer.byteLength(resources[0].outputs.__provider);
+            providerBytes = Buffer.byteLength(resources[0].outputs.__provider ?? "");
         }
     }
     await cli.ok(["stack", "rm", "--yes", "--stack", stack]);
@@ -97,34 +106,37 @@ async function main(): Promise<void> {
     if (!binDir) throw new Error("no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)");
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-bench-engine-"));
     const project = consumerProject(path.join(work, "project"), "bench", { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work) }, PROGRAM);
+    fs.appendFileSync(path.join(project, "Pulumi.yaml"), `plugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`);
     const emu = await startEmulator({ seed: SEED, speed: 1000 });
     const cores = os.cpus().length;
-    console.log(`\nEngine cost: N ConnectorJobs vs N no-op dynamic resources, real CLI, file backend, ${cores} cores,`);
+    console.log(`\nEngine cost: N ConnectorJobs in each shell vs N no-op dynamic resources, real CLI, file backend, ${cores} cores,`);
     console.log(`Node ${process.versions.node}, @pulumi/pulumi ${sdkVersion()}; requests sent as POST / GET\n`);
     const rows: string[] = [];
     const sizes: string[] = [];
     try {
         for (const n of SIZES) {
             const floor = await measure(project, binDir, emu, "noop", n);
-            const ours = await measure(project, binDir, emu, "connectorJob", n);
+            const dynamic = await measure(project, binDir, emu, "connectorJob", n);
+            const plugin = await measure(project, binDir, emu, "plugin", n);
             for (const step of STEPS) {
-                const ratio = ours.seconds[step] / floor.seconds[step];
-                rows.push(`| ${n} | ${step} | ${floor.seconds[step].toFixed(1)} | ${ours.seconds[step].toFixed(1)} | ${ratio.toFixed(2)} | ${ours.requests[step]} |`);
+                const cells = [dynamic, plugin].map((m) => `${m.seconds[step].toFixed(1)} | ${(m.seconds[step] / floor.seconds[step]).toFixed(2)} | ${m.requests[step]}`);
+                rows.push(`| ${n} | ${step} | ${floor.seconds[step].toFixed(1)} | ${cells.join(" | ")} |`);
             }
             sizes.push(
                 `| ${n} | ${(floor.stateBytesPerResource / 1024).toFixed(2)} KB | ${floor.providerBytes} B | ` +
-                    `${(ours.stateBytesPerResource / 1024).toFixed(2)} KB | ${ours.providerBytes} B |`,
+                    `${(dynamic.stateBytesPerResource / 1024).toFixed(2)} KB | ${dynamic.providerBytes} B | ` +
+                    `${(plugin.stateBytesPerResource / 1024).toFixed(2)} KB | ${plugin.providerBytes} B |`,
             );
             console.error(`bench:engine: N=${n} done`);
         }
     } finally {
         await emu.stop();
     }
-    console.log("| N | step | no-op floor (s) | ConnectorJob (s) | ratio | ConnectorJob requests |");
-    console.log("|---|---|---|---|---|---|");
+    console.log("| N | step | no-op floor (s) | dynamic (s) | ratio | dynamic requests | plugin (s) | ratio | plugin requests |");
+    console.log("|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
-    console.log("\n| N | no-op state per resource | no-op `__provider` | ConnectorJob state per resource | ConnectorJob `__provider` |");
-    console.log("|---|---|---|---|---|");
+    console.log("\n| N | no-op state per resource | no-op `__provider` | dynamic state per resource | dynamic `__provider` | plugin state per resource | plugin `__provider` |");
+    console.log("|---|---|---|---|---|---|---|");
     for (const row of sizes) console.log(row);
 }
 

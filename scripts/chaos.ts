@@ -1,15 +1,23 @@
-import { allHeld, HEADER, runChaos, type ChaosRun } from "../harness/chaos";
+import { allHeld, HEADER, LANGUAGES, runChaos, type ChaosRun } from "../harness/chaos";
 
-// `npm run chaos`: see harness/chaos.ts.
+// `npm run chaos`: see harness/chaos.ts. CHAOS_RUNS runs of each program: TypeScript (the dynamic provider) and YAML
+// (the provider plugin).
 
-const runs = Number(process.env.CHAOS_RUNS ?? 24);
+const runs = Number(process.env.CHAOS_RUNS ?? 12);
 const seed = Number(process.env.CHAOS_SEED ?? 11);
-console.log(`\nChaos: ${runs} interrupted \`pulumi up\` runs (seed ${seed}), 3 resources each (2 wait, 1 does not)\n`);
+console.log(`\nChaos: ${runs} interrupted \`pulumi up\` runs (seed ${seed}) of each program, 3 resources each (2 wait, 1 does not)\n`);
 console.log(HEADER);
-runChaos({ runs, seed, log: (line) => console.log(line) })
+
+async function runBoth(): Promise<ChaosRun[]> {
+    const results: ChaosRun[] = [];
+    for (const language of LANGUAGES) results.push(...(await runChaos({ runs, seed, language, log: (line) => console.log(line) })));
+    return results;
+}
+
+runBoth()
     .then((results) => {
         const summary = (label: string, pick: (r: ChaosRun) => boolean) => `${label}: ${results.filter(pick).length}`;
-        console.log(`\n${summary("runs where every resource has exactly one job", (r) => r.jobsPerResource.every((n) => n === 1))} of ${runs}`);
+        console.log(`\n${summary("runs where every resource has exactly one job", (r) => r.jobsPerResource.every((n) => n === 1))} of ${results.length}`);
         console.log(summary("runs with a resource without its job", (r) => r.resourcesWithoutJob > 0));
         console.log(summary("runs that left a process behind", (r) => r.survivors > 0));
         console.log(summary("runs that left Pulumi's idle, never-called provider host behind", (r) => r.idleUncalledHosts > 0));

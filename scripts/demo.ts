@@ -3,11 +3,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
+import { npm, pack, sdkVersion } from "../harness/consumer-project";
 import { copyExampleProject } from "../harness/example-project";
+import { isConnectorJob } from "../provider/fields/type-tokens";
 
 // `npm run demo`: the example stack, deployed with the real Pulumi CLI to the local emulator. Starts the emulator on
 // 127.0.0.1:8787 (where examples/Pulumi.emulator.yaml points), runs `pulumi up` on a throwaway local backend, waits
 // for the extractions to finish, refreshes, prints a table of the jobs, and stops the emulator.
+// `npm run demo:yaml` (`--yaml`): the same for the YAML example (examples/yaml/), copied to a temporary folder where
+// the package is installed from its tarball (`npm pack`), as a YAML user installs it.
 
 const REPO = path.resolve(__dirname, "..");
 const PORT = 8787;
@@ -48,14 +52,25 @@ function table(rows: string[][]): string {
     return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
+/** A copy of examples/yaml/ with the package installed from its tarball, and this checkout's SDK. */
+function yamlExampleProject(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-yaml-example-"));
+    for (const file of ["Pulumi.yaml", `Pulumi.${STACK}.yaml`]) fs.copyFileSync(path.join(REPO, "examples", "yaml", file), path.join(dir, file));
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "timbal-yaml-example", private: true }));
+    console.log("Installing the package from its tarball into the YAML project...");
+    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `@pulumi/pulumi@${sdkVersion()}`, `file:${pack(REPO, dir)}`], dir);
+    return dir;
+}
+
 async function main(): Promise<void> {
+    const yaml = process.argv.includes("--yaml");
     const binDir = ensurePulumi();
     execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
 
     const emulator = await startEmulator({ port: PORT, speed: 20 }).catch((err) => {
         throw new Error(`cannot start the emulator on 127.0.0.1:${PORT} (${err.message}); is \`npm run emulator\` already running?`);
     });
-    const project = copyExampleProject([`Pulumi.${STACK}.yaml`]);
+    const project = yaml ? yamlExampleProject() : copyExampleProject([`Pulumi.${STACK}.yaml`]);
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-demo-state-"));
     const env = {
         PULUMI_BACKEND_URL: `file://${backend}`,
@@ -72,7 +87,7 @@ async function main(): Promise<void> {
         await pulumi(project, binDir, env, ["refresh", "--yes", "--skip-preview"], true);
 
         const exported = JSON.parse(await pulumi(project, binDir, env, ["stack", "export"], true));
-        const jobs = exported.deployment.resources.filter((r: { type: string }) => r.type.endsWith("timbal:ConnectorJob"));
+        const jobs = exported.deployment.resources.filter((r: { type: string; outputs: Record<string, unknown> }) => isConnectorJob(r.type, r.outputs));
         const rows = [["resource", "job id", "source → KB table", "mode", "state", "rows", "rows/s", "duration"]];
         for (const job of jobs) {
             const o = job.outputs;

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { allHeld, formatRow, HEADER, INTERRUPTIONS, runChaos } from "../harness/chaos";
+import { allHeld, formatRow, HEADER, INTERRUPTIONS, LANGUAGES, runChaos } from "../harness/chaos";
 import { requirePulumiCli } from "../harness/pulumi-cli";
 import { recordArtifact } from "../harness/secret-guard";
 
@@ -9,12 +9,14 @@ import { recordArtifact } from "../harness/secret-guard";
 describe("chaos: interrupted pulumi up runs, recovered as a user would", function () {
     this.timeout(600_000);
 
-    it("leaves exactly one job per resource, each recorded, and no process behind", async function () {
-        requirePulumiCli(this);
-        const results = await runChaos({ runs: 3, seed: 5, interruptions: INTERRUPTIONS });
-        const table = [HEADER, ...results.map(formatRow)].join("\n");
-        recordArtifact("chaos table", table);
-        console.log(`${table.replace(/^/gm, "      ")}`);
-        assert.ok(allHeld(results), table);
-    });
+    for (const language of LANGUAGES) {
+        it(`${language}: leaves exactly one job per resource, each recorded, and no process behind`, async function () {
+            requirePulumiCli(this, language === "yaml" ? ["nodejs", "yaml"] : ["nodejs"]);
+            const results = await runChaos({ runs: 3, seed: 5, interruptions: INTERRUPTIONS, language });
+            const table = [HEADER, ...results.map(formatRow)].join("\n");
+            recordArtifact("chaos table", table);
+            console.log(`${table.replace(/^/gm, "      ")}`);
+            assert.ok(allHeld(results), table);
+        });
+    }
 });

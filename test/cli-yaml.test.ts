@@ -172,13 +172,18 @@ describe("a YAML program on the timbal provider plugin (real CLI, YAML language 
         assert.strictEqual((await cli.resources()).orders.outputs.state === "dispatched", false, "refresh brought the job's status");
     });
 
-    it("adoptJobId records a job dispatched elsewhere instead of dispatching", async function () {
+    /** A job dispatched outside the stack (by hand, by a script): its id. */
+    async function dispatchByHand(table: string): Promise<string> {
         const response = await fetch(`${emu.url}/orgs/acme-dev/connectors/warehouse-pg/jobs`, {
             method: "POST",
             headers: { Authorization: `Bearer ${devKey}`, "Content-Type": "application/json" },
-            body: JSON.stringify({ kb_id: 101, dest_table: "invoices", mode: "append", source: { kind: "postgres", connection_ref: "warehouse", table: "invoices", cursor_column: "id" } }),
+            body: JSON.stringify({ kb_id: 101, dest_table: table, mode: "append", source: { kind: "postgres", connection_ref: "warehouse", table, cursor_column: "id" } }),
         });
-        const { job_id } = (await response.json()) as { job_id: string };
+        return ((await response.json()) as { job_id: string }).job_id;
+    }
+
+    it("adoptJobId records a job dispatched elsewhere instead of dispatching", async function () {
+        const job_id = await dispatchByHand("invoices");
         writeYamlProgram(project, NAME, program(emu.url, { ordersTable: "orders_v2", finalTriggers: 2, more: job("invoices", warehouse("invoices", "invoices", `adoptJobId: ${job_id}`)) }));
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(count(emu, "POST"), 7, "only the hand-made dispatch");
@@ -221,6 +226,28 @@ describe("a YAML program on the timbal provider plugin (real CLI, YAML language 
         const resumed = (await cli.resources()).slow;
         assert.strictEqual(resumed.id, id);
         assert.strictEqual(resumed.outputs.state, "succeeded");
+    });
+
+    it("pulumi import records a job by its id, pinned with adoptJobId; once the program adds kbId and source, up dispatches nothing", async function () {
+        const jobId = await dispatchByHand("returns");
+        const slow = job("slow", warehouse("slow", "slow_source", "waitForCompletion: { pollIntervalSeconds: 0.25 }"));
+        const imported = await cli.ok(["import", "timbal:index:ConnectorJob", "returns", jobId, "--yes"]);
+        assert.match(imported.output, /Timbal's job list gives neither its KB's numeric id nor its source: add kbId and source/);
+        assert.match(imported.output, new RegExp(`adoptJobId: ${jobId}`), "the declaration to paste pins the job");
+        assert.match(imported.output, /connectorId: warehouse-pg/);
+        const posts = count(emu, "POST");
+
+        const declared = job("returns", warehouse("returns", "returns", `adoptJobId: ${jobId}`));
+        writeYamlProgram(project, NAME, program(emu.url, { ordersTable: "orders_v2", finalTriggers: 2, more: slow + declared }));
+        const preview = await cli.ok(["preview", "--diff"]);
+        assert.match(preview.output, /~ timbal:index:ConnectorJob: \(update\)[^]*returns/);
+        assert.doesNotMatch(preview.output, /timbal:index:ConnectorJob: \(replace\)/);
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), posts, "nothing dispatched");
+        const returns = (await cli.resources()).returns;
+        assert.strictEqual(returns.id, jobId);
+        assert.strictEqual(returns.outputs.kbId, 101);
+        assert.strictEqual(returns.outputs.source.table, "returns");
     });
 
     it("destroy forgets every job and sends nothing", async function () {

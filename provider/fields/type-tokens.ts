@@ -1,3 +1,5 @@
+import type { ConnectorJobInputs } from "./fields";
+
 // The resources' type tokens, in both shells. The dynamic shell's are built by the SDK from the module and the type
 // name (`pulumi-nodejs:dynamic/<module>:<name>`); the provider plugin's are `<package>:index:<name>`.
 
@@ -23,3 +25,22 @@ export const OBJECT_TYPES = {
     pacing: `${PACKAGE}:index:ConnectorJobPacing`,
     waitForCompletion: `${PACKAGE}:index:WaitForCompletion`,
 } as const;
+
+/** The type a dynamic resource had when registered without a module (the earliest releases): told by its fields. */
+const MODULELESS_DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
+/** The fields that tell such a ConnectorJob apart from other dynamic resources. */
+const IDENTIFYING_FIELDS = ["connectorId", "destTable", "source"] as const satisfies ReadonlyArray<keyof ConnectorJobInputs>;
+
+/**
+ * Whether a resource (its type token, and its inputs or properties) is a ConnectorJob, in either shell: the one
+ * definition that `timbal-plan` and the policy pack use.
+ */
+export function isConnectorJob(type: string, props: Record<string, unknown> = {}): boolean {
+    if (type === dynamicType("connectorJob") || type === pluginType("connectorJob")) return true;
+    return type === MODULELESS_DYNAMIC_TYPE && IDENTIFYING_FIELDS.every((field) => field in props);
+}
+
+/** Whether a resource is the dynamic shell's ConnectorJobCompletion: part of its job, never a change of its own. */
+export function isCompletion(type: string): boolean {
+    return type === dynamicType("completion");
+}

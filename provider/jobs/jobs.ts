@@ -6,7 +6,7 @@ import type { ConnectorJobInputs } from "../fields/fields";
 import { findAdoptableJob } from "./adopt";
 import type { DispatchJournal } from "./dispatch-journal";
 import { createDispatcher, type Dispatched } from "./dispatcher";
-import { createJobLists, type Freshness, type JobRef, type SharingOptions } from "./job-lists";
+import { createJobLists, jobIn, type Freshness, type JobRef, type SharingOptions } from "./job-lists";
 import { createWaiter, type Shell, type WaitOptions, type WatchedJob } from "./waiter";
 
 // The one service the lifecycles talk to about jobs, at one API endpoint: dispatch (exactly once), adopt, find a job
@@ -20,6 +20,8 @@ export interface Jobs {
     adopt(inputs: ConnectorJobInputs, adoptJobId: string): Promise<JobView>;
     /** The job's view in its connector's list; undefined when it is not listed. */
     find(job: JobRef, freshness: Freshness): Promise<JobView | undefined>;
+    /** A job known by its id alone (`pulumi import`): its view in the whole org's list; undefined when not listed. */
+    findInOrg(jobId: string, orgId: string): Promise<JobView | undefined>;
     /** Resolves with the job's view once it has finished (well or not); rejects on timeout or when it left the list. */
     waitUntilDone(job: WatchedJob, options: WaitOptions): Promise<JobView>;
     /** Ends every wait, now and from now on (the engine cancelled the deployment). */
@@ -55,6 +57,7 @@ export function createJobs(api: TimbalApi, log: ProviderLog, journal: DispatchJo
             return job;
         },
         find: (job, freshness) => lists.find(job, freshness),
+        findInOrg: async (jobId, orgId) => jobIn(await api.listJobs(orgId), jobId, `org "${orgId}"`),
         waitUntilDone: (job, options) => waiter.waitFor(job, options),
         cancelWaits: () => waiter.cancel(),
     };

@@ -126,8 +126,8 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
     }
 
     async function read(id: string, props?: ConnectorJobOutputs): Promise<dynamic.ReadResult<ConnectorJobOutputs>> {
-        // The engine reads a resource it has in state, always with its properties (an import would have none).
-        if (!props) throw new Error(`ConnectorJob ${id} cannot be read without its properties: to bring a job under a resource, use adoptJobId`);
+        // The engine reads a resource it has in state with its properties; `pulumi import` (the plugin) has none.
+        if (!props) return importJob(id);
         if (isUnconfirmed(id)) {
             log.warn(
                 `the dispatch to ${describeDestination(props)} since ${props.unconfirmedDispatchSince} was never confirmed; ` +
@@ -148,6 +148,27 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
             return { id, props: plainOutputs(inputs, kept) };
         }
         return { id, props: plainOutputs(inputs, toJobStatus(view)) };
+    }
+
+    /**
+     * `pulumi import` of a job by its id: the org's job list gives its connector, table and mode, which become the
+     * resource's inputs with `adoptJobId` (so that the resource stays pinned to that job). It gives neither the KB's
+     * numeric id nor the source: the program adds them, and the next `up` learns them in place (see diff.ts).
+     */
+    async function importJob(id: string): Promise<dynamic.ReadResult<ConnectorJobOutputs>> {
+        const settings = session.settings();
+        if (!settings.orgId) throw new SettingsError(`importing job ${id} needs its org: set timbal:orgId (or TIMBAL_ORG_ID) to the org it was dispatched in`);
+        const view = await session.jobsAt(settings.baseUrl).findInOrg(id, settings.orgId);
+        if (!view) throw new Error(`job ${id} is not in the job list of org "${settings.orgId}": check the id, and that timbal:orgId is the job's org. Nothing was imported`);
+        const inputs = { connectorId: view.connector_id, destTable: view.dest_table, mode: view.mode, adoptJobId: id };
+        log.warn(
+            `imported ${describeJob(id, { ...inputs, orgId: settings.orgId })}. Timbal's job list gives neither its KB's numeric id ` +
+                "nor its source: add kbId and source to the declaration below, and keep adoptJobId; the next `pulumi up` records them " +
+                "and dispatches nothing",
+        );
+        const props = plainOutputs({ ...inputs, orgId: settings.orgId, baseUrl: settings.baseUrl }, toJobStatus(view));
+        // Partial by nature until the program adds kbId and source: typed as the outputs it becomes.
+        return { id, props: props as ConnectorJobOutputs, inputs: inputs as Partial<ConnectorJobOutputs> as ConnectorJobOutputs };
     }
 
     async function update(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.UpdateResult<ConnectorJobOutputs>> {

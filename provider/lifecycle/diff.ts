@@ -28,18 +28,32 @@ export function changedFields(olds: Record<string, unknown>, news: Record<string
  * not known yet (preview) may differ, so it counts as a change.
  */
 export function diffInputs(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): InputDiff {
-    const replaces = changedFields(olds, news, REDISPATCH_FIELDS);
+    const learnt = learntSinceImport(olds, news);
+    const replaces = changedFields(olds, news, REDISPATCH_FIELDS).filter((field) => !learnt.includes(field));
     const adopt = news.adoptJobId;
     if (adopt !== undefined && adopt !== id) replaces.push("adoptJobId");
-    const updates = changedFields(olds, news, IN_PLACE_FIELDS);
+    const updates = [...changedFields(olds, news, IN_PLACE_FIELDS), ...learnt];
     return { changes: replaces.length + updates.length > 0, replaces: [...replaces], updates: [...updates] };
+}
+
+/**
+ * The fields a resource imported by its job id (`pulumi import`, the plugin) did not know, and the program now gives:
+ * the job list reports neither the KB's numeric id nor the source, so its state has no `source`. While the resource
+ * stays pinned to that job (`adoptJobId`), they are learnt in place: the job is already the one running.
+ */
+function learntSinceImport(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+    const imported = olds.source === undefined && olds.adoptJobId !== undefined && olds.adoptJobId === news.adoptJobId;
+    return imported ? REDISPATCH_FIELDS.filter((field) => olds[field] === undefined && news[field] !== undefined) : [];
 }
 
 /** Check failures for a change that would need a new job on a resource still pinned to an adopted one. */
 export function adoptionConflicts(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
     const pinned = news.adoptJobId;
     if (pinned === undefined || pinned !== olds.adoptJobId) return [];
-    const changed = REDISPATCH_FIELDS.filter((field) => !containsUnknown(news[field]) && canonical(olds[field]) !== canonical(news[field]));
+    const learnt = learntSinceImport(olds, news);
+    const changed = REDISPATCH_FIELDS.filter(
+        (field) => !learnt.includes(field) && !containsUnknown(news[field]) && canonical(olds[field]) !== canonical(news[field]),
+    );
     if (changed.length === 0) return [];
     return [
         `adoptJobId: this resource is pinned to the adopted job ${String(pinned)}, so a change to ${changed.join(", ")} ` +

@@ -137,7 +137,10 @@ export function pluginService(options: PluginOptions) {
         read: onResource(async (lifecycle, req: provproto.ReadRequest) => {
             const props = plain(req.getProperties());
             const result = await lifecycle.read(req.getId(), Object.keys(props).length > 0 ? props : undefined);
-            return new provproto.ReadResponse().setId(result.id ?? req.getId()).setProperties(Struct.fromJavaScript((result.props ?? {}) as never));
+            const response = new provproto.ReadResponse().setId(result.id ?? req.getId()).setProperties(Struct.fromJavaScript((result.props ?? {}) as never));
+            // An import's inputs, for the engine to record and to write the declaration from.
+            if (result.inputs) response.setInputs(Struct.fromJavaScript(result.inputs as never));
+            return response;
         }),
         update: onResource(async (lifecycle, req: provproto.UpdateRequest) => {
             const result = await lifecycle.update(req.getId(), plain(req.getOlds()), plain(req.getNews()));

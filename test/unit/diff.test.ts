@@ -59,4 +59,19 @@ describe("unit: the diff", function () {
         assert.match(conflict, /pinned to the adopted job job_1, so a change to destTable, batchRows cannot dispatch a new job/);
         assert.deepStrictEqual(adoptionConflicts(adopted, { ...adopted, waitForCompletion: false }), [], "an in-place change is fine");
     });
+
+    it("a resource imported by its job id learns in place what the job list could not tell; a later change still needs a new job", function () {
+        // What `pulumi import` records: the job list's connector, table and mode, pinned with adoptJobId.
+        const imported = { connectorId: "warehouse-pg", destTable: "orders", mode: "create", adoptJobId: ID, orgId: ORG, baseUrl: "https://api.timbal.ai", state: "succeeded" };
+        const declared = { ...checked(), adoptJobId: ID };
+        const diff = diffInputs(ID, imported, declared);
+        assert.deepStrictEqual(diff.replaces, []);
+        assert.deepStrictEqual(diff.updates.sort(), ["batchRows", "kbId", "placement", "source"]);
+        assert.deepStrictEqual(adoptionConflicts(imported, declared), []);
+        // Once learnt, the resource is as any adopted one: a changed destination is refused, never re-adopted.
+        const learnt = { ...declared, state: "succeeded" };
+        assert.match(adoptionConflicts(learnt, { ...declared, kbId: 102 })[0], /a change to kbId cannot dispatch a new job/);
+        const unpinned = diffInputs(ID, { ...imported, adoptJobId: undefined }, declared);
+        assert.deepStrictEqual(unpinned.replaces.sort(), ["batchRows", "kbId", "placement", "source"], "only while pinned to the job it was imported from");
+    });
 });
