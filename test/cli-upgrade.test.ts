@@ -30,6 +30,23 @@ function buildAt(rev: string, work: string): string {
     return pack(dir, path.join(work, `tarball-${rev}`));
 }
 
+/** A stack whose program runs the package as it was at `rev`, ready to deploy; `upgrade()` installs today's package. */
+interface OldStack {
+    cli: PulumiCli;
+    upgrade(): void;
+}
+
+async function stackOnPackageAt(rev: string, name: string, program: string, emu: Emulator, binDir: string): Promise<OldStack> {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${name}-`));
+    const old = buildAt(rev, work);
+    const current = pack(REPO_ROOT, work);
+    const project = consumerProject(path.join(work, "project"), name, { "@timbal/pulumi-connector-jobs": old }, program);
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+    await cli.ok(["stack", "init", "dev"]);
+    writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+    return { cli, upgrade: () => void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) };
+}
+
 const PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
 
 const job = (name: string, waitForCompletion?: object) =>
@@ -50,19 +67,13 @@ describe("upgrading a stack created by the released package", function () {
     this.timeout(600_000);
     let emu: Emulator;
     let cli: PulumiCli;
-    let project: string;
-    let current: string;
+    let stack: OldStack;
 
     before(async function () {
         const binDir = requirePulumiCli(this);
         emu = await emulator({ speed: 200, failTables: ["broken_table"] });
-        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-"));
-        const released = buildAt(RELEASED_REV, work);
-        current = pack(REPO_ROOT, work);
-        project = consumerProject(path.join(work, "project"), "acme-upgrade", { "@timbal/pulumi-connector-jobs": released }, PROGRAM);
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "dev"]);
-        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        stack = await stackOnPackageAt(RELEASED_REV, "acme-upgrade", PROGRAM, emu, binDir);
+        cli = stack.cli;
     });
 
     after(async () => emu?.stop());
@@ -79,7 +90,7 @@ describe("upgrading a stack created by the released package", function () {
 
     it("after the upgrade, preview shows only the new completions, and up dispatches nothing: the jobs keep their ids", async function () {
         const before = await cli.resources();
-        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project);
+        stack.upgrade();
 
         const preview = await cli.ok(["preview", "--diff"]);
         assert.match(preview.output, /\+ pulumi-nodejs:dynamic\/timbal:ConnectorJobCompletion: \(create\)/);
@@ -128,19 +139,13 @@ describe("upgrading a chained stack deployed before dependsOn waited for the job
     this.timeout(600_000);
     let emu: Emulator;
     let cli: PulumiCli;
-    let project: string;
-    let current: string;
+    let stack: OldStack;
 
     before(async function () {
         const binDir = requirePulumiCli(this);
         emu = await emulator({ speed: 200 });
-        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-upgrade-chained-"));
-        const before = buildAt(BEFORE_FINISHED_DEPENDS_ON_REV, work);
-        current = pack(REPO_ROOT, work);
-        project = consumerProject(path.join(work, "project"), "acme-chained", { "@timbal/pulumi-connector-jobs": before }, CHAINED_PROGRAM);
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "dev"]);
-        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        stack = await stackOnPackageAt(BEFORE_FINISHED_DEPENDS_ON_REV, "acme-chained", CHAINED_PROGRAM, emu, binDir);
+        cli = stack.cli;
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(count(emu, "POST"), 2);
     });
@@ -149,7 +154,7 @@ describe("upgrading a chained stack deployed before dependsOn waited for the job
 
     it("after the upgrade, the preview shows no change and up dispatches nothing", async function () {
         const before = await cli.resources();
-        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project);
+        stack.upgrade();
 
         const preview = await cli.ok(["preview", "--diff"]);
         assert.doesNotMatch(preview.output, /\((create|replace|delete|update)\)/);
