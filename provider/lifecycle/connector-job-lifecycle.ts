@@ -14,10 +14,12 @@ import { PartialFailure } from "./partial-failure";
 import { createSession, type Session, type SessionOptions } from "./session";
 import { completed, waitOptions } from "./wait-for-completion";
 
-// The ConnectorJob lifecycle, as the engine calls it: check validates, create dispatches once (or adopts) and returns
-// at once, so that the job's id reaches state before anything else can interrupt the deployment; read consults the
-// job list; diff decides what re-dispatches; update never dispatches; delete forgets. Waiting is not done here: a
-// ConnectorJobCompletion (completion-lifecycle.ts) waits on the recorded job when `waitForCompletion` asks for it.
+// The ConnectorJob lifecycle, as the engine calls it, in both shells: check validates, create dispatches once (or
+// adopts) and returns at once, so that the job's id reaches state before anything else can interrupt the deployment;
+// read consults the job list (or, for `pulumi import`, the org's); diff decides what re-dispatches; update never
+// dispatches; delete forgets. In the dynamic shell a ConnectorJobCompletion (completion-lifecycle.ts) waits on the
+// recorded job when `waitForCompletion` asks for it; in the plugin, whose resources have no children, create and
+// update wait themselves (`waitsInCreate`), with the same wait (wait-for-completion.ts).
 
 /** What create is given: the checked inputs, and the serialized provider the engine adds. */
 export type ConnectorJobCreateInputs = ConnectorJobInputs & ProviderRef;
@@ -162,7 +164,7 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         if (!view) throw new Error(`job ${id} is not in the job list of org "${settings.orgId}": check the id, and that timbal:orgId is the job's org. Nothing was imported`);
         const inputs = { connectorId: view.connector_id, destTable: view.dest_table, mode: view.mode, adoptJobId: id };
         log.warn(
-            `imported ${describeJob(id, { ...inputs, orgId: settings.orgId })}. Timbal's job list gives neither its KB's numeric id ` +
+            `imported ${describeJob(id, { ...inputs, kbId: view.kb_uid, orgId: settings.orgId })}. Timbal's job list gives neither its KB's numeric id ` +
                 "nor its source: add kbId and source to the declaration below, and keep adoptJobId; the next `pulumi up` records them " +
                 "and dispatches nothing",
         );
@@ -173,7 +175,8 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
 
     async function update(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.UpdateResult<ConnectorJobOutputs>> {
         // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource whose
-        // create or update failed): the job itself is never re-dispatched.
+        // create or update failed): the job itself is never re-dispatched. Where this shell waits in create, a
+        // resumed or newly asked-for wait happens here too.
         journal.recorded({ jobId: id });
         return { outs: await handOver(id, news, statusOf(olds)) };
     }
