@@ -102,4 +102,20 @@ describe("review and guardrails: a YAML stack and the equivalent TypeScript stac
         assert.deepStrictEqual(found[1], found[0]);
         assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts);
     });
+
+    it("a job moves from the TypeScript stack to the YAML one as the README says, dispatching nothing", async function () {
+        const posts = emu.requests.filter((r) => r.method === "POST").length;
+        const typescriptJob = (await stacks.typescript.cli.resources()).orders;
+        // 1. Out of the old stack's state, without calling the provider (Timbal is not asked anything).
+        await stacks.typescript.cli.ok(["state", "delete", typescriptJob.urn, "--yes"]);
+        assert.ok(!(await stacks.typescript.cli.resources()).orders);
+        // 2. Declared in the new program with adoptJobId: the next up records the job.
+        const moved: Job = { name: "moved_orders", args: { ...BEFORE[0].args, adoptJobId: typescriptJob.id } };
+        writeYamlProgram(stacks.yaml.project, "extractions", yaml([...BEFORE, moved]));
+        await stacks.yaml.cli.ok(["up", "--yes"]);
+        assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts, "nothing dispatched");
+        const adopted = (await stacks.yaml.cli.resources()).moved_orders;
+        assert.strictEqual(adopted.id, typescriptJob.id);
+        assert.strictEqual(adopted.type, "timbal:index:ConnectorJob");
+    });
 });

@@ -18,7 +18,7 @@ describe("the provider plugin's schema", function () {
         assert.strictEqual(job.inputProperties.mode.default, "create");
         assert.deepStrictEqual(job.inputProperties.source.$ref, "#/types/timbal:index:ConnectorJobSource");
         assert.deepStrictEqual(schema.types["timbal:index:ConnectorJobSource"].required, ["kind", "connectionRef", "table", "cursorColumn"]);
-        assert.deepStrictEqual(job.inputProperties.waitForCompletion.oneOf, [{ type: "boolean" }, { $ref: "#/types/timbal:index:WaitForCompletion" }]);
+        assert.deepStrictEqual(job.inputProperties.waitForCompletion.oneOf, [{ type: "boolean" }, { $ref: "#/types/timbal:index:ConnectorJobWaitForCompletion" }]);
         assert.ok(!("baseUrl" in job.inputProperties), "baseUrl comes from the provider's settings, never from the program");
         assert.deepStrictEqual(job.properties.rowsPerSec, { type: "number", description: "the run's throughput" });
         assert.ok(job.required.includes("state") && !job.required.includes("finishedAt"));

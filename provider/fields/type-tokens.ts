@@ -23,7 +23,7 @@ export function dynamicType(kind: ResourceKind): string {
 export const OBJECT_TYPES = {
     source: `${PACKAGE}:index:ConnectorJobSource`,
     pacing: `${PACKAGE}:index:ConnectorJobPacing`,
-    waitForCompletion: `${PACKAGE}:index:WaitForCompletion`,
+    waitForCompletion: `${PACKAGE}:index:ConnectorJobWaitForCompletion`,
 } as const;
 
 /** The type a dynamic resource had when registered without a module (the earliest releases): told by its fields. */
