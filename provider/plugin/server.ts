@@ -6,6 +6,7 @@ import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import * as path from "path";
 import { CONFIG_KEYS } from "../api/settings";
 import { pluginType } from "../fields/type-tokens";
+import { PartialFailure } from "../lifecycle/partial-failure";
 
 // The provider plugin's gRPC service: what the engine calls, turned into the calls the dynamic provider host makes on
 // the same lifecycles (check, diff, create, read, update, delete), and back. Written over the SDK's generated
@@ -48,13 +49,13 @@ function serve<Req, Res>(work: (request: Req) => Promise<Res>): Handler<Req, Res
     return (call, callback) => {
         work(call.request).then(
             (response) => callback(null, response),
-            (error: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] }) => {
+            (error: Error) => {
                 const metadata = new grpc.Metadata();
-                if (error.id) {
+                if (error instanceof PartialFailure) {
                     const failed = new provproto.ErrorResourceInitFailed();
                     failed.setId(error.id);
-                    failed.setProperties(Struct.fromJavaScript((error.properties ?? {}) as never));
-                    failed.setReasonsList(error.reasons ?? [error.message]);
+                    failed.setProperties(Struct.fromJavaScript(error.properties as never));
+                    failed.setReasonsList(error.reasons);
                     const detail = new Any();
                     detail.pack(failed.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
                     const status = new statusproto.Status();
