@@ -101,13 +101,15 @@ export function createSession(options: SessionOptions = {}): Session {
                         `(from ${current.origin.baseUrl}). Point timbal:baseUrl back at ${baseUrl} to manage it`,
                 );
             }
-            jobs ??= createJobs((options.connect ?? connectOverHttp)({ ...current, apiKey }), log, journal, {
+            if (jobs) return jobs;
+            jobs = createJobs((options.connect ?? connectOverHttp)({ ...current, apiKey }), log, journal, {
                 sharing: options.jobLists,
                 reconcileForMs: options.reconcileForMs,
                 unconfirmed,
                 shell: options.shell,
                 clock: options.clock,
             });
+            // A service made after the engine cancelled (settings changed since) starts cancelled too.
             if (cancelled) jobs.cancelWaits();
             return jobs;
         },
