@@ -14,8 +14,11 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 /** Where tools/pulumi-cli/ensure.sh puts the CLI and this checkout's plugins. */
 const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 
-/** The language hosts a suite's programs need beside `pulumi`: Node.js always (the plugin runs on it), YAML for YAML programs. */
-export type LanguageHost = "nodejs" | "yaml";
+/**
+ * The language hosts a suite's programs need beside `pulumi`: Node.js always (the plugin runs on it), YAML for YAML programs,
+ * Python for Python programs and for generating the Python SDK.
+ */
+export type LanguageHost = "nodejs" | "yaml" | "python";
 
 /** The folder holding `pulumi` and the given language hosts, or undefined when there is none. */
 export function pulumiBinDir(hosts: LanguageHost[] = ["nodejs"]): string | undefined {

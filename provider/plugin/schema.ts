@@ -125,6 +125,7 @@ export function pluginSchema(version: string) {
         provider: { description: "The Timbal provider: where jobs are dispatched, and with which key", inputProperties: config },
         resources,
         types: Object.fromEntries(Object.entries(types).map(([token, spec]) => [token, { type: "object", ...spec }])),
-        language: { python: { packageName: "pulumi_timbal" } },
+        // The Python SDK (sdk/python) carries the package's version, so its default provider is this plugin's version.
+        language: { python: { packageName: "pulumi_timbal", respectSchemaVersion: true, pyproject: { enabled: true } } },
     };
 }

@@ -7,8 +7,10 @@
 #   outside the repository, and reused from there on later runs. Cold: a few minutes on 2 cores.
 # - Next to it go the plugins the CLI needs for a Node.js program with dynamic resources and for a YAML program, all
 #   upstream: pulumi-language-yaml from the Go module proxy at a pinned version, and:
-#   pulumi-language-nodejs, built from its unmodified source in ../pulumi-language-nodejs (the Go module proxy refuses
-#   that module, so its source is vendored), and pulumi-resource-pulumi-nodejs (a script shipped inside @pulumi/pulumi).
+#   pulumi-language-nodejs and pulumi-language-python, built from their unmodified sources in ../pulumi-language-nodejs
+#   and ../pulumi-language-python (the Go module proxy refuses those modules, so their sources are vendored), the
+#   Python host's upstream script pulumi-language-python-exec, and pulumi-resource-pulumi-nodejs (a script shipped
+#   inside @pulumi/pulumi). The Python host also generates the Python SDK (`pulumi package gen-sdk --language python`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -53,6 +55,16 @@ if [ ! -x "$host" ]; then
     mv "$host.tmp" "$host"
 fi
 
+# The Python language host (Python programs, and Python SDK generation), built like the Node.js host.
+python_src=$(cd "$here/../pulumi-language-python" && pwd)
+python_host=$cache_root/language-python-$(cat "$python_src/UPSTREAM_COMMIT")/pulumi-language-python
+if [ ! -x "$python_host" ]; then
+    echo "ensure.sh: building pulumi-language-python from tools/pulumi-language-python into $(dirname "$python_host") (first time only)" >&2
+    mkdir -p "$(dirname "$python_host")"
+    (cd "$python_src" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$python_host.tmp" .) >&2
+    mv "$python_host.tmp" "$python_host"
+fi
+
 # The YAML language host (YAML programs, which use the timbal provider plugin), from the Go module proxy at a pinned
 # version; like the Node.js host it serves both CLI versions.
 yaml_version=v1.38.1
@@ -73,5 +85,9 @@ ln -f "$host" "$plugins/pulumi-language-nodejs" 2>/dev/null || cp -f "$host" "$p
 ln -sf "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$plugins/pulumi-resource-pulumi-nodejs"
 rm -f "$plugins/pulumi-language-yaml"
 ln -f "$yaml_host" "$plugins/pulumi-language-yaml" 2>/dev/null || cp -f "$yaml_host" "$plugins/pulumi-language-yaml"
+
+rm -f "$plugins/pulumi-language-python"
+ln -f "$python_host" "$plugins/pulumi-language-python" 2>/dev/null || cp -f "$python_host" "$plugins/pulumi-language-python"
+ln -sf "$python_src/pulumi-language-python-exec" "$plugins/pulumi-language-python-exec"
 
 echo "$plugins"
