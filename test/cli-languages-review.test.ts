@@ -6,12 +6,14 @@ import type { Emulator } from "../emulator";
 import { consumerProject, npm, pack, POLICY_ROOT, writeYamlProgram, yamlProject } from "../harness/consumer-project";
 import { emulator, ORG } from "../harness/fixtures";
 import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { pythonProject, writePythonProgram } from "../harness/python-project";
 import { planStack } from "../plan/plan";
+import { snakeCase } from "../provider/fields/field-spelling";
 import { readPreview } from "../plan/preview";
 
-// Review and guardrails see a YAML stack (the provider plugin's timbal:index:ConnectorJob) exactly as they see the
-// equivalent TypeScript stack (the dynamic provider's ConnectorJob): the same `timbal-plan` from `pulumi preview
-// --json`, and the same refusals from the policy pack, through the real CLI.
+// Review and guardrails see a YAML or a Python stack (the provider plugin's timbal:index:ConnectorJob) exactly as they
+// see the equivalent TypeScript stack (the dynamic provider's ConnectorJob): the same `timbal-plan` from `pulumi
+// preview --json`, and the same refusals from the policy pack, through the real CLI.
 
 const POLICY_PACKAGE = "@timbal/pulumi-connector-jobs-policy";
 
@@ -44,26 +46,46 @@ function yaml(jobs: Job[]): string {
     return `resources:\n${resources.join("")}`;
 }
 
+/** A value as Python source; the keys of the SDK's typed objects (`source`, `pacing`) in snake_case, as Python writes them. */
+function pythonValue(value: unknown, typedKeys: boolean): string {
+    if (value === null) return "None";
+    if (typeof value === "boolean") return value ? "True" : "False";
+    if (typeof value !== "object") return JSON.stringify(value);
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, v]) => `${JSON.stringify(typedKeys ? snakeCase(key) : key)}: ${pythonValue(v, false)}`);
+    return `{${entries.join(", ")}}`;
+}
+
+function python(jobs: Job[]): string {
+    const lines = jobs.map((job) => {
+        const kwargs = Object.entries(plainArgs(job)).map(([key, value]) => `${snakeCase(key)}=${pythonValue(value, key === "source" || key === "pacing")}`);
+        return `timbal.ConnectorJob(${JSON.stringify(job.name)}, ${kwargs.join(", ")})`;
+    });
+    return `import pulumi_timbal as timbal\n${lines.join("\n")}\n`;
+}
+
 /** What a policy refused: `<policy> <resource>: <message>`, the same whichever type token the resource has. */
 function refusals(output: string): string[] {
     const found = [...output.matchAll(/\[mandatory\] {2}(\S+) {2}\([^)]*: (\S+)\)\n\s*(.+)/g)].map((m) => `${m[1]} ${m[2]}: ${m[3].trim()}`);
     return [...new Set(found)].sort();
 }
 
-describe("review and guardrails: a YAML stack and the equivalent TypeScript stack (real CLI)", function () {
+const LANGUAGES = ["typescript", "yaml", "python"] as const;
+
+describe("review and guardrails: YAML and Python stacks and the equivalent TypeScript stack (real CLI)", function () {
     this.timeout(600_000);
     let emu: Emulator;
-    const stacks: Record<"typescript" | "yaml", { cli: PulumiCli; project: string; policy: string }> = {} as never;
+    const stacks: Record<(typeof LANGUAGES)[number], { cli: PulumiCli; project: string; policy: string }> = {} as never;
 
     before(async function () {
-        const binDir = requirePulumiCli(this, ["nodejs", "yaml"]);
+        const binDir = requirePulumiCli(this, ["nodejs", "yaml", "python"]);
         emu = await emulator();
-        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-yaml-review-"));
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-languages-review-"));
         const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
         const ts = consumerProject(path.join(work, "typescript"), "extractions", tarballs, typescript(BEFORE));
         const ym = yamlProject(path.join(work, "yaml"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], yaml(BEFORE));
-        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${tarballs[POLICY_PACKAGE]}`], ym);
-        for (const [language, project] of [["typescript", ts], ["yaml", ym]] as const) {
+        const py = pythonProject(path.join(work, "python"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], python(BEFORE));
+        for (const project of [ym, py]) npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${tarballs[POLICY_PACKAGE]}`], project);
+        for (const [language, project] of [["typescript", ts], ["yaml", ym], ["python", py]] as const) {
             const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
             await cli.ok(["stack", "init", "prod"]);
             writeStackConfig(path.join(project, "Pulumi.prod.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
@@ -72,27 +94,29 @@ describe("review and guardrails: a YAML stack and the equivalent TypeScript stac
         }
         fs.writeFileSync(path.join(ts, "index.ts"), typescript(AFTER));
         writeYamlProgram(ym, "extractions", yaml(AFTER));
+        writePythonProgram(py, python(AFTER));
     });
 
     after(async () => emu?.stop());
 
-    it("timbal-plan gives the same plan for both stacks' pulumi preview --json", async function () {
+    it("timbal-plan gives the same plan for the three stacks' pulumi preview --json", async function () {
         const plans = [];
-        for (const language of ["typescript", "yaml"] as const) {
+        for (const language of LANGUAGES) {
             const preview = await stacks[language].cli.ok(["preview", "--json"]);
             plans.push(planStack("prod", readPreview(preview.stdout, language), true));
         }
-        const [fromTypescript, fromYaml] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
+        const [fromTypescript, fromYaml, fromPython] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
         assert.strictEqual(fromTypescript.items.length, 4, JSON.stringify(fromTypescript.items));
         assert.deepStrictEqual(fromYaml, fromTypescript);
-        const orders = fromYaml.items.find((item) => item.resource === "orders");
+        assert.deepStrictEqual(fromPython, fromTypescript);
+        const orders = fromPython.items.find((item) => item.resource === "orders");
         assert.deepStrictEqual(orders?.reasons.map((r) => r.path).sort(), ["source.table", "triggers"]);
     });
 
-    it("the policy pack refuses the same extractions in both stacks, dispatching nothing", async function () {
+    it("the policy pack refuses the same extractions in the three stacks, dispatching nothing", async function () {
         const posts = emu.requests.filter((r) => r.method === "POST").length;
         const found: string[][] = [];
-        for (const language of ["typescript", "yaml"] as const) {
+        for (const language of LANGUAGES) {
             const { cli, policy } = stacks[language];
             const { code, output } = await cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
             assert.notStrictEqual(code, 0, output);
@@ -100,6 +124,7 @@ describe("review and guardrails: a YAML stack and the equivalent TypeScript stac
         }
         assert.ok(found[0].length >= 3, found[0].join("\n"));
         assert.deepStrictEqual(found[1], found[0]);
+        assert.deepStrictEqual(found[2], found[0]);
         assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts);
     });
 

@@ -3,6 +3,7 @@ import { missingApiKeyMessage, SettingsError, type Settings } from "../api/setti
 import { UnconfirmedDispatch, type Dispatched } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
 import { describeDestination, describeJob } from "../jobs/job-names";
+import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
 import type { JobStatus } from "../fields/status-fields";
 import { toJobStatus } from "../fields/status-fields";
@@ -40,6 +41,8 @@ export interface LifecycleOptions extends SessionOptions {
      * has no children (the dynamic shell waits in a child ConnectorJobCompletion instead, and create returns at once).
      */
     waitsInCreate?: boolean;
+    /** How the program spells field names, for check's messages (the plugin: snake_case for a Python program). */
+    fieldSpelling?: FieldSpelling;
 }
 
 /** The id of a resource kept in state although its dispatch was never confirmed (see UnconfirmedDispatch). */
@@ -57,6 +60,8 @@ function outputsOf(inputs: ConnectorJobInputs & ProviderRef, status: JobStatus):
 export function createConnectorJobProvider(options: LifecycleOptions = {}): Required<dynamic.ResourceProvider<ConnectorJobCreateInputs, ConnectorJobOutputs>> {
     const session = options.session ?? createSession(options);
     const { log, journal } = session;
+    /** A message to the program's author, naming fields as the program spells them. */
+    const spelled = (message: string) => spellFieldsIn(message, options.fieldSpelling ?? "camelCase");
 
     async function configure(req: dynamic.ConfigureRequest): Promise<void> {
         session.configure(req);
@@ -73,11 +78,12 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         // The resource is in state: whatever dispatch of its extraction the journal holds is recorded.
         if (olds.connectorId !== undefined) journal.recorded({ extraction: extractionDigest(olds) });
         const outcome = checkInputs(news, settings);
-        outcome.warnings.forEach((warning) => log.warn(warning));
+        outcome.warnings.forEach((warning) => log.warn(spelled(warning)));
         const conflicts = adoptionConflicts(olds, outcome.inputs).map((reason) => ({ property: "", reason }));
         // Preview checks too: a missing key fails the pull request's preview, not the up after the merge.
         const noKey = settings.apiKey ? [] : [{ property: "", reason: missingApiKeyMessage() }];
-        return { inputs: outcome.inputs, failures: [...noKey, ...outcome.failures, ...conflicts] };
+        const failures = [...outcome.failures, ...conflicts].map(({ property, reason }) => ({ property, reason: spelled(reason) }));
+        return { inputs: outcome.inputs, failures: [...noKey, ...failures] };
     }
 
     async function diff(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.DiffResult> {
@@ -163,10 +169,12 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         const view = await session.jobsAt(settings.baseUrl).findInOrg(id, settings.orgId);
         if (!view) throw new Error(`job ${id} is not in the job list of org "${settings.orgId}": check the id, and that timbal:orgId is the job's org. Nothing was imported`);
         const inputs = { connectorId: view.connector_id, destTable: view.dest_table, mode: view.mode, adoptJobId: id };
+        const described = describeJob(id, { ...inputs, kbId: view.kb_uid, orgId: settings.orgId });
         log.warn(
-            `imported ${describeJob(id, { ...inputs, kbId: view.kb_uid, orgId: settings.orgId })}. Timbal's job list gives neither its KB's numeric id ` +
-                "nor its source: add kbId and source to the declaration below, and keep adoptJobId; the next `pulumi up` records them " +
-                "and dispatches nothing",
+            spelled(
+                `imported ${described}. Timbal's job list gives neither its KB's numeric id nor its source: add kbId and source ` +
+                    "to the declaration below, and keep adoptJobId; the next `pulumi up` records them and dispatches nothing",
+            ),
         );
         const props = plainOutputs({ ...inputs, orgId: settings.orgId, baseUrl: settings.baseUrl }, toJobStatus(view));
         // Partial by nature until the program adds kbId and source: typed as the outputs it becomes.

@@ -1,6 +1,6 @@
 import { defaultJournalDir } from "../jobs/dispatch-journal";
 import { createCompletionProvider } from "./completion-lifecycle";
-import { createConnectorJobProvider } from "./connector-job-lifecycle";
+import { createConnectorJobProvider, type LifecycleOptions } from "./connector-job-lifecycle";
 import { exitWhenEngineGone } from "./engine-watch";
 import { createSession, type SessionOptions } from "./session";
 
@@ -20,7 +20,7 @@ const number = (value: string | undefined) => (value === undefined || value === 
  * plugin, ConnectorJob waits in its own create and update (a plugin's resource has no children); in the dynamic
  * shell, a child ConnectorJobCompletion waits.
  */
-export function startProviderProcess(engineAddress: string | undefined, options: Pick<SessionOptions, "log" | "shell"> = {}) {
+export function startProviderProcess(engineAddress: string | undefined, options: Pick<SessionOptions, "log" | "shell"> & Pick<LifecycleOptions, "fieldSpelling"> = {}) {
     const session = createSession({
         ...options,
         jobLists: {
@@ -39,7 +39,7 @@ export function startProviderProcess(engineAddress: string | undefined, options:
     });
     return {
         session,
-        connectorJob: createConnectorJobProvider({ session, waitsInCreate: options.shell === "plugin" }),
+        connectorJob: createConnectorJobProvider({ session, waitsInCreate: options.shell === "plugin", fieldSpelling: options.fieldSpelling }),
         completion: createCompletionProvider(session),
     };
 }

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startProviderProcess } from "../lifecycle/provider-process";
 import { engineLog } from "./engine-log";
+import { programFieldSpelling } from "./program-spelling";
 import { pluginSchema } from "./schema";
 import { servePlugin } from "./server";
 
@@ -18,7 +19,7 @@ export async function main(args: string[]): Promise<void> {
     const engineAddress = args.find((arg, i) => !arg.startsWith("-") && args[i - 1] !== "--tracing");
     let secret: () => string | undefined = () => undefined;
     const log = engineAddress ? engineLog(engineAddress, () => [secret()]) : undefined;
-    const { session, connectorJob } = startProviderProcess(engineAddress, { shell: "plugin", log: log?.log });
+    const { session, connectorJob } = startProviderProcess(engineAddress, { shell: "plugin", log: log?.log, fieldSpelling: programFieldSpelling() });
     secret = session.secret;
     const version = packageVersion();
     const port = await servePlugin({

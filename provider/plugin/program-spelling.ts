@@ -1,0 +1,29 @@
+import * as fs from "fs";
+import * as path from "path";
+import type { FieldSpelling } from "../fields/field-spelling";
+
+// Which language the program that runs this plugin is written in, and so how it spells field names. No call of the
+// provider protocol says; but the CLI starts a provider plugin in the project's folder, whose Pulumi.yaml names the
+// runtime (`runtime: python`, or `runtime: {name: python, options: ...}` in either YAML form).
+
+const RUNTIME = /^runtime:[ \t]*(?:["']?([\w-]+)["']?[ \t]*(?:#.*)?$|\{[^}]*\bname:[ \t]*["']?([\w-]+)|(?:#.*)?\n(?:(?:[ \t]+.*|[ \t]*)\n)*?[ \t]+name:[ \t]*["']?([\w-]+))/m;
+
+/** The runtime a project file names, or undefined. */
+export function runtimeOf(projectFile: string): string | undefined {
+    const match = RUNTIME.exec(projectFile);
+    return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+}
+
+/** How the program in `dir` (by default the folder the CLI started this plugin in) spells field names. */
+export function programFieldSpelling(dir = process.cwd()): FieldSpelling {
+    for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
+        let text: string;
+        try {
+            text = fs.readFileSync(path.join(dir, name), "utf8");
+        } catch {
+            continue;
+        }
+        return runtimeOf(text) === "python" ? "snake_case" : "camelCase";
+    }
+    return "camelCase";
+}

@@ -1,0 +1,36 @@
+import * as assert from "assert";
+import { spellFieldsIn } from "../../provider/fields/field-spelling";
+import { runtimeOf } from "../../provider/plugin/program-spelling";
+
+// Check's messages name fields as the program spells them: a Python program writes snake_case.
+
+describe("field names in messages, as the program spells them", function () {
+    it("snake_case renames every declared field, nested ones too, but not config keys or the quoted value", function () {
+        const message = "source.connectionRef: must be a string; got \"kbId\"";
+        assert.strictEqual(spellFieldsIn(message, "snake_case"), "source.connection_ref: must be a string; got \"kbId\"");
+        assert.strictEqual(
+            spellFieldsIn("orgId: no Timbal org is configured. Set `pulumi config set timbal:orgId <org>`, or TIMBAL_ORG_ID, or orgId on this resource", "snake_case"),
+            "org_id: no Timbal org is configured. Set `pulumi config set timbal:orgId <org>`, or TIMBAL_ORG_ID, or org_id on this resource",
+        );
+        assert.strictEqual(
+            spellFieldsIn("waitForCompletion: must be true, false or { timeoutSeconds?, pollIntervalSeconds? }; got 3", "snake_case"),
+            "wait_for_completion: must be true, false or { timeout_seconds?, poll_interval_seconds? }; got 3",
+        );
+        assert.strictEqual(spellFieldsIn("pacing.maxRowsPerSec: must be", "snake_case"), "pacing.max_rows_per_sec: must be");
+    });
+
+    it("camelCase leaves the message as the declarations spell it", function () {
+        const message = "source.connectionRef: must be a string; got 3";
+        assert.strictEqual(spellFieldsIn(message, "camelCase"), message);
+    });
+
+    it("reads the runtime from Pulumi.yaml in each of its forms", function () {
+        assert.strictEqual(runtimeOf("name: x\nruntime: python\n"), "python");
+        assert.strictEqual(runtimeOf("name: x\nruntime: 'python' # the venv\n"), "python");
+        assert.strictEqual(runtimeOf("name: x\nruntime: { name: python, options: { virtualenv: venv } }\n"), "python");
+        assert.strictEqual(runtimeOf("name: x\nruntime:\n  options:\n    virtualenv: venv\n\n  name: python\nplugins: {}\n"), "python");
+        assert.strictEqual(runtimeOf("name: x\nruntime:\n  name: yaml\n"), "yaml");
+        assert.strictEqual(runtimeOf("name: x\ndescription: runtime: python\nruntime: nodejs\n"), "nodejs");
+        assert.strictEqual(runtimeOf("name: x\n"), undefined);
+    });
+});
