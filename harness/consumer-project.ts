@@ -77,3 +77,17 @@ export function writeYamlProgram(dir: string, name: string, program: string): vo
     const head = `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`;
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
 }
+
+/** The examples of the languages that use the provider plugin: examples/<language>/. */
+export type PluginExample = "yaml" | "python";
+
+/**
+ * A copy of examples/<language>/ in `dir`, with the package installed from `tarball` and this run's SDK, as its
+ * README section says to install it (a Python project's virtualenv is made by `pulumi install`, separately).
+ */
+export function pluginExampleProject(language: PluginExample, dir: string, tarball: string): string {
+    const example = path.join(REPO_ROOT, "examples", language);
+    fs.cpSync(example, dir, { recursive: true, filter: (from) => !/(^|\/)(node_modules|venv|package-lock\.json)$/.test(path.relative(example, from)) });
+    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `@pulumi/pulumi@${sdkVersion()}`, `file:${tarball}`], dir);
+    return dir;
+}

@@ -23,7 +23,7 @@ let shared: string | undefined;
 export function pythonVirtualenv(sdkDir: string): string {
     if (shared) return shared;
     const venv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "timbal-python-venv-")), "venv");
-    execFileSync(process.env.TIMBAL_PYTHON ?? "python3", ["-m", "venv", venv], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "pipe", "pipe"] });
     execFileSync(path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `pulumi==${PYPI_PULUMI_VERSION}`, sdkDir], {
         stdio: ["ignore", "pipe", "pipe"],
     });

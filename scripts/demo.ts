@@ -3,15 +3,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
-import { npm, pack, sdkVersion } from "../harness/consumer-project";
+import { pack, pluginExampleProject, type PluginExample } from "../harness/consumer-project";
 import { copyExampleProject } from "../harness/example-project";
 import { isConnectorJob } from "../provider/fields/type-tokens";
 
 // `npm run demo`: the example stack, deployed with the real Pulumi CLI to the local emulator. Starts the emulator on
 // 127.0.0.1:8787 (where examples/Pulumi.emulator.yaml points), runs `pulumi up` on a throwaway local backend, waits
 // for the extractions to finish, refreshes, prints a table of the jobs, and stops the emulator.
-// `npm run demo:yaml` (`--yaml`): the same for the YAML example (examples/yaml/), copied to a temporary folder where
-// the package is installed from its tarball (`npm pack`), as a YAML user installs it.
+// `npm run demo:yaml` (`--yaml`) and `npm run demo:python` (`--python`): the same for the YAML example
+// (examples/yaml/) and the Python one (examples/python/), copied to a temporary folder where the package is installed
+// from its tarball (`npm pack`), as a YAML or Python user installs it (and, for Python, `pulumi install --no-plugins`
+// makes the virtualenv from requirements.txt).
 
 const REPO = path.resolve(__dirname, "..");
 const PORT = 8787;
@@ -52,25 +54,31 @@ function table(rows: string[][]): string {
     return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** A copy of examples/yaml/ with the package installed from its tarball, and this checkout's SDK. */
-function yamlExampleProject(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-yaml-example-"));
-    for (const file of ["Pulumi.yaml", `Pulumi.${STACK}.yaml`]) fs.copyFileSync(path.join(REPO, "examples", "yaml", file), path.join(dir, file));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "timbal-yaml-example", private: true }));
-    console.log("Installing the package from its tarball into the YAML project...");
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `@pulumi/pulumi@${sdkVersion()}`, `file:${pack(REPO, dir)}`], dir);
+/** A copy of examples/<language>/ with the package installed from its tarball, and this checkout's SDK. */
+function pluginExample(language: PluginExample, binDir: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${language}-example-`));
+    console.log(`Installing the package from its tarball into the ${language} project...`);
+    pluginExampleProject(language, dir, pack(REPO, dir));
+    if (language === "python") {
+        console.log("Making its virtualenv (pulumi install --no-plugins)...");
+        execFileSync(path.join(binDir, "pulumi"), ["install", "--no-plugins", "--non-interactive"], {
+            cwd: dir,
+            env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` },
+            stdio: ["ignore", "ignore", "inherit"],
+        });
+    }
     return dir;
 }
 
 async function main(): Promise<void> {
-    const yaml = process.argv.includes("--yaml");
+    const language = (["yaml", "python"] as const).find((name) => process.argv.includes(`--${name}`));
     const binDir = ensurePulumi();
     execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
 
     const emulator = await startEmulator({ port: PORT, speed: 20 }).catch((err) => {
         throw new Error(`cannot start the emulator on 127.0.0.1:${PORT} (${err.message}); is \`npm run emulator\` already running?`);
     });
-    const project = yaml ? yamlExampleProject() : copyExampleProject([`Pulumi.${STACK}.yaml`]);
+    const project = language ? pluginExample(language, binDir) : copyExampleProject([`Pulumi.${STACK}.yaml`]);
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-demo-state-"));
     const env = {
         PULUMI_BACKEND_URL: `file://${backend}`,
