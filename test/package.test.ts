@@ -57,7 +57,9 @@ describe("the packed packages and how npm resolves them", function () {
         assert.strictEqual(manifest.dependencies["@pulumi/pulumi"], undefined, "an exact dependency nests a second SDK copy");
         assert.deepStrictEqual(manifest.bin, { "timbal-emulator": "dist/emulator/cli.js", "timbal-plan": "dist/plan/cli.js" });
         const files = filesIn(provider);
-        for (const file of ["dist/provider/index.js", "dist/provider/host/process-providers.js", "dist/emulator/cli.js", "dist/plan/cli.js", "emulator/seed.json", "README.md"]) {
+        // The plugin, and the Python SDK that Python projects pip-install from the installed package.
+        const shipped = ["plugin/PulumiPlugin.yaml", "plugin/index.js", "plugin/schema.json", "sdk/python/pyproject.toml", "sdk/python/pulumi_timbal/connector_job.py"];
+        for (const file of ["dist/provider/index.js", "dist/provider/host/process-providers.js", "dist/emulator/cli.js", "dist/plan/cli.js", "emulator/seed.json", "README.md", ...shipped]) {
             assert.ok(files.includes(file), `${file} missing from the package`);
         }
         // State holds require("<name>/connector-job-provider") (and /completion-provider, /host from earlier versions).
