@@ -45,25 +45,24 @@ if [ ! -x "$bin/pulumi" ] || [ "$("$bin/pulumi" version 2>/dev/null)" != "$versi
     mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
 
-# The language host does not depend on the CLI's version: one build per vendored upstream commit.
-host_src=$here/../pulumi-language-nodejs
-host=$cache_root/language-nodejs-$(cat "$host_src/UPSTREAM_COMMIT")/pulumi-language-nodejs
-if [ ! -x "$host" ]; then
-    echo "ensure.sh: building pulumi-language-nodejs from tools/pulumi-language-nodejs into $(dirname "$host") (first time only)" >&2
-    mkdir -p "$(dirname "$host")"
-    (cd "$host_src" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$host.tmp" .) >&2
-    mv "$host.tmp" "$host"
-fi
-
-# The Python language host (Python programs, and Python SDK generation), built like the Node.js host.
+# A language host vendored in tools/pulumi-language-<language>/ (Node.js: programs with dynamic resources and the
+# timbal plugin; Python: Python programs, and Python SDK generation). A host does not depend on the CLI's version: one
+# build per vendored upstream commit. Prints the binary's path.
+vendored_host() {
+    local src host
+    src=$(cd "$here/../pulumi-language-$1" && pwd)
+    host=$cache_root/language-$1-$(cat "$src/UPSTREAM_COMMIT")/pulumi-language-$1
+    if [ ! -x "$host" ]; then
+        echo "ensure.sh: building pulumi-language-$1 from tools/pulumi-language-$1 into $(dirname "$host") (first time only)" >&2
+        mkdir -p "$(dirname "$host")"
+        (cd "$src" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$host.tmp" .) >&2
+        mv "$host.tmp" "$host"
+    fi
+    echo "$host"
+}
+host=$(vendored_host nodejs)
+python_host=$(vendored_host python)
 python_src=$(cd "$here/../pulumi-language-python" && pwd)
-python_host=$cache_root/language-python-$(cat "$python_src/UPSTREAM_COMMIT")/pulumi-language-python
-if [ ! -x "$python_host" ]; then
-    echo "ensure.sh: building pulumi-language-python from tools/pulumi-language-python into $(dirname "$python_host") (first time only)" >&2
-    mkdir -p "$(dirname "$python_host")"
-    (cd "$python_src" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$python_host.tmp" .) >&2
-    mv "$python_host.tmp" "$python_host"
-fi
 
 # The YAML language host (YAML programs, which use the timbal provider plugin), from the Go module proxy at a pinned
 # version; like the Node.js host it serves both CLI versions.
