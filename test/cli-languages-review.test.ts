@@ -6,9 +6,9 @@ import type { Emulator } from "../emulator";
 import { consumerProject, npm, pack, POLICY_ROOT, writeYamlProgram, yamlProject } from "../harness/consumer-project";
 import { emulator, ORG } from "../harness/fixtures";
 import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { programIn, type JobDeclaration, type Language } from "../harness/program-text";
 import { pythonProject, writePythonProgram } from "../harness/python-project";
 import { planStack } from "../plan/plan";
-import { snakeCase } from "../provider/fields/field-spelling";
 import { readPreview } from "../plan/preview";
 
 // Review and guardrails see a YAML or a Python stack (the provider plugin's timbal:index:ConnectorJob) exactly as they
@@ -17,7 +17,7 @@ import { readPreview } from "../plan/preview";
 
 const POLICY_PACKAGE = "@timbal/pulumi-connector-jobs-policy";
 
-type Job = { name: string; args: Record<string, unknown> };
+type Job = JobDeclaration;
 
 const source = (table: string, kind = "postgres") => ({ kind, connectionRef: "db", table, cursorColumn: "id" });
 
@@ -34,34 +34,8 @@ const AFTER: Job[] = [
     { name: "unpaced", args: { connectorId: "warehouse-pg", kbId: 101, destTable: "unpaced", source: source("unpaced") } },
 ];
 
-const plainArgs = (job: Job) => JSON.parse(JSON.stringify(job.args));
-
-function typescript(jobs: Job[]): string {
-    const lines = jobs.map((job) => `new ConnectorJob(${JSON.stringify(job.name)}, ${JSON.stringify(plainArgs(job))});`);
-    return `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";\n${lines.join("\n")}\n`;
-}
-
-function yaml(jobs: Job[]): string {
-    const resources = jobs.map((job) => `  ${job.name}:\n    type: timbal:index:ConnectorJob\n    properties: ${JSON.stringify(plainArgs(job))}\n`);
-    return `resources:\n${resources.join("")}`;
-}
-
-/** A value as Python source; the keys of the SDK's typed objects (`source`, `pacing`) in snake_case, as Python writes them. */
-function pythonValue(value: unknown, typedKeys: boolean): string {
-    if (value === null) return "None";
-    if (typeof value === "boolean") return value ? "True" : "False";
-    if (typeof value !== "object") return JSON.stringify(value);
-    const entries = Object.entries(value as Record<string, unknown>).map(([key, v]) => `${JSON.stringify(typedKeys ? snakeCase(key) : key)}: ${pythonValue(v, false)}`);
-    return `{${entries.join(", ")}}`;
-}
-
-function python(jobs: Job[]): string {
-    const lines = jobs.map((job) => {
-        const kwargs = Object.entries(plainArgs(job)).map(([key, value]) => `${snakeCase(key)}=${pythonValue(value, key === "source" || key === "pacing")}`);
-        return `timbal.ConnectorJob(${JSON.stringify(job.name)}, ${kwargs.join(", ")})`;
-    });
-    return `import pulumi_timbal as timbal\n${lines.join("\n")}\n`;
-}
+/** The stack of `jobs`, in `language`. */
+const programOf = (language: Language, jobs: Job[]) => programIn(language, { jobs });
 
 /** What a policy refused: `<policy> <resource>: <message>`, the same whichever type token the resource has. */
 function refusals(output: string): string[] {
@@ -69,21 +43,21 @@ function refusals(output: string): string[] {
     return [...new Set(found)].sort();
 }
 
-const LANGUAGES = ["typescript", "yaml", "python"] as const;
+const LANGUAGES: Language[] = ["typescript", "yaml", "python"];
 
 describe("review and guardrails: YAML and Python stacks and the equivalent TypeScript stack (real CLI)", function () {
     this.timeout(600_000);
     let emu: Emulator;
-    const stacks: Record<(typeof LANGUAGES)[number], { cli: PulumiCli; project: string; policy: string }> = {} as never;
+    const stacks: Record<Language, { cli: PulumiCli; project: string; policy: string }> = {} as never;
 
     before(async function () {
         const binDir = requirePulumiCli(this, ["nodejs", "yaml", "python"]);
         emu = await emulator();
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-languages-review-"));
         const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
-        const ts = consumerProject(path.join(work, "typescript"), "extractions", tarballs, typescript(BEFORE));
-        const ym = yamlProject(path.join(work, "yaml"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], yaml(BEFORE));
-        const py = pythonProject(path.join(work, "python"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], python(BEFORE));
+        const ts = consumerProject(path.join(work, "typescript"), "extractions", tarballs, programOf("typescript", BEFORE));
+        const ym = yamlProject(path.join(work, "yaml"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("yaml", BEFORE));
+        const py = pythonProject(path.join(work, "python"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("python", BEFORE));
         for (const project of [ym, py]) npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${tarballs[POLICY_PACKAGE]}`], project);
         for (const [language, project] of [["typescript", ts], ["yaml", ym], ["python", py]] as const) {
             const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
@@ -92,9 +66,9 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
             await cli.ok(["up", "--yes"]);
             stacks[language] = { cli, project, policy: path.join(project, "node_modules", ...POLICY_PACKAGE.split("/")) };
         }
-        fs.writeFileSync(path.join(ts, "index.ts"), typescript(AFTER));
-        writeYamlProgram(ym, "extractions", yaml(AFTER));
-        writePythonProgram(py, python(AFTER));
+        fs.writeFileSync(path.join(ts, "index.ts"), programOf("typescript", AFTER));
+        writeYamlProgram(ym, "extractions", programOf("yaml", AFTER));
+        writePythonProgram(py, programOf("python", AFTER));
     });
 
     after(async () => emu?.stop());
@@ -136,7 +110,7 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         assert.ok(!(await stacks.typescript.cli.resources()).orders);
         // 2. Declared in the new program with adoptJobId: the next up records the job.
         const moved: Job = { name: "moved_orders", args: { ...BEFORE[0].args, adoptJobId: typescriptJob.id } };
-        writeYamlProgram(stacks.yaml.project, "extractions", yaml([...BEFORE, moved]));
+        writeYamlProgram(stacks.yaml.project, "extractions", programOf("yaml", [...BEFORE, moved]));
         await stacks.yaml.cli.ok(["up", "--yes"]);
         assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts, "nothing dispatched");
         const adopted = (await stacks.yaml.cli.resources()).moved_orders;

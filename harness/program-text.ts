@@ -1,0 +1,99 @@
+import { snakeCase } from "../provider/fields/field-spelling";
+
+// One stack of ConnectorJobs, described once, written as a TypeScript, YAML or Python program: what the suites that
+// compare languages deploy. TypeScript and YAML name fields as the declarations do; Python in snake_case, nested
+// typed objects (`source`, `pacing`, `waitForCompletion`) included, while the free-form ones (`triggers`, `cursor`)
+// keep their keys as written, as the generated SDK does.
+
+export type Language = "typescript" | "yaml" | "python";
+
+/** A value read from the stack's config as a secret (the explicit provider's key). */
+export interface SecretConfig {
+    secretConfig: string;
+}
+
+export interface JobDeclaration {
+    name: string;
+    args: Record<string, unknown>;
+    /** The job (by name) this one depends on. */
+    dependsOn?: string;
+    /** The explicit provider (by name) this one uses. */
+    provider?: string;
+}
+
+export interface StackProgram {
+    /** Explicit `timbal` providers, by name, with their settings (a SecretConfig for a secret). */
+    providers?: Record<string, Record<string, unknown>>;
+    jobs: JobDeclaration[];
+    /** Stack outputs: name → [job name, output field in the declarations' spelling]. */
+    outputs?: Record<string, [string, string]>;
+}
+
+const TYPED_OBJECTS = ["source", "pacing", "waitForCompletion"];
+
+const isSecretConfig = (value: unknown): value is SecretConfig => typeof value === "object" && value !== null && "secretConfig" in value;
+
+/** The JSON of the program's values, without the undefined ones. */
+const plain = (args: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(args));
+
+function secretNames(program: StackProgram): string[] {
+    return Object.values(program.providers ?? {}).flatMap((args) => Object.values(args).filter(isSecretConfig).map((value) => value.secretConfig));
+}
+
+export function programIn(language: Language, program: StackProgram): string {
+    return { typescript: typescriptProgram, yaml: yamlProgram, python: pythonProgram }[language](program);
+}
+
+/** The dynamic provider's program (no explicit providers: its jobs name their settings themselves). */
+function typescriptProgram(program: StackProgram): string {
+    if (program.providers || program.jobs.some((job) => job.provider)) throw new Error("a TypeScript program declares no explicit timbal provider");
+    const lines = ['import { ConnectorJob } from "@timbal/pulumi-connector-jobs";'];
+    for (const job of program.jobs) {
+        const options = job.dependsOn ? `, { dependsOn: [${job.dependsOn}] }` : "";
+        lines.push(`const ${job.name} = new ConnectorJob(${JSON.stringify(job.name)}, ${JSON.stringify(plain(job.args))}${options});`);
+    }
+    for (const [name, [job, output]] of Object.entries(program.outputs ?? {})) lines.push(`export const ${name} = ${job}.${output};`);
+    return `${lines.join("\n")}\n`;
+}
+
+function yamlProgram(program: StackProgram): string {
+    const value = (v: unknown) => (isSecretConfig(v) ? JSON.stringify(`\${${v.secretConfig}}`) : JSON.stringify(v));
+    const secrets = secretNames(program).map((name) => `  ${name}:\n    type: string\n    secret: true\n`);
+    const resources: string[] = [];
+    for (const [name, args] of Object.entries(program.providers ?? {})) {
+        const fields = Object.entries(args).map(([key, v]) => `${key}: ${value(v)}`);
+        resources.push(`  ${name}:\n    type: pulumi:providers:timbal\n    properties: { ${fields.join(", ")} }\n`);
+    }
+    for (const job of program.jobs) {
+        const options = [job.dependsOn && `      dependsOn: ["\${${job.dependsOn}}"]\n`, job.provider && `      provider: \${${job.provider}}\n`].filter(Boolean);
+        resources.push(`  ${job.name}:\n    type: timbal:index:ConnectorJob\n    properties: ${JSON.stringify(plain(job.args))}\n${options.length ? `    options:\n${options.join("")}` : ""}`);
+    }
+    const outputs = Object.entries(program.outputs ?? {}).map(([name, [job, output]]) => `  ${name}: \${${job}.${output}}\n`);
+    return [secrets.length ? `config:\n${secrets.join("")}` : "", `resources:\n${resources.join("")}`, outputs.length ? `outputs:\n${outputs.join("")}` : ""].join("");
+}
+
+/** A value as Python source; `typedKeys`: the keys of one of the SDK's typed objects, in snake_case. */
+function pythonValue(value: unknown, typedKeys = false): string {
+    if (isSecretConfig(value)) return `config.require_secret(${JSON.stringify(value.secretConfig)})`;
+    if (value === null) return "None";
+    if (typeof value === "boolean") return value ? "True" : "False";
+    if (typeof value !== "object") return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map((item) => pythonValue(item)).join(", ")}]`;
+    const entries = Object.entries(value).map(([key, v]) => `${JSON.stringify(typedKeys ? snakeCase(key) : key)}: ${pythonValue(v)}`);
+    return `{${entries.join(", ")}}`;
+}
+
+function pythonProgram(program: StackProgram): string {
+    const kwargs = (args: Record<string, unknown>) => Object.entries(args).map(([key, v]) => `${snakeCase(key)}=${pythonValue(v, TYPED_OBJECTS.includes(key))}`);
+    const lines = ["import pulumi", "import pulumi_timbal as timbal", "", "config = pulumi.Config()", "providers = {}", "jobs = {}"];
+    for (const [name, args] of Object.entries(program.providers ?? {})) {
+        lines.push(`providers[${JSON.stringify(name)}] = timbal.Provider(${[JSON.stringify(name), ...kwargs(args)].join(", ")})`);
+    }
+    for (const job of program.jobs) {
+        const options = [job.dependsOn && `depends_on=[jobs[${JSON.stringify(job.dependsOn)}]]`, job.provider && `provider=providers[${JSON.stringify(job.provider)}]`].filter(Boolean);
+        const opts = options.length ? [`opts=pulumi.ResourceOptions(${options.join(", ")})`] : [];
+        lines.push(`jobs[${JSON.stringify(job.name)}] = timbal.ConnectorJob(${[JSON.stringify(job.name), ...kwargs(plain(job.args)), ...opts].join(", ")})`);
+    }
+    for (const [name, [job, output]] of Object.entries(program.outputs ?? {})) lines.push(`pulumi.export(${JSON.stringify(name)}, jobs[${JSON.stringify(job)}].${snakeCase(output)})`);
+    return `${lines.join("\n")}\n`;
+}
