@@ -8,9 +8,12 @@ import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStack
 // emulator; each time one of: one Ctrl-C (SIGINT to the CLI), two Ctrl-C, or SIGKILL of the CLI's process group (a CI
 // runner's timeout). Then what a user does: `pulumi cancel --yes` where the stack is locked, and `pulumi up --yes`.
 // What must hold: exactly one job per resource, every resource with its job, no process of the run left behind.
-// `runChaos` is also what the smaller run in `npm test` uses.
+// The `rerun` scenario interrupts a run policy's re-dispatch instead: each stack is first deployed in full, its jobs
+// finished 30 hours ago on the emulator's clock, and `pulumi up --refresh` (which re-dispatches all three under
+// `rerunAfter: "24h"`) is interrupted just after its first new dispatch; then two jobs per resource must exist, the
+// newer one recorded. `runChaos` is also what the smaller run in `npm test` uses.
 
-const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+const PROGRAM = (policy: string) => `import * as pulumi from "@pulumi/pulumi";
 import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
 
 const run = new pulumi.Config().require("run");
@@ -23,12 +26,12 @@ for (const [name, wait] of [["orders", true], ["customers", true], ["ledger", fa
         mode: "append",
         source: { kind: "postgres", connectionRef: "warehouse", table: "order_items", cursorColumn: "id" },
         pacing: { maxRowsPerSec: 200 },
-        waitForCompletion: wait ? { timeoutSeconds: 900, pollIntervalSeconds: 0.5 } : undefined,
+        waitForCompletion: wait ? { timeoutSeconds: 900, pollIntervalSeconds: 0.5 } : undefined,${policy}
     });
 }
 `;
 /** The same extractions in Pulumi YAML, on the timbal provider plugin of this checkout (plugin/, built). */
-const YAML_PROGRAM = (pluginDir: string) => `name: chaos
+const YAML_PROGRAM = (pluginDir: string, policy: string) => `name: chaos
 runtime: yaml
 plugins:
   providers:
@@ -53,7 +56,7 @@ ${[
       mode: append
       source: { kind: postgres, connectionRef: warehouse, table: order_items, cursorColumn: id }
       pacing: { maxRowsPerSec: 200 }
-${wait ? "      waitForCompletion: { timeoutSeconds: 900, pollIntervalSeconds: 0.5 }\n" : ""}`,
+${wait ? "      waitForCompletion: { timeoutSeconds: 900, pollIntervalSeconds: 0.5 }\n" : ""}${policy ? `      ${policy.trim()}\n` : ""}`,
     )
     .join("")}`;
 const RESOURCES = ["orders", "customers", "ledger"];
@@ -61,10 +64,15 @@ const RESOURCES = ["orders", "customers", "ledger"];
 export const LANGUAGES = ["typescript", "yaml"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const INTERRUPTIONS = ["one Ctrl-C", "two Ctrl-C", "SIGKILL of the process group"] as const;
+/** What is interrupted: a stack's first deployment, or a run policy's re-dispatch of a deployed stack. */
+export const SCENARIOS = ["first", "rerun"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+const HOUR = 3_600_000;
 
 export interface ChaosRun {
     run: number;
     language: Language;
+    scenario: Scenario;
     interruption: (typeof INTERRUPTIONS)[number];
     /** Seconds after `pulumi up` started. */
     at: number;
@@ -84,7 +92,7 @@ export interface ChaosRun {
      * Idle, no CPU. Reported, not counted as a failure.
      */
     idleLanguageHosts: number;
-    /** Jobs in Timbal for each resource after recovery (must all be 1). */
+    /** Jobs in Timbal for each resource after recovery (must all be 1; 2 in the rerun scenario). */
     jobsPerResource: number[];
     /** Resources whose recorded id is not their one job (must be 0). */
     resourcesWithoutJob: number;
@@ -126,21 +134,26 @@ export interface ChaosOptions {
     interruptions?: ReadonlyArray<(typeof INTERRUPTIONS)[number]>;
     /** The program interrupted (default: TypeScript). */
     language?: Language;
+    /** What is interrupted (default: the first deployment). */
+    scenario?: Scenario;
     log?: (line: string) => void;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
     const language = options.language ?? "typescript";
+    const scenario = options.scenario ?? "first";
+    const policy = scenario === "rerun" ? `\n        rerunAfter: "24h",` : "";
+    const expectedJobs = scenario === "rerun" ? 2 : 1;
     const binDir = pulumiBinDir(language === "yaml" ? ["nodejs", "yaml"] : ["nodejs"]);
     if (!binDir) throw new Error(`no Pulumi CLI with the ${language} language host found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`);
     const next = random(options.seed ?? 11);
     const emu = await emulator();
     const project = projectUsingRepoModules();
     if (language === "yaml") {
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(path.join(REPO_ROOT, "plugin")));
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(path.join(REPO_ROOT, "plugin"), policy.replace('"24h",', "24h")));
     } else {
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
+        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM(policy));
     }
     const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
     const results: ChaosRun[] = [];
@@ -155,9 +168,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const tables = RESOURCES.map((name) => `${name}_${run}`);
             const jobsOf = (table: string) => emu.world.jobs.filter((job) => job.destTable === table);
 
-            const up = startCli(cli, ["up", "--yes", "--stack", stack]);
-            await Promise.race([sleep(at * 1000), up.exited]);
-            const dispatched = tables.filter((table) => jobsOf(table).length > 0).length;
+            let command = ["up", "--yes", "--stack", stack];
+            let interruptAfter = () => Promise.race([sleep(at * 1000), up.exited]);
+            if (scenario === "rerun") {
+                await deployedLongAgo(stack);
+                // The run policy's `up`: interrupted `at` seconds, less 2, after its first new dispatch.
+                command = ["up", "--refresh", "--yes", "--stack", stack];
+                const before = emu.world.jobs.length;
+                interruptAfter = async () => {
+                    const deadline = Date.now() + 60_000;
+                    while (emu.world.jobs.length === before && up.child.exitCode === null && Date.now() < deadline) await sleep(20);
+                    await Promise.race([sleep((at - 2) * 1000), up.exited]);
+                };
+            }
+            const up = startCli(cli, command);
+            await interruptAfter();
+            const dispatched = tables.filter((table) => jobsOf(table).length >= expectedJobs).length;
             const progress = `${dispatched}/3 dispatched${/stops waiting/.test(up.output()) ? ", waiting" : ""}`;
             const signalledAt = Date.now();
             let survivors = 0;
@@ -189,10 +215,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 
             // What a user does next. Meanwhile the emulator's clock runs fast, so that every wait ends.
             const fastClock = setInterval(() => emu.world.advance(600_000), 500);
-            let recovery = await cli.run(["up", "--yes", "--stack", stack]);
+            let recovery = await cli.run(command);
             if (recovery.code !== 0 && /pulumi cancel/.test(recovery.output)) {
                 await cli.ok(["cancel", "--yes", "--stack", stack]);
-                recovery = await cli.run(["up", "--yes", "--stack", stack]);
+                recovery = await cli.run(command);
             }
             clearInterval(fastClock);
             const exported = JSON.parse((await cli.ok(["stack", "export", "--stack", stack])).stdout).deployment.resources ?? [];
@@ -200,12 +226,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const jobsPerResource = tables.map((table) => jobsOf(table).length);
             const resourcesWithoutJob = RESOURCES.filter((name, i) => {
                 const jobs = jobsOf(tables[i]);
-                return jobs.length !== 1 || recorded(name) !== jobs[0].id;
+                return jobs.length !== expectedJobs || recorded(name) !== jobs.at(-1)!.id;
             }).length;
             if (recovery.code !== 0) notes = `${notes}${notes ? "; " : ""}recovery failed: ${recovery.output.slice(-300)}`;
             const result: ChaosRun = {
                 run,
                 language,
+                scenario,
                 interruption,
                 at: Number(at.toFixed(1)),
                 progress,
@@ -226,17 +253,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
         await emu.stop();
     }
     return results;
+
+    /** The stack deployed in full, its jobs finished 30 hours ago on the emulator's clock, which is then set to now. */
+    async function deployedLongAgo(stack: string): Promise<void> {
+        emu.world.advance(Date.now() - 30 * HOUR - emu.world.now());
+        const fastClock = setInterval(() => emu.world.advance(600_000), 500);
+        try {
+            await cli.ok(["up", "--yes", "--stack", stack]);
+        } finally {
+            clearInterval(fastClock);
+        }
+        emu.world.advance(Date.now() - emu.world.now());
+    }
 }
 
 export const HEADER =
-    "| run | program | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+    "| run | program | scenario | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 export function formatRow(r: ChaosRun): string {
-    return `| ${r.run} | ${r.language} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
+    return `| ${r.run} | ${r.language} | ${r.scenario} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
 }
 
-/** True when every run kept the promise: one job per resource, each recorded, nothing left running. */
+/** True when every run kept the promise: one job per resource (two after a re-dispatch), each recorded, nothing left running. */
 export function allHeld(results: ChaosRun[]): boolean {
-    return results.every((r) => r.recovered && r.survivors === 0 && r.resourcesWithoutJob === 0 && r.jobsPerResource.every((n) => n === 1));
+    const expected = (r: ChaosRun) => (r.scenario === "rerun" ? 2 : 1);
+    return results.every((r) => r.recovered && r.survivors === 0 && r.resourcesWithoutJob === 0 && r.jobsPerResource.every((n) => n === expected(r)));
 }

@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { GITHUB_COMMENT_LIMIT, headline, renderMarkdown } from "./markdown";
+import { createDecisionClock } from "../provider/jobs/decision-clock";
+import { defaultJournalDir } from "../provider/jobs/dispatch-journal";
 import { countsOf, planStack, type StackPlan } from "./plan";
 import { PreviewFormatError, readPreview, type PreviewStep } from "./preview";
 
@@ -80,8 +82,10 @@ function main(): void {
         return readPreview(text, source === "-" ? "stdin" : source);
     });
     const stackNames = [...new Set(steps.map((step) => step.stack))];
+    // Run policies are judged at the instant the preview judged them on this machine (see decision-clock.ts).
+    const decisionClock = createDecisionClock(defaultJournalDir());
     const stacks: StackPlan[] = stackNames.map((stack) =>
-        planStack(stack, steps.filter((step) => step.stack === stack), production.has(stack)),
+        planStack(stack, steps.filter((step) => step.stack === stack), production.has(stack), (jobId) => decisionClock.instantFor(jobId)),
     );
     if (values.format === "json") {
         const report = {

@@ -27,8 +27,10 @@ function cell(text: string): string {
 function reasonCell(item: PlanItem): string {
     if (item.action === "dispatch") return "new";
     if (item.action === "forget") return "removed from the stack (the job is not cancelled)";
-    if (item.reasons.length === 0) return "(no input changed: see `pulumi preview --diff`)";
-    return item.reasons.map((r) => `\`${r.path}\`: ${cell(r.old)} → ${cell(r.new)}`).join("<br>");
+    const reasons = item.reasons.map((r) => `\`${r.path}\`: ${cell(r.old)} → ${cell(r.new)}`);
+    if (item.policy) reasons.push(`run policy: ${cell(item.policy)}`);
+    if (reasons.length === 0) return "(no input changed: see `pulumi preview --diff`)";
+    return reasons.join("<br>");
 }
 
 function row(item: PlanItem): string {
@@ -48,6 +50,9 @@ export function renderMarkdown(stacks: StackPlan[], maxChars = GITHUB_COMMENT_LI
         body.push("", `#### ${stack.stack}`);
         if (stack.items.length === 0) body.push("No extraction changes.");
         else body.push("", "| resource | action | reason | source → KB / table | mode |", "|---|---|---|---|---|", ...stack.items.map(row));
+        if (stack.held.length > 0) {
+            body.push("", "Run policies that wait (nothing is dispatched for these):", ...stack.held.map((h) => `- \`${cell(h.resource)}\`: ${cell(h.reason)}`));
+        }
         if (stack.otherChanges.length > 0) {
             const others = stack.otherChanges.map((c) => `\`${c.type}\` \`${c.name}\` (${c.op})`).join(", ");
             body.push("", `Other resources that change (not extractions): ${others}`);

@@ -2,11 +2,13 @@ import { INPUT_FIELDS } from "../provider/fields/fields";
 import { canonical } from "../provider/jobs/extraction-digest";
 import { isCompletion, isConnectorJob } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
+import { hasRunPolicy, runDecision, type LastJob, type RunPolicy } from "../provider/jobs/run-policy";
 import type { PreviewStep } from "./preview";
 
 // From preview steps to a dispatch plan: per stack, what each ConnectorJob step will do to Timbal (dispatch a new
-// job, re-dispatch, change in place, forget), why (field paths with old and new values), and what deserves a
-// reviewer's second look. Other resource types are counted, never interpreted.
+// job, re-dispatch, change in place, forget), why (field paths with old and new values, or the run policy's words),
+// what deserves a reviewer's second look, and which run policies wait on a job still running. Other resource types
+// are counted, never interpreted.
 
 /** How the engine marks a secret value in JSON, and how the CLI prints one it hides. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -27,6 +29,8 @@ export interface PlanItem {
     action: Action;
     /** Field paths that changed, old → new (none for a new dispatch or a forget). */
     reasons: FieldChange[];
+    /** Why the run policy re-dispatches the job (`last job finished 26 h ago; older than 24h`), when it does. */
+    policy?: string;
     /** e.g. `postgres public.orders`. */
     source: string;
     /** e.g. `KB 101 / orders`. */
@@ -41,7 +45,12 @@ export interface StackPlan {
     items: PlanItem[];
     /** Steps of other resource types that change something, by type and name. */
     otherChanges: { type: string; name: string; op: string }[];
+    /** Jobs left as they are although they have a run policy, because their last job has not finished: why. */
+    held: { resource: string; reason: string }[];
 }
+
+/** The instant the run policy judges a job at (the provider's decision clock, so that plan and preview agree). */
+export type JudgeAt = (jobId: string) => number;
 
 export interface Counts {
     dispatches: number;
@@ -95,16 +104,27 @@ export function changedPaths(olds: unknown, news: unknown, prefix: string): Fiel
     return canonical(olds) === canonical(news) ? [] : [{ path: prefix, old: showValue(olds), new: showValue(news) }];
 }
 
+/** The run policy's replace reasons: inputs that name a decision, not a changed value. */
+const POLICY_REASONS = ["rerunAfter", "retryFailed"];
+
 function reasonsFor(step: PreviewStep): FieldChange[] {
     const olds = step.old?.inputs ?? {};
     const news = step.new?.inputs ?? {};
     const reasons = INPUT_FIELDS.flatMap((field) => changedPaths(olds[field], news[field], field));
     // A field the engine names as the reason, whose values look the same here: a secret (both sides "[secret]").
-    for (const field of step.replaceReasons) {
+    for (const field of step.replaceReasons.filter((reason) => !POLICY_REASONS.includes(reason))) {
         if (reasons.some((reason) => reason.path === field || reason.path.startsWith(`${field}.`))) continue;
         reasons.push({ path: field, old: showValue(olds[field]), new: `${showValue(news[field])} (changed)` });
     }
     return reasons;
+}
+
+/** What the run policy decides for the step's job, from its status in the old state (as the provider's diff does). */
+function policyDecision(step: PreviewStep, judgeAt: JudgeAt) {
+    const inputs = step.new?.inputs ?? {};
+    const policy: RunPolicy = { rerunAfter: inputs.rerunAfter as string | undefined, retryFailed: inputs.retryFailed === true, adoptJobId: inputs.adoptJobId as string | undefined };
+    if (!hasRunPolicy(policy) || step.old?.id === undefined) return undefined;
+    return runDecision(step.old.outputs as LastJob, policy, judgeAt(step.old.id));
 }
 
 function describeSource(inputs: Record<string, unknown>): string {
@@ -127,10 +147,15 @@ function risksFor(action: Action, mode: string, inputs: Record<string, unknown>,
 }
 
 /** The plan of one stack's preview steps; `production` says whether the stack's policy config marks it so. */
-export function planStack(stack: string, steps: PreviewStep[], production: boolean): StackPlan {
+export function planStack(stack: string, steps: PreviewStep[], production: boolean, judgeAt: JudgeAt = () => Date.now()): StackPlan {
     const items = new Map<string, PlanItem>();
     const otherChanges: StackPlan["otherChanges"] = [];
+    const held: StackPlan["held"] = [];
     for (const step of steps) {
+        if (step.op === "same" && isConnectorJobStep(step)) {
+            const decision = policyDecision(step, judgeAt);
+            if (decision?.reason && !decision.rerun && !step.old?.outputs.finishedAt) held.push({ resource: step.name, reason: decision.reason });
+        }
         if (UNCHANGED_OPS.has(step.op) || isCompletion(step.type) || step.type === "pulumi:pulumi:Stack") continue;
         const action = ACTION_OF_OP[step.op];
         if (!isConnectorJobStep(step) || action === undefined) {
@@ -140,11 +165,13 @@ export function planStack(stack: string, steps: PreviewStep[], production: boole
         if (items.has(step.urn)) continue; // a replacement can show as more than one step
         const inputs = action === "forget" ? (step.old?.inputs ?? {}) : (step.new?.inputs ?? {});
         const mode = String(inputs.mode ?? "create");
+        const policy = step.replaceReasons.some((reason) => POLICY_REASONS.includes(reason)) ? policyDecision(step, judgeAt) : undefined;
         items.set(step.urn, {
             resource: step.name,
             urn: step.urn,
             action,
             reasons: action === "re-dispatch" || action === "in-place" ? reasonsFor(step) : [],
+            ...(policy?.rerun ? { policy: policy.reason } : {}),
             source: describeSource(inputs),
             destination: `KB ${String(inputs.kbId)} / ${String(inputs.destTable)}`,
             mode,
@@ -154,7 +181,8 @@ export function planStack(stack: string, steps: PreviewStep[], production: boole
     // The engine's step order varies with its parallelism: the plan reads the same for the same change.
     const ordered = [...items.values()].sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.resource.localeCompare(b.resource));
     otherChanges.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-    return { stack, production, items: ordered, otherChanges };
+    held.sort((a, b) => a.resource.localeCompare(b.resource));
+    return { stack, production, items: ordered, otherChanges, held };
 }
 
 export function countsOf(items: PlanItem[]): Counts {

@@ -1,23 +1,32 @@
 import { allHeld, HEADER, LANGUAGES, runChaos, type ChaosRun } from "../harness/chaos";
 
-// `npm run chaos`: see harness/chaos.ts. CHAOS_RUNS runs of each program: TypeScript (the dynamic provider) and YAML
-// (the provider plugin).
+// `npm run chaos`: see harness/chaos.ts. For each program, TypeScript (the dynamic provider) and YAML (the provider
+// plugin): CHAOS_RUNS interrupted first deployments, then CHAOS_RERUN_RUNS interrupted re-dispatches of a run policy.
 
 const runs = Number(process.env.CHAOS_RUNS ?? 12);
+const rerunRuns = Number(process.env.CHAOS_RERUN_RUNS ?? 6);
 const seed = Number(process.env.CHAOS_SEED ?? 11);
-console.log(`\nChaos: ${runs} interrupted \`pulumi up\` runs (seed ${seed}) of each program, 3 resources each (2 wait, 1 does not)\n`);
+console.log(
+    `\nChaos: ${runs} interrupted \`pulumi up\` runs and ${rerunRuns} interrupted run-policy re-dispatches (seed ${seed}) of each ` +
+        "program, 3 resources each (2 wait, 1 does not)\n",
+);
 console.log(HEADER);
 
 async function runBoth(): Promise<ChaosRun[]> {
     const results: ChaosRun[] = [];
-    for (const language of LANGUAGES) results.push(...(await runChaos({ runs, seed, language, log: (line) => console.log(line) })));
+    const log = (line: string) => console.log(line);
+    for (const language of LANGUAGES) {
+        results.push(...(await runChaos({ runs, seed, language, log })));
+        results.push(...(await runChaos({ runs: rerunRuns, seed, language, scenario: "rerun", log })));
+    }
     return results;
 }
 
 runBoth()
     .then((results) => {
         const summary = (label: string, pick: (r: ChaosRun) => boolean) => `${label}: ${results.filter(pick).length}`;
-        console.log(`\n${summary("runs where every resource has exactly one job", (r) => r.jobsPerResource.every((n) => n === 1))} of ${results.length}`);
+        const expected = (r: ChaosRun) => (r.scenario === "rerun" ? 2 : 1);
+        console.log(`\n${summary("runs where every resource has exactly its jobs (1; 2 after a re-dispatch)", (r) => r.jobsPerResource.every((n) => n === expected(r)))} of ${results.length}`);
         console.log(summary("runs with a resource without its job", (r) => r.resourcesWithoutJob > 0));
         console.log(summary("runs that left a process behind", (r) => r.survivors > 0));
         console.log(summary("runs that left Pulumi's idle, never-called provider host behind", (r) => r.idleUncalledHosts > 0));

@@ -17,13 +17,16 @@ interface Extraction {
     schema?: string;
     triggers?: string;
     waitForCompletion?: boolean;
+    /** The run policy: how old its last job may get before the next `pulumi up --refresh` runs it again. */
+    rerunAfter?: string;
 }
 
 const extractions: Extraction[] = [
-    { table: "orders", source: "warehouse", sourceTable: "orders", kb: "sales", mode: "append" },
-    { table: "order_items", source: "warehouse", sourceTable: "order_items", kb: "sales", mode: "append" },
-    { table: "customers", source: "warehouse", sourceTable: "customers", kb: "sales", mode: "append" },
-    { table: "general_ledger", source: "erp", sourceTable: "GeneralLedger", schema: "fin", kb: "finance", mode: "append" },
+    // Reloaded by the nightly schedule (schedule.workflow.yml): a little less than a day, so that no night is skipped.
+    { table: "orders", source: "warehouse", sourceTable: "orders", kb: "sales", mode: "append", rerunAfter: "23h" },
+    { table: "order_items", source: "warehouse", sourceTable: "order_items", kb: "sales", mode: "append", rerunAfter: "23h" },
+    { table: "customers", source: "warehouse", sourceTable: "customers", kb: "sales", mode: "append", rerunAfter: "23h" },
+    { table: "general_ledger", source: "erp", sourceTable: "GeneralLedger", schema: "fin", kb: "finance", mode: "append", rerunAfter: "6d23h" },
 ];
 
 const sources = {
@@ -44,6 +47,9 @@ export const jobs = Object.fromEntries(
             pacing,
             triggers: e.triggers,
             waitForCompletion: e.waitForCompletion ?? settings.waitForCompletion,
+            rerunAfter: e.rerunAfter,
+            // A failed load is tried again by the next scheduled run.
+            retryFailed: true,
         });
         return [e.table, { id: job.id, org: job.orgId, state: job.state }];
     }),

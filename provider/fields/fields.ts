@@ -1,6 +1,6 @@
 import { constantDefault, field, group, keysOf, namesWhere, type CheckedOf } from "./field-declaration";
 import { OBJECT_TYPES } from "./type-tokens";
-import { anyJson, boolean, INT32_MAX, integer, jsonObject, names, oneOf, seconds, switchOrSettings, text } from "./validators";
+import { anyJson, boolean, duration, INT32_MAX, integer, jsonObject, names, oneOf, seconds, switchOrSettings, text } from "./validators";
 import { z } from "zod";
 
 // Every ConnectorJob input, declared once: how it is validated, what it is, its default, how it is sent, and what a
@@ -164,6 +164,16 @@ export const CONNECTOR_JOB_FIELDS = {
             "[Waiting for extractions](#waiting-for-extractions)",
         onChange: "in-place",
         default: { shown: "`false`" },
+    }),
+    rerunAfter: field(duration("how old the last job may get before the next `pulumi up` dispatches a new one", { min: "1m", max: "366d" }).optional(), {
+        doc:
+            "run policy: how old the last job may get (`24h`, `7d`, counted from when it finished) before the next " +
+            "`pulumi up` dispatches a new one; see [Recurring extractions](#recurring-extractions)",
+        onChange: "in-place",
+    }),
+    retryFailed: field(boolean().optional(), {
+        doc: "run policy: when the last job failed, the next `pulumi up` dispatches a new one; see [Recurring extractions](#recurring-extractions)",
+        onChange: "in-place",
     }),
     adoptJobId: field(text("the id of an existing job to bring under this resource instead of dispatching").optional(), {
         doc:

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDuration } from "./durations";
 
 // The validation vocabulary of the field declarations (fields.ts): each builder gives a failure that says what the
 // field is for and what is allowed, and records how the README's input table shows its type.
@@ -109,6 +110,22 @@ export function seconds(bounds: { min?: number; positive?: true; max: number; ma
     if (bounds.positive) schema = schema.positive({ error: "must be more than 0 seconds" });
     if (bounds.min !== undefined) schema = schema.min(bounds.min, { error: `must be at least ${bounds.min} seconds` });
     return shownAs(schema.max(bounds.max, { error: `must be at most ${bounds.maxText}` }), "seconds", { type: "number" });
+}
+
+/** A duration such as "24h" or "7d" (fields/durations.ts), within bounds given as durations too. */
+export function duration(what: string, bounds: { min: string; max: string }) {
+    const [min, max] = [parseDuration(bounds.min)!, parseDuration(bounds.max)!];
+    const problem = (text: string): string | undefined => {
+        const ms = parseDuration(text);
+        if (ms === undefined) return `must be a duration such as "24h", "7d" or "1d12h" (units d, h, m: ${what}); got ${quoted(text)}`;
+        if (ms < min) return `must be at least ${bounds.min}; got ${quoted(text)}`;
+        if (ms > max) return `must be at most ${bounds.max}; got ${quoted(text)}`;
+        return undefined;
+    };
+    const schema = z
+        .string({ error: (i) => `must be a duration such as "24h" or "7d" (${what}); got ${quoted(i.input)}` })
+        .refine((text) => problem(text) === undefined, { error: (issue) => problem(String(issue.input)) });
+    return shownAs(schema, "duration", { type: "string" });
 }
 
 /**

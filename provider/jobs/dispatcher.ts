@@ -55,12 +55,15 @@ export interface DispatcherOptions {
     clock?: Clock;
     /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by the create). */
     unconfirmed?: Map<string, number>;
+    /** Extractions the run policy dispatches again, and the job each follows (filled by diff, read by the create). */
+    reruns?: Map<string, string>;
 }
 
 export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderLog, journal: DispatchJournal, options: DispatcherOptions = {}) {
     /** Job ids this provider process has created or adopted: never matched to another resource's lost answer. */
     const claimed = new Set<string>();
     const unconfirmed = options.unconfirmed ?? new Map<string, number>();
+    const reruns = options.reruns ?? new Map<string, string>();
     const reconcileForMs = options.reconcileForMs ?? RECONCILE_FOR_MS;
     const clock = options.clock ?? SYSTEM_CLOCK;
     /** Dispatches in flight, per destination: each claims its job the moment its answer arrives. */
@@ -195,7 +198,11 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
          * dispatch of the same extraction that was never recorded (interrupted, or unconfirmed) is found first.
          */
         async dispatch(inputs: ConnectorJobInputs): Promise<Dispatched> {
-            const extraction = extractionDigest(inputs);
+            // A run policy's new job has the inputs of the job it follows: journaled under a key of its own, so that
+            // seeing the old job's resource in state (check) never settles the new dispatch's entry.
+            const digest = extractionDigest(inputs);
+            const follows = reruns.get(digest);
+            const extraction = follows === undefined ? digest : `${digest}.after.${follows}`;
             const earlier = await findEarlierDispatch(inputs, extraction);
             if (earlier) return earlier;
             const entry = journal.begin(extraction, describeDestination(inputs), clock.now());

@@ -35,6 +35,8 @@ export interface JobsOptions {
     reconcileForMs?: number;
     /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by create). */
     unconfirmed?: Map<string, number>;
+    /** Extractions the run policy dispatches again, and the job each follows (filled by diff, read by create). */
+    reruns?: Map<string, string>;
     /** Which shell serves the jobs (what progress lines say an interruption does). */
     shell?: Shell;
     clock?: Clock;
@@ -47,6 +49,7 @@ export function createJobs(api: TimbalApi, log: ProviderLog, journal: DispatchJo
     const dispatcher = createDispatcher(api, lists, log, journal, {
         reconcileForMs: options.reconcileForMs,
         unconfirmed: options.unconfirmed,
+        reruns: options.reruns,
         clock,
     });
     return {

@@ -2,9 +2,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { missingApiKeyMessage, SettingsError, type Settings } from "../api/settings";
 import { UnconfirmedDispatch, type Dispatched } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
+import { hasRunPolicy, runDecision, type RunDecision } from "../jobs/run-policy";
 import { describeDestination, describeJob } from "../jobs/job-names";
 import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
+import { containsUnknown } from "../fields/unknown";
 import type { JobStatus } from "../fields/status-fields";
 import { toJobStatus } from "../fields/status-fields";
 import { checkInputs } from "./check-inputs";
@@ -90,7 +92,20 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         if (isUnconfirmed(id)) return resumeUnconfirmed(olds, news);
         journal.recorded({ jobId: id });
         const { changes, replaces } = diffInputs(id, olds, news);
-        return { changes, replaces, deleteBeforeReplace: false };
+        const policy = runPolicyDecision(id, olds, news);
+        if (!policy.rerun) return { changes, replaces, deleteBeforeReplace: false };
+        // A new job of the same inputs replaces the resource; its create journals the dispatch as following this job.
+        session.reruns.set(extractionDigest(news), id);
+        if (replaces.length === 0) log.info(`${describeJob(id, news)}: ${policy.reason}: a new job is dispatched`);
+        return { changes: true, replaces: [...replaces, policy.because], deleteBeforeReplace: false };
+    }
+
+    /** What the run policy (rerunAfter, retryFailed) asks of the job in state (jobs/run-policy.ts). */
+    function runPolicyDecision(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): RunDecision {
+        const policy = { rerunAfter: news.rerunAfter, retryFailed: news.retryFailed, adoptJobId: news.adoptJobId };
+        // In a preview, a policy not known yet decides nothing; and most resources have no policy (no clock file).
+        if (containsUnknown(policy) || !hasRunPolicy(policy)) return { rerun: false };
+        return runDecision(statusOf(olds), policy, session.decisionClock.instantFor(id));
     }
 
     async function create(inputs: ConnectorJobCreateInputs): Promise<dynamic.CreateResult<ConnectorJobOutputs>> {

@@ -4,6 +4,7 @@ import type { Clock } from "../api/clock";
 import { createLog, type ProviderLog } from "../api/log";
 import type { RetryPolicy } from "../api/retry";
 import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type Settings } from "../api/settings";
+import { createDecisionClock, type DecisionClock } from "../jobs/decision-clock";
 import { createDispatchJournal, type DispatchJournal } from "../jobs/dispatch-journal";
 import { WIRE_TO_INPUT } from "../fields/dispatch-body";
 import type { SharingOptions } from "../jobs/job-lists";
@@ -45,6 +46,13 @@ export interface Session {
      * be read), and since when: diff learns it from the old outputs, the create that replaces the resource uses it.
      */
     unconfirmed: Map<string, number>;
+    /**
+     * Extractions the run policy dispatches again, and the job each new one follows: diff decides, the create that
+     * replaces the resource journals its dispatch apart from the first one's (see jobs/dispatcher.ts).
+     */
+    reruns: Map<string, string>;
+    /** The instant the run policy judges a job at, the same for a preview and the `up` that follows. */
+    decisionClock: DecisionClock;
     configure(req: dynamic.ConfigureRequest): void;
     /** The resolved settings; throws a SettingsError that says how to fix them. */
     settings(): Settings;
@@ -64,6 +72,8 @@ export function createSession(options: SessionOptions = {}): Session {
     const log = options.log ?? createLog(() => [settings?.apiKey]);
     const journal = createDispatchJournal(options.journalDir, log);
     const unconfirmed = new Map<string, number>();
+    const reruns = new Map<string, string>();
+    const decisionClock = createDecisionClock(options.journalDir, options.clock);
     let cancelled = false;
 
     function currentSettings(): Settings {
@@ -75,6 +85,8 @@ export function createSession(options: SessionOptions = {}): Session {
         log,
         journal,
         unconfirmed,
+        reruns,
+        decisionClock,
         configure(req) {
             const next = Object.fromEntries(Object.values(CONFIG_KEYS).map((key) => [key, req.config.get(key)]));
             // Each provider of the process configures once, with the same config: only a change starts afresh.
@@ -106,6 +118,7 @@ export function createSession(options: SessionOptions = {}): Session {
                 sharing: options.jobLists,
                 reconcileForMs: options.reconcileForMs,
                 unconfirmed,
+                reruns,
                 shell: options.shell,
                 clock: options.clock,
             });

@@ -21,12 +21,12 @@ function checked(overrides: Record<string, unknown> = {}): ConnectorJobInputs {
     return inputs;
 }
 
-function setUp(journalDir: string | false = false, unconfirmed = new Map<string, number>()) {
+function setUp(journalDir: string | false = false, unconfirmed = new Map<string, number>(), reruns = new Map<string, string>()) {
     const clock = new VirtualClock();
     const api = new FakeTimbalApi(clock);
     const log = memoryLog();
     const journal = createDispatchJournal(journalDir, log);
-    const jobs = createJobs(api, log, journal, { clock, unconfirmed });
+    const jobs = createJobs(api, log, journal, { clock, unconfirmed, reruns });
     return { clock, api, log, journal, jobs };
 }
 
@@ -121,6 +121,27 @@ describe("unit: the dispatcher", function () {
         const next = setUp(dir);
         const again = await next.clock.run(next.jobs.dispatch(inputs));
         assert.deepStrictEqual([again.id, again.how], [id, "found"]);
+        assert.strictEqual(next.api.dispatches.length, 0);
+    });
+
+    it("a run policy's re-dispatch an interrupted run answered: the old job's resource in state does not settle it, and the next re-dispatch takes its job", async function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-"));
+        const inputs = checked();
+        const first = setUp(dir);
+        const { id: oldId } = await first.clock.run(first.jobs.dispatch(inputs));
+        first.journal.handedOver(oldId);
+        first.journal.deploymentEnded();
+        // A later run: diff decided the run policy's re-dispatch after oldId (same inputs); killed after the answer.
+        const following = () => new Map([[extractionDigest(inputs), oldId]]);
+        const rerun = setUp(dir, new Map(), following());
+        const { id: newId } = await rerun.clock.run(rerun.jobs.dispatch(inputs));
+        assert.notStrictEqual(newId, oldId);
+        // The next run: check and diff see the old job's resource in state, and diff decides the re-dispatch again.
+        const next = setUp(dir, new Map(), following());
+        next.journal.recorded({ extraction: extractionDigest(inputs) });
+        next.journal.recorded({ jobId: oldId });
+        const again = await next.clock.run(next.jobs.dispatch(inputs));
+        assert.deepStrictEqual([again.id, again.how], [newId, "found"]);
         assert.strictEqual(next.api.dispatches.length, 0);
     });
 

@@ -33,6 +33,8 @@ class ConnectorJobArgs:
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  pacing: pulumi.Input[Optional['ConnectorJobPacingArgs']] = None,
                  placement: pulumi.Input[Optional[_builtins.str]] = None,
+                 rerun_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 retry_failed: pulumi.Input[Optional[_builtins.bool]] = None,
                  triggers: Optional[Any] = None,
                  wait_for_completion: pulumi.Input[Optional[Union[_builtins.bool, 'ConnectorJobWaitForCompletionArgs']]] = None):
         """
@@ -50,6 +52,8 @@ class ConnectorJobArgs:
         :param pulumi.Input[_builtins.str] org_id: the org the job is dispatched in; see Configure credentials
         :param pulumi.Input['ConnectorJobPacingArgs'] pacing: load shaping for busy source systems; omit for no throttle
         :param pulumi.Input[_builtins.str] placement: `local` needs a connector with `kb:local`
+        :param pulumi.Input[_builtins.str] rerun_after: run policy: how old the last job may get (`24h`, `7d`, counted from when it finished) before the next `pulumi up` dispatches a new one; see Recurring extractions
+        :param pulumi.Input[_builtins.bool] retry_failed: run policy: when the last job failed, the next `pulumi up` dispatches a new one; see Recurring extractions
         :param Any triggers: change it to re-run the extraction, as `triggers` in pulumi-command
         :param pulumi.Input[Union[_builtins.bool, 'ConnectorJobWaitForCompletionArgs']] wait_for_completion: wait for the job to finish before `pulumi up` goes on (`true`: up to 3600 s, polls at most 15 s apart); see Waiting for extractions
         """
@@ -79,6 +83,10 @@ class ConnectorJobArgs:
             placement = 'hosted'
         if placement is not None:
             pulumi.set(__self__, "placement", placement)
+        if rerun_after is not None:
+            pulumi.set(__self__, "rerun_after", rerun_after)
+        if retry_failed is not None:
+            pulumi.set(__self__, "retry_failed", retry_failed)
         if triggers is not None:
             pulumi.set(__self__, "triggers", triggers)
         if wait_for_completion is not None:
@@ -229,6 +237,30 @@ class ConnectorJobArgs:
         pulumi.set(self, "placement", value)
 
     @_builtins.property
+    @pulumi.getter(name="rerunAfter")
+    def rerun_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        run policy: how old the last job may get (`24h`, `7d`, counted from when it finished) before the next `pulumi up` dispatches a new one; see Recurring extractions
+        """
+        return pulumi.get(self, "rerun_after")
+
+    @rerun_after.setter
+    def rerun_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "rerun_after", value)
+
+    @_builtins.property
+    @pulumi.getter(name="retryFailed")
+    def retry_failed(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        run policy: when the last job failed, the next `pulumi up` dispatches a new one; see Recurring extractions
+        """
+        return pulumi.get(self, "retry_failed")
+
+    @retry_failed.setter
+    def retry_failed(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "retry_failed", value)
+
+    @_builtins.property
     @pulumi.getter
     def triggers(self) -> Optional[Any]:
         """
@@ -270,6 +302,8 @@ class ConnectorJob(pulumi.CustomResource):
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  pacing: pulumi.Input[Optional[Union['ConnectorJobPacingArgs', 'ConnectorJobPacingArgsDict']]] = None,
                  placement: pulumi.Input[Optional[_builtins.str]] = None,
+                 rerun_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 retry_failed: pulumi.Input[Optional[_builtins.bool]] = None,
                  source: pulumi.Input[Optional[Union['ConnectorJobSourceArgs', 'ConnectorJobSourceArgsDict']]] = None,
                  triggers: Optional[Any] = None,
                  wait_for_completion: pulumi.Input[Optional[Union[_builtins.bool, Union['ConnectorJobWaitForCompletionArgs', 'ConnectorJobWaitForCompletionArgsDict']]]] = None,
@@ -290,6 +324,8 @@ class ConnectorJob(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] org_id: the org the job is dispatched in; see Configure credentials
         :param pulumi.Input[Union['ConnectorJobPacingArgs', 'ConnectorJobPacingArgsDict']] pacing: load shaping for busy source systems; omit for no throttle
         :param pulumi.Input[_builtins.str] placement: `local` needs a connector with `kb:local`
+        :param pulumi.Input[_builtins.str] rerun_after: run policy: how old the last job may get (`24h`, `7d`, counted from when it finished) before the next `pulumi up` dispatches a new one; see Recurring extractions
+        :param pulumi.Input[_builtins.bool] retry_failed: run policy: when the last job failed, the next `pulumi up` dispatches a new one; see Recurring extractions
         :param pulumi.Input[Union['ConnectorJobSourceArgs', 'ConnectorJobSourceArgsDict']] source: where the rows come from: a table in a database the connector can reach
         :param Any triggers: change it to re-run the extraction, as `triggers` in pulumi-command
         :param pulumi.Input[Union[_builtins.bool, Union['ConnectorJobWaitForCompletionArgs', 'ConnectorJobWaitForCompletionArgsDict']]] wait_for_completion: wait for the job to finish before `pulumi up` goes on (`true`: up to 3600 s, polls at most 15 s apart); see Waiting for extractions
@@ -329,6 +365,8 @@ class ConnectorJob(pulumi.CustomResource):
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  pacing: pulumi.Input[Optional[Union['ConnectorJobPacingArgs', 'ConnectorJobPacingArgsDict']]] = None,
                  placement: pulumi.Input[Optional[_builtins.str]] = None,
+                 rerun_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 retry_failed: pulumi.Input[Optional[_builtins.bool]] = None,
                  source: pulumi.Input[Optional[Union['ConnectorJobSourceArgs', 'ConnectorJobSourceArgsDict']]] = None,
                  triggers: Optional[Any] = None,
                  wait_for_completion: pulumi.Input[Optional[Union[_builtins.bool, Union['ConnectorJobWaitForCompletionArgs', 'ConnectorJobWaitForCompletionArgsDict']]]] = None,
@@ -364,6 +402,8 @@ class ConnectorJob(pulumi.CustomResource):
             if placement is None:
                 placement = 'hosted'
             __props__.__dict__["placement"] = placement
+            __props__.__dict__["rerun_after"] = rerun_after
+            __props__.__dict__["retry_failed"] = retry_failed
             if source is None and not opts.urn:
                 raise TypeError("Missing required property 'source'")
             __props__.__dict__["source"] = source
@@ -420,6 +460,8 @@ class ConnectorJob(pulumi.CustomResource):
         __props__.__dict__["org_id"] = None
         __props__.__dict__["pacing"] = None
         __props__.__dict__["placement"] = None
+        __props__.__dict__["rerun_after"] = None
+        __props__.__dict__["retry_failed"] = None
         __props__.__dict__["rows_emitted"] = None
         __props__.__dict__["rows_per_sec"] = None
         __props__.__dict__["source"] = None
@@ -566,6 +608,22 @@ class ConnectorJob(pulumi.CustomResource):
         `local` needs a connector with `kb:local`
         """
         return pulumi.get(self, "placement")
+
+    @_builtins.property
+    @pulumi.getter(name="rerunAfter")
+    def rerun_after(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        run policy: how old the last job may get (`24h`, `7d`, counted from when it finished) before the next `pulumi up` dispatches a new one; see Recurring extractions
+        """
+        return pulumi.get(self, "rerun_after")
+
+    @_builtins.property
+    @pulumi.getter(name="retryFailed")
+    def retry_failed(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        run policy: when the last job failed, the next `pulumi up` dispatches a new one; see Recurring extractions
+        """
+        return pulumi.get(self, "retry_failed")
 
     @_builtins.property
     @pulumi.getter(name="rowsEmitted")
