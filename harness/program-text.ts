@@ -47,12 +47,12 @@ export function programIn(language: Language, program: StackProgram): string {
 /** The dynamic provider's program (no explicit providers: its jobs name their settings themselves). */
 function typescriptProgram(program: StackProgram): string {
     if (program.providers || program.jobs.some((job) => job.provider)) throw new Error("a TypeScript program declares no explicit timbal provider");
-    const lines = ['import { ConnectorJob } from "@timbal/pulumi-connector-jobs";'];
+    const lines = ['import { ConnectorJob } from "@timbal/pulumi-connector-jobs";', "const jobs: Record<string, ConnectorJob> = {};"];
     for (const job of program.jobs) {
-        const options = job.dependsOn ? `, { dependsOn: [${job.dependsOn}] }` : "";
-        lines.push(`const ${job.name} = new ConnectorJob(${JSON.stringify(job.name)}, ${JSON.stringify(plain(job.args))}${options});`);
+        const options = job.dependsOn ? `, { dependsOn: [jobs[${JSON.stringify(job.dependsOn)}]] }` : "";
+        lines.push(`jobs[${JSON.stringify(job.name)}] = new ConnectorJob(${JSON.stringify(job.name)}, ${JSON.stringify(plain(job.args))}${options});`);
     }
-    for (const [name, [job, output]] of Object.entries(program.outputs ?? {})) lines.push(`export const ${name} = ${job}.${output};`);
+    for (const [name, [job, output]] of Object.entries(program.outputs ?? {})) lines.push(`export const ${name} = jobs[${JSON.stringify(job)}].${output};`);
     return `${lines.join("\n")}\n`;
 }
 

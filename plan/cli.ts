@@ -5,7 +5,7 @@ import { GITHUB_COMMENT_LIMIT, headline, renderMarkdown } from "./markdown";
 import { createDecisionClock } from "../provider/jobs/decision-clock";
 import { defaultJournalDir } from "../provider/jobs/dispatch-journal";
 import { countsOf, planStack, type StackPlan } from "./plan";
-import { PreviewFormatError, readPreview, type PreviewStep } from "./preview";
+import { PreviewFormatError, readNotes, readPreview, type PreviewNote, type PreviewStep } from "./preview";
 
 // `timbal-plan`: turns `pulumi preview --json` (files, or stdin) into a dispatch plan for a pull-request comment.
 
@@ -77,15 +77,14 @@ function main(): void {
     const production = productionStacks(values["policy-config"]);
 
     const sources = positionals.length > 0 ? positionals : ["-"];
-    const steps: PreviewStep[] = sources.flatMap((source) => {
-        const text = source === "-" ? fs.readFileSync(0, "utf8") : readFile(source);
-        return readPreview(text, source === "-" ? "stdin" : source);
-    });
+    const previews = sources.map((source) => ({ text: source === "-" ? fs.readFileSync(0, "utf8") : readFile(source), name: source === "-" ? "stdin" : source }));
+    const steps: PreviewStep[] = previews.flatMap(({ text, name }) => readPreview(text, name));
+    const notes: PreviewNote[] = previews.flatMap(({ text, name }) => readNotes(text, name));
     const stackNames = [...new Set(steps.map((step) => step.stack))];
     // Run policies are judged at the instant the preview judged them on this machine (see decision-clock.ts).
     const decisionClock = createDecisionClock(defaultJournalDir());
     const stacks: StackPlan[] = stackNames.map((stack) =>
-        planStack(stack, steps.filter((step) => step.stack === stack), production.has(stack), (jobId) => decisionClock.instantFor(jobId)),
+        planStack(stack, steps.filter((step) => step.stack === stack), production.has(stack), (jobId) => decisionClock.instantFor(jobId), notes),
     );
     if (values.format === "json") {
         const report = {

@@ -2,8 +2,8 @@ import { INPUT_FIELDS } from "../provider/fields/fields";
 import { canonical } from "../provider/jobs/extraction-digest";
 import { isCompletion, isConnectorJob } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
-import { hasRunPolicy, runDecision, type LastJob, type RunPolicy } from "../provider/jobs/run-policy";
-import type { PreviewStep } from "./preview";
+import { hasRunPolicy, readPolicyWait, runDecision, type LastJob, type RunPolicy } from "../provider/jobs/run-policy";
+import type { PreviewNote, PreviewStep } from "./preview";
 
 // From preview steps to a dispatch plan: per stack, what each ConnectorJob step will do to Timbal (dispatch a new
 // job, re-dispatch, change in place, forget), why (field paths with old and new values, or the run policy's words),
@@ -45,7 +45,7 @@ export interface StackPlan {
     items: PlanItem[];
     /** Steps of other resource types that change something, by type and name. */
     otherChanges: { type: string; name: string; op: string }[];
-    /** Jobs left as they are although they have a run policy, because their last job has not finished: why. */
+    /** Jobs left as they are although they have a run policy, because their last job has not ended: why (by name, or by job where the shell does not tell the resource). */
     held: { resource: string; reason: string }[];
 }
 
@@ -147,15 +147,15 @@ function risksFor(action: Action, mode: string, inputs: Record<string, unknown>,
 }
 
 /** The plan of one stack's preview steps; `production` says whether the stack's policy config marks it so. */
-export function planStack(stack: string, steps: PreviewStep[], production: boolean, judgeAt: JudgeAt = () => Date.now()): StackPlan {
+export function planStack(stack: string, steps: PreviewStep[], production: boolean, judgeAt: JudgeAt = () => Date.now(), notes: PreviewNote[] = []): StackPlan {
     const items = new Map<string, PlanItem>();
     const otherChanges: StackPlan["otherChanges"] = [];
-    const held: StackPlan["held"] = [];
+    // A job left alone by its run policy is no step of the preview: the provider's diagnostic says so.
+    const held = notes.flatMap((note) => {
+        const wait = note.stack === stack ? readPolicyWait(note.message) : undefined;
+        return wait ? [{ resource: note.name ?? wait.job, reason: wait.reason }] : [];
+    });
     for (const step of steps) {
-        if (step.op === "same" && isConnectorJobStep(step)) {
-            const decision = policyDecision(step, judgeAt);
-            if (decision?.reason && !decision.rerun && !step.old?.outputs.finishedAt) held.push({ resource: step.name, reason: decision.reason });
-        }
         if (UNCHANGED_OPS.has(step.op) || isCompletion(step.type) || step.type === "pulumi:pulumi:Stack") continue;
         const action = ACTION_OF_OP[step.op];
         if (!isConnectorJobStep(step) || action === undefined) {

@@ -21,6 +21,14 @@ export interface PreviewStep {
     replaceReasons: string[];
 }
 
+/** A diagnostic of the preview: what a provider logged, with the resource it was about when the engine knows it. */
+export interface PreviewNote {
+    stack: string;
+    /** The resource's name, when the diagnostic names its URN. */
+    name?: string;
+    message: string;
+}
+
 /** Thrown for input that is not `pulumi preview --json` output; its message is the one line shown. */
 export class PreviewFormatError extends Error {}
 
@@ -39,15 +47,19 @@ function stateOf(value: unknown): PreviewState | undefined {
     };
 }
 
-/** The steps of one preview's JSON text; `source` names it in errors. */
-export function readPreview(text: string, source: string): PreviewStep[] {
-    let json: unknown;
+function parse(text: string, source: string): Record<string, unknown> {
     try {
-        json = JSON.parse(text);
+        return asRecord(JSON.parse(text));
     } catch (err) {
         throw new PreviewFormatError(`${source} is not JSON (${(err as Error).message}); pass the output of \`pulumi preview --json\``);
     }
-    const steps = asRecord(json).steps;
+}
+
+const stackOf = (urn: string) => (urn.split("::")[0] ?? "").replace(/^urn:pulumi:/, "");
+
+/** The steps of one preview's JSON text; `source` names it in errors. */
+export function readPreview(text: string, source: string): PreviewStep[] {
+    const steps = parse(text, source).steps;
     if (!Array.isArray(steps)) {
         throw new PreviewFormatError(`${source} has no "steps": pass the output of \`pulumi preview --json\``);
     }
@@ -61,7 +73,7 @@ export function readPreview(text: string, source: string): PreviewStep[] {
             {
                 op: step.op,
                 urn: step.urn,
-                stack: (parts[0] ?? "").replace(/^urn:pulumi:/, ""),
+                stack: stackOf(step.urn),
                 name: parts[parts.length - 1] ?? step.urn,
                 type: next?.type ?? old?.type ?? (parts[parts.length - 2] ?? "").split("$").pop() ?? "",
                 old,
@@ -70,4 +82,18 @@ export function readPreview(text: string, source: string): PreviewStep[] {
             },
         ];
     });
+}
+
+/** The diagnostics of one preview's JSON text; one without a URN belongs to the stack of the preview's steps. */
+export function readNotes(text: string, source: string): PreviewNote[] {
+    const json = parse(text, source);
+    const firstStep = Array.isArray(json.steps) ? json.steps.map(asRecord).find((step) => typeof step.urn === "string") : undefined;
+    const previewStack = firstStep ? stackOf(String(firstStep.urn)) : "";
+    const diagnostics = Array.isArray(json.diagnostics) ? json.diagnostics.map(asRecord) : [];
+    return diagnostics
+        .filter((d) => typeof d.message === "string")
+        .map((d) => {
+            const urn = typeof d.urn === "string" ? d.urn : undefined;
+            return { stack: urn ? stackOf(urn) : previewStack, name: urn?.split("::").pop(), message: String(d.message) };
+        });
 }

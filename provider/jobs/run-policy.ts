@@ -25,8 +25,22 @@ export interface LastJob {
 export type RunDecision =
     /** A new job is due; `because` is the input that asked for it (the replace reason), `reason` says why in words. */
     | { rerun: true; because: "rerunAfter" | "retryFailed"; reason: string }
-    /** Nothing is due; `reason` says what holds the policy back, when there is a policy. */
-    | { rerun: false; reason?: string };
+    /** Nothing is due; `reason` says why, when there is a policy; `waits`: because the last job has not ended. */
+    | { rerun: false; reason?: string; waits?: true };
+
+/** How the provider's diagnostics say that a policy waits for a job that has not ended (timbal-plan reads them). */
+const WAITS = "run policy waits: ";
+
+export function policyWaitNote(job: string, reason: string): string {
+    return `${job}: ${WAITS}${reason}`;
+}
+
+/** The job and the reason of a policyWaitNote in a diagnostic (`timbal: ` prefixed), or undefined for any other message. */
+export function readPolicyWait(message: string): { job: string; reason: string } | undefined {
+    const at = message.indexOf(WAITS);
+    if (at < 2) return undefined;
+    return { job: message.slice(0, at - 2).replace(/^timbal: /, ""), reason: message.slice(at + WAITS.length).trim() };
+}
 
 export function hasRunPolicy(policy: RunPolicy): boolean {
     return policy.rerunAfter !== undefined || policy.retryFailed === true;
@@ -40,6 +54,7 @@ export function runDecision(last: LastJob, policy: RunPolicy, now: number): RunD
         const known = last.state !== undefined && last.state !== "dispatched" && last.state !== "unconfirmed";
         return {
             rerun: false,
+            waits: true,
             reason: known
                 ? `last job still ${last.state}: nothing is dispatched while it runs`
                 : "last job's status is not known yet (refresh to read it): nothing is dispatched",

@@ -2,7 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { missingApiKeyMessage, SettingsError, type Settings } from "../api/settings";
 import { UnconfirmedDispatch, type Dispatched } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
-import { hasRunPolicy, runDecision, type RunDecision } from "../jobs/run-policy";
+import { hasRunPolicy, policyWaitNote, runDecision, type RunDecision } from "../jobs/run-policy";
 import { describeDestination, describeJob } from "../jobs/job-names";
 import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
@@ -93,7 +93,10 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         journal.recorded({ jobId: id });
         const { changes, replaces } = diffInputs(id, olds, news);
         const policy = runPolicyDecision(id, olds, news);
-        if (!policy.rerun) return { changes, replaces, deleteBeforeReplace: false };
+        if (!policy.rerun) {
+            if (policy.waits && replaces.length === 0) log.info(policyWaitNote(describeJob(id, news), policy.reason!));
+            return { changes, replaces, deleteBeforeReplace: false };
+        }
         // A new job of the same inputs replaces the resource; its create journals the dispatch as following this job.
         session.reruns.set(extractionDigest(news), id);
         if (replaces.length === 0) log.info(`${describeJob(id, news)}: ${policy.reason}: a new job is dispatched`);
