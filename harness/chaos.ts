@@ -10,7 +10,7 @@ import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStack
 // What must hold: exactly one job per resource, every resource with its job, no process of the run left behind.
 // The `rerun` scenario interrupts a run policy's re-dispatch instead: each stack is first deployed in full, its jobs
 // finished 30 hours ago on the emulator's clock, and `pulumi up --refresh` (which re-dispatches all three under
-// `rerunAfter: "24h"`) is interrupted just after its first new dispatch; then two jobs per resource must exist, the
+// `rerunAfter: "24h"`) is interrupted within 2 s of its first new dispatch; then two jobs per resource must exist, the
 // newer one recorded. `runChaos` is also what the smaller run in `npm test` uses.
 
 const PROGRAM = (policy: string) => `import * as pulumi from "@pulumi/pulumi";
@@ -168,17 +168,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const tables = RESOURCES.map((name) => `${name}_${run}`);
             const jobsOf = (table: string) => emu.world.jobs.filter((job) => job.destTable === table);
 
+            const rerunDelay = Number((((at - 2) / ((options.maxDelaySeconds ?? 14) - 2)) * 2).toFixed(1));
             let command = ["up", "--yes", "--stack", stack];
             let interruptAfter = () => Promise.race([sleep(at * 1000), up.exited]);
             if (scenario === "rerun") {
                 await deployedLongAgo(stack);
-                // The run policy's `up`: interrupted `at` seconds, less 2, after its first new dispatch.
+                // The run policy's `up`: interrupted within 2 s of its first new dispatch (`at` is counted from there).
                 command = ["up", "--refresh", "--yes", "--stack", stack];
                 const before = emu.world.jobs.length;
                 interruptAfter = async () => {
                     const deadline = Date.now() + 60_000;
                     while (emu.world.jobs.length === before && up.child.exitCode === null && Date.now() < deadline) await sleep(20);
-                    await Promise.race([sleep((at - 2) * 1000), up.exited]);
+                    await Promise.race([sleep(rerunDelay * 1000), up.exited]);
                 };
             }
             const up = startCli(cli, command);
@@ -234,7 +235,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 language,
                 scenario,
                 interruption,
-                at: Number(at.toFixed(1)),
+                at: scenario === "rerun" ? rerunDelay : Number(at.toFixed(1)),
                 progress,
                 exitAfter: Number(exitAfter.toFixed(1)),
                 survivors,
@@ -268,7 +269,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 }
 
 export const HEADER =
-    "| run | program | scenario | interruption | at (s) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "| run | program | scenario | interruption | at (s; rerun: after its first new dispatch) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 export function formatRow(r: ChaosRun): string {

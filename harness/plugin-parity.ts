@@ -136,22 +136,31 @@ export function pluginParitySuite(language: PluginLanguage): void {
             assert.strictEqual(emu.requests.length, 0);
         });
 
-        it("check names each bad field as the program spells it, with the fix, and sends nothing", async function () {
+        it("check names each bad value's field as the program spells it, with the fix, and sends nothing", async function () {
             await cli.ok(["config", "set", "--secret", "timbal:apiKey", devKey]);
-            const bad = warehouse("bad", "bad", "orders", { kbId: 0, source: { kind: "postgres", conectionRef: "warehouse", table: "orders" }, waitForCompletion: { timeoutSeconds: -1 } });
-            write(stack(emu.url, { more: [bad] }));
+            const source = { kind: "postgres", connectionRef: "warehouse", table: "orders", cursorColumn: "" };
+            write(stack(emu.url, { more: [warehouse("bad", "bad", "orders", { kbId: 0, source, waitForCompletion: { timeoutSeconds: -1 } })] }));
             const preview = await cli.run(["preview"]);
             assert.notStrictEqual(preview.code, 0);
             const { spell } = setup;
             const quote = (text: string) => text.replace(/[.?]/g, "\\$&");
-            assert.match(preview.output, new RegExp(`${spell("kbId")}: must be`));
-            assert.match(
-                preview.output,
-                new RegExp(quote(`${spell("source.conectionRef")}: is not a ConnectorJob input. Did you mean "${spell("connectionRef")}"? Allowed here: kind, ${spell("connectionRef")}, table, ${spell("cursorColumn")}`)),
-            );
-            assert.match(preview.output, new RegExp(quote(`${spell("source.cursorColumn")}: is required`)));
+            assert.match(preview.output, new RegExp(quote(`${spell("kbId")}: must be an integer >= 1`)));
+            assert.match(preview.output, new RegExp(quote(`${spell("source.cursorColumn")}: must not be empty`)));
             assert.match(preview.output, new RegExp(quote(`${spell("waitForCompletion.timeoutSeconds")}: must be more than 0 seconds`)));
-            if (language === "python") assert.doesNotMatch(preview.output, /kbId|connectionRef|cursorColumn|timeoutSeconds/, "no field in the declarations' camelCase");
+            if (language === "python") assert.doesNotMatch(preview.output, /kbId|cursorColumn|timeoutSeconds/, "no field in the declarations' camelCase");
+            assert.strictEqual(emu.requests.length, 0);
+        });
+
+        it("a misspelt field is named with the right spelling, by the provider (Python: a dict reaches it as written) or by the YAML host (its schema check)", async function () {
+            const misspelt = { kind: "postgres", conectionRef: "warehouse", table: "orders", cursorColumn: "id" };
+            write(stack(emu.url, { more: [warehouse("bad", "bad", "orders", { source: misspelt })] }));
+            const preview = await cli.run(["preview"]);
+            assert.notStrictEqual(preview.code, 0);
+            const expected =
+                language === "python"
+                    ? /source\.conection_ref: is not a ConnectorJob input\. Did you mean "connection_ref"\? Allowed here: kind, connection_ref, table, cursor_column/
+                    : /connectionRef: Missing required property 'connectionRef'/;
+            assert.match(preview.output, expected);
             assert.strictEqual(emu.requests.length, 0);
             write(stack(emu.url));
         });

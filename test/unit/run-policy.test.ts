@@ -48,6 +48,7 @@ describe("unit: the run policy", function () {
         for (const state of ["queued", "running"]) {
             assert.deepStrictEqual(runDecision({ state }, { rerunAfter: "1m", retryFailed: true }, late), {
                 rerun: false,
+                waits: true,
                 reason: `last job still ${state}: nothing is dispatched while it runs`,
             });
         }
