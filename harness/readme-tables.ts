@@ -6,7 +6,7 @@ import { STATUS_FIELDS } from "../provider/fields/status-fields";
 import { typeText } from "../provider/fields/validators";
 
 // The README's input and output tables, generated from the field declarations (provider/fields/fields.ts,
-// status-fields.ts). `npm run readme:tables` writes them between their markers; test/readme-tables.test.ts fails
+// status-fields.ts). `npm run readme:tables` writes them between their markers; test/unit/readme-tables.test.ts fails
 // when the README's copy is stale.
 
 export const README = path.join(__dirname, "..", "README.md");

@@ -1,0 +1,120 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Emulator } from "../../emulator";
+import { consumerProject, npm, pack, POLICY_ROOT, writeYamlProgram, yamlProject } from "../../harness/consumer-project";
+import { emulator, ORG } from "../../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
+import { pythonProject, writePythonProgram } from "../../harness/python-project";
+import { planStack } from "../../plan/plan";
+import { readPreview } from "../../plan/preview";
+
+// Review and guardrails see a YAML or a Python stack (the provider plugin's timbal:index:ConnectorJob) exactly as they
+// see the equivalent TypeScript stack (the dynamic provider's ConnectorJob): the same `timbal-plan` from `pulumi
+// preview --json`, and the same refusals from the policy pack, through the real CLI.
+
+const POLICY_PACKAGE = "@timbal/pulumi-connector-jobs-policy";
+
+type Job = JobDeclaration;
+
+const source = (table: string, kind = "postgres") => ({ kind, connectionRef: "db", table, cursorColumn: "id" });
+
+/** The extractions, before and after the change under review. */
+const BEFORE: Job[] = [
+    { name: "orders", args: { connectorId: "warehouse-pg", kbId: 101, destTable: "orders", source: source("orders"), mode: "append" } },
+    { name: "ledger", args: { connectorId: "erp-sqlserver", kbId: 102, destTable: "ledger", source: source("GeneralLedger", "sql_server"), pacing: { maxDop: 1 } } },
+    { name: "customers", args: { connectorId: "warehouse-pg", kbId: 101, destTable: "customers", source: source("customers"), mode: "replace", allowReplaceInProduction: true } },
+];
+const AFTER: Job[] = [
+    { name: "orders", args: { ...BEFORE[0].args, source: source("orders_v2"), triggers: { rerun: 2 } } },
+    { name: "ledger", args: { ...BEFORE[1].args, pacing: undefined } },
+    { name: "customers", args: { ...BEFORE[2].args, allowReplaceInProduction: undefined, batchRows: 100000 } },
+    { name: "unpaced", args: { connectorId: "warehouse-pg", kbId: 101, destTable: "unpaced", source: source("unpaced") } },
+];
+
+/** The stack of `jobs`, in `language`. */
+const programOf = (language: Language, jobs: Job[]) => programIn(language, { jobs });
+
+/** What a policy refused: `<policy> <resource>: <message>`, the same whichever type token the resource has. */
+function refusals(output: string): string[] {
+    const found = [...output.matchAll(/\[mandatory\] {2}(\S+) {2}\([^)]*: (\S+)\)\n\s*(.+)/g)].map((m) => `${m[1]} ${m[2]}: ${m[3].trim()}`);
+    return [...new Set(found)].sort();
+}
+
+const LANGUAGES: Language[] = ["typescript", "yaml", "python"];
+
+describe("review and guardrails: YAML and Python stacks and the equivalent TypeScript stack (real CLI)", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    const stacks: Record<Language, { cli: PulumiCli; project: string; policy: string }> = {} as never;
+
+    before(async function () {
+        const binDir = requirePulumiCli(this, ["nodejs", "yaml", "python"]);
+        emu = await emulator();
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-languages-review-"));
+        const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
+        const ts = consumerProject(path.join(work, "typescript"), "extractions", tarballs, programOf("typescript", BEFORE));
+        const ym = yamlProject(path.join(work, "yaml"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("yaml", BEFORE));
+        const py = pythonProject(path.join(work, "python"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("python", BEFORE));
+        for (const project of [ym, py]) npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${tarballs[POLICY_PACKAGE]}`], project);
+        for (const [language, project] of [["typescript", ts], ["yaml", ym], ["python", py]] as const) {
+            const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+            await cli.ok(["stack", "init", "prod"]);
+            writeStackConfig(path.join(project, "Pulumi.prod.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+            await cli.ok(["up", "--yes"]);
+            stacks[language] = { cli, project, policy: path.join(project, "node_modules", ...POLICY_PACKAGE.split("/")) };
+        }
+        fs.writeFileSync(path.join(ts, "index.ts"), programOf("typescript", AFTER));
+        writeYamlProgram(ym, "extractions", programOf("yaml", AFTER));
+        writePythonProgram(py, programOf("python", AFTER));
+    });
+
+    after(async () => emu?.stop());
+
+    it("timbal-plan gives the same plan for the three stacks' pulumi preview --json", async function () {
+        const plans = [];
+        for (const language of LANGUAGES) {
+            const preview = await stacks[language].cli.ok(["preview", "--json"]);
+            plans.push(planStack("prod", readPreview(preview.stdout, language), true));
+        }
+        const [fromTypescript, fromYaml, fromPython] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
+        assert.strictEqual(fromTypescript.items.length, 4, JSON.stringify(fromTypescript.items));
+        assert.deepStrictEqual(fromYaml, fromTypescript);
+        assert.deepStrictEqual(fromPython, fromTypescript);
+        const orders = fromPython.items.find((item) => item.resource === "orders");
+        assert.deepStrictEqual(orders?.reasons.map((r) => r.path).sort(), ["source.table", "triggers"]);
+    });
+
+    it("the policy pack refuses the same extractions in the three stacks, dispatching nothing", async function () {
+        const posts = emu.requests.filter((r) => r.method === "POST").length;
+        const found: string[][] = [];
+        for (const language of LANGUAGES) {
+            const { cli, policy } = stacks[language];
+            const { code, output } = await cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
+            assert.notStrictEqual(code, 0, output);
+            found.push(refusals(output));
+        }
+        assert.ok(found[0].length >= 3, found[0].join("\n"));
+        assert.deepStrictEqual(found[1], found[0]);
+        assert.deepStrictEqual(found[2], found[0]);
+        assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts);
+    });
+
+    it("a job moves from the TypeScript stack to the YAML one as the README says, dispatching nothing", async function () {
+        const posts = emu.requests.filter((r) => r.method === "POST").length;
+        const typescriptJob = (await stacks.typescript.cli.resources()).orders;
+        // 1. Out of the old stack's state, without calling the provider (Timbal is not asked anything).
+        await stacks.typescript.cli.ok(["state", "delete", typescriptJob.urn, "--yes"]);
+        assert.ok(!(await stacks.typescript.cli.resources()).orders);
+        // 2. Declared in the new program with adoptJobId: the next up records the job.
+        const moved: Job = { name: "moved_orders", args: { ...BEFORE[0].args, adoptJobId: typescriptJob.id } };
+        writeYamlProgram(stacks.yaml.project, "extractions", programOf("yaml", [...BEFORE, moved]));
+        await stacks.yaml.cli.ok(["up", "--yes"]);
+        assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts, "nothing dispatched");
+        const adopted = (await stacks.yaml.cli.resources()).moved_orders;
+        assert.strictEqual(adopted.id, typescriptJob.id);
+        assert.strictEqual(adopted.type, "timbal:index:ConnectorJob");
+    });
+});

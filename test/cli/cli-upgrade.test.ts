@@ -1,0 +1,172 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Emulator } from "../../emulator";
+import { consumerProject, npm, pack } from "../../harness/consumer-project";
+import { count, emulator, ORG } from "../../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+
+// A stack created by the release before the completion resource existed (its create dispatched and waited in one
+// step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that
+// finds them finished (or failed, as before), and the preview says only that.
+
+/** The last commit of the released shape; the repository's history must reach it (not a shallow clone). */
+const RELEASED_REV = "e132705";
+/** The last commit before `dependsOn: [job]` meant "after the job finished". */
+const BEFORE_FINISHED_DEPENDS_ON_REV = "3b2d1b4";
+
+/** The package as it was at `rev`, built with this repository's toolchain. */
+function buildAt(rev: string, work: string): string {
+    const dir = path.join(work, `build-${rev}`);
+    fs.mkdirSync(dir);
+    execFileSync("sh", ["-c", `git -C "${REPO_ROOT}" archive ${rev} | tar -x -C "${dir}"`]);
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+    execFileSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: dir });
+    fs.rmSync(path.join(dir, "node_modules"));
+    // Every build is version 0.1.0: each tarball in a folder of its own.
+    fs.mkdirSync(path.join(work, `tarball-${rev}`));
+    return pack(dir, path.join(work, `tarball-${rev}`));
+}
+
+/** A stack whose program runs the package as it was at `rev`, ready to deploy; `upgrade()` installs today's package. */
+interface OldStack {
+    cli: PulumiCli;
+    upgrade(): void;
+}
+
+async function stackOnPackageAt(rev: string, name: string, program: string, emu: Emulator, binDir: string): Promise<OldStack> {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${name}-`));
+    const old = buildAt(rev, work);
+    const current = pack(REPO_ROOT, work);
+    const project = consumerProject(path.join(work, "project"), name, { "@timbal/pulumi-connector-jobs": old }, program);
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+    await cli.ok(["stack", "init", "dev"]);
+    writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+    return { cli, upgrade: () => void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) };
+}
+
+const PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
+
+const job = (name: string, waitForCompletion?: object) =>
+    new ConnectorJob(name, {
+        connectorId: "warehouse-pg",
+        kbId: 101,
+        destTable: name,
+        mode: "append",
+        source: { kind: "postgres", connectionRef: "warehouse", table: name, cursorColumn: "id" },
+        waitForCompletion,
+    });
+job("orders", { pollIntervalSeconds: 0.2 });
+job("broken_table", { pollIntervalSeconds: 0.2 });
+job("customers");
+`;
+
+describe("upgrading a stack created by the released package", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    let cli: PulumiCli;
+    let stack: OldStack;
+
+    before(async function () {
+        const binDir = requirePulumiCli(this);
+        emu = await emulator({ speed: 200, failTables: ["broken_table"] });
+        stack = await stackOnPackageAt(RELEASED_REV, "acme-upgrade", PROGRAM, emu, binDir);
+        cli = stack.cli;
+    });
+
+    after(async () => emu?.stop());
+
+    it("the released package deploys: it waits in create, and a failed job stays in the stack", async function () {
+        const result = await cli.run(["up", "--yes"]);
+        assert.notStrictEqual(result.code, 0, "the failed job fails the up");
+        assert.match(result.output, /broken_table.*ended in state "failed"/);
+        assert.strictEqual(count(emu, "POST"), 3);
+        const resources = await cli.resources();
+        assert.strictEqual(resources.orders.outputs.state, "succeeded");
+        assert.ok(!Object.keys(resources).some((name) => name.endsWith("-completion")));
+    });
+
+    it("after the upgrade, preview shows only the new completions, and up dispatches nothing: the jobs keep their ids", async function () {
+        const before = await cli.resources();
+        stack.upgrade();
+
+        const preview = await cli.ok(["preview", "--diff"]);
+        assert.match(preview.output, /\+ pulumi-nodejs:dynamic\/timbal:ConnectorJobCompletion: \(create\)/);
+        assert.doesNotMatch(preview.output, /timbal:ConnectorJob: \((replace|delete)\)/);
+        // The job whose wait failed under the released package is resumed with an update, as the engine always does
+        // for a resource whose create failed; an update never dispatches. The other jobs do not change.
+        const updates = [...preview.output.matchAll(/~ pulumi-nodejs:dynamic\/timbal:ConnectorJob: \(update\)\n\s+\[id=[^\]]+\]\n\s+\[urn=[^\]]+::(\w+)\]/g)].map((m) => m[1]);
+        assert.deepStrictEqual(updates, ["broken_table"]);
+        assert.match(preview.output, /\+ 2 to create/);
+
+        const result = await cli.run(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 3, "nothing dispatched again");
+        // The failed job keeps failing the up, as it did before the upgrade, until it is re-run explicitly.
+        assert.notStrictEqual(result.code, 0);
+        assert.match(result.output, /broken_table.*ended in state "failed"/);
+        const after = await cli.resources();
+        for (const name of ["orders", "broken_table", "customers"]) assert.strictEqual(after[name].id, before[name].id, name);
+        assert.strictEqual(after["orders-completion"].outputs.state, "succeeded");
+        assert.strictEqual(after["orders-completion"].id, before.orders.id);
+        assert.strictEqual(after["broken_table-completion"].outputs.state, "failed");
+        assert.strictEqual(after.customers.outputs.state, before.customers.outputs.state, "a job that does not wait is left as it was");
+
+        await cli.ok(["refresh", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 3);
+    });
+});
+
+// A chained stack deployed before `dependsOn: [job]` waited for the job to finish: upgrading changes only the order of
+// later dispatches. The preview shows no change and `up` dispatches nothing.
+const CHAINED_PROGRAM = `import { ConnectorJob } from "@timbal/pulumi-connector-jobs";
+
+const job = (name: string, table: string, waitForCompletion?: object, dependsOn?: ConnectorJob[]) =>
+    new ConnectorJob(name, {
+        connectorId: "warehouse-pg",
+        kbId: 101,
+        destTable: name,
+        mode: "append",
+        source: { kind: "postgres", connectionRef: "warehouse", table, cursorColumn: "id" },
+        waitForCompletion,
+    }, { dependsOn });
+const stage = job("stage_orders", "orders", { pollIntervalSeconds: 0.2 });
+job("orders", "stage_orders", undefined, [stage]);
+`;
+
+describe("upgrading a chained stack deployed before dependsOn waited for the job to finish", function () {
+    this.timeout(600_000);
+    let emu: Emulator;
+    let cli: PulumiCli;
+    let stack: OldStack;
+
+    before(async function () {
+        const binDir = requirePulumiCli(this);
+        emu = await emulator({ speed: 200 });
+        stack = await stackOnPackageAt(BEFORE_FINISHED_DEPENDS_ON_REV, "acme-chained", CHAINED_PROGRAM, emu, binDir);
+        cli = stack.cli;
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 2);
+    });
+
+    after(async () => emu?.stop());
+
+    it("after the upgrade, the preview shows no change and up dispatches nothing", async function () {
+        const before = await cli.resources();
+        stack.upgrade();
+
+        const preview = await cli.ok(["preview", "--diff"]);
+        assert.doesNotMatch(preview.output, /\((create|replace|delete|update)\)/);
+
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), 2, "nothing dispatched again");
+        const after = await cli.resources();
+        for (const name of ["stage_orders", "stage_orders-completion", "orders"]) assert.strictEqual(after[name].id, before[name].id, name);
+        // The dependency the engine records is now the one the program means: the staged load's completion.
+        assert.ok(
+            after.orders.dependencies?.some((urn) => urn.endsWith("::stage_orders-completion")),
+            JSON.stringify(after.orders),
+        );
+    });
+});

@@ -1,0 +1,187 @@
+import * as assert from "assert";
+import type { Emulator } from "../../emulator";
+import { PartialFailure } from "../../provider/lifecycle/partial-failure";
+import { isFailureState } from "../../provider/jobs/terminal-states";
+import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs, whileRunning, rejectionOf } from "../../harness/fixtures";
+
+// Waiting for completion and adopting existing jobs, through the providers' methods against the emulator: the
+// ConnectorJob's create dispatches and returns at once, its ConnectorJobCompletion waits. The engine side of a partial
+// failure (the resource kept, the next up resuming with an update) is proven with the real CLI in cli-wait.test.ts.
+
+const FAST_POLL = { pollIntervalSeconds: 0.05 };
+
+const provider = (emu: Emulator) => inProcessProvider(emulatorEnv(emu));
+
+describe("waitForCompletion", function () {
+    it("create returns right after the dispatch; the completion waits for the job and returns its final view", async function () {
+        await whileRunning(emulator({ speed: 200 }), async (emu) => {
+            const { p, c, lines } = provider(emu);
+            const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
+            const created = await p.create(inputs);
+            assert.strictEqual(created.outs.state, "dispatched", "create does not wait");
+            assert.strictEqual(count(emu, "GET"), 0, "create reads nothing after the dispatch: its id reaches state at once");
+            assert.match(lines[0], new RegExp(`^dispatched job ${created.id} `), "the id is shown before waiting");
+            const done = await c.create(completionInputs(created, FAST_POLL));
+            assert.strictEqual(done.id, created.id);
+            assert.strictEqual(done.outs.state, "succeeded");
+            assert.strictEqual(done.outs.rowsEmitted, 24000);
+            assert.ok(done.outs.finishedAt);
+            const progress = lines.filter((l) => /job job_\w+ .*: (queued|running), \d+ rows/.test(l));
+            assert.ok(progress.length > 0, lines.join("\n"));
+            for (const line of progress) assert.match(line, /Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing$/);
+            assert.strictEqual(count(emu, "POST"), 1);
+        });
+    });
+
+    it("fails with the job's own message and keeps the job (partial failure carrying id and outputs)", async function () {
+        await whileRunning(emulator({ speed: 200, failTables: ["orders"] }), async (emu) => {
+            const { p, c } = provider(emu);
+            const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
+            const created = await p.create(inputs);
+            const waiting = completionInputs(created, FAST_POLL);
+            const err = await rejectionOf(c.create(waiting), PartialFailure);
+            assert.strictEqual(err.id, emu.world.jobs[0].id);
+            assert.match(err.message, /ended in state "failed": extraction of orders failed after 12000 rows.*change `triggers` or run `pulumi up --replace <urn>`/);
+            assert.strictEqual(err.properties.state, "failed");
+            assert.strictEqual(err.properties.destTable, "orders");
+            assert.deepStrictEqual(err.reasons, [err.message]);
+
+            // The next up resumes with an update: it fails the same way and dispatches nothing.
+            const again = await rejectionOf(c.update(err.id, err.properties, waiting), PartialFailure);
+            assert.match(again.message, /ended in state "failed"/);
+            assert.strictEqual(count(emu, "POST"), 1);
+        });
+    });
+
+    it("times out keeping the job; the next up's update waits on the same job, with no second dispatch", async function () {
+        await whileRunning(emulator({ speed: 1 }), async (emu) => {
+            const { p, c } = provider(emu);
+            const wait = { timeoutSeconds: 0.3, pollIntervalSeconds: 0.05 };
+            const created = await p.create((await p.check({}, ordersInputs({ waitForCompletion: wait }))).inputs);
+            const waiting = completionInputs(created, wait);
+            const started = Date.now();
+            const err = await rejectionOf(c.create(waiting), PartialFailure);
+            assert.ok(Date.now() - started < 3000, "the timeout is honoured");
+            assert.match(err.message, /did not finish within 0\.3 s \(last seen: queued, 0 rows\)\. It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing/);
+            assert.strictEqual(err.properties.state, "queued");
+
+            emu.world.advance(3600_000);
+            const resumed = await c.update(err.id, err.properties, waiting);
+            assert.strictEqual(resumed.outs!.state, "succeeded");
+            assert.strictEqual(count(emu, "POST"), 1);
+        });
+    });
+
+    it("switching it on for a running job is an in-place update of the job, and its new completion waits on that job", async function () {
+        await whileRunning(emulator(), async (emu) => { // real-time clock: the job is certainly unfinished until the test moves it
+            const { p, c } = provider(emu);
+            const created = await p.create((await p.check({}, ordersInputs())).inputs);
+            const { inputs: waiting } = await p.check(created.outs, ordersInputs({ waitForCompletion: FAST_POLL }));
+            assert.deepStrictEqual(await p.diff(created.id, created.outs, waiting), { changes: true, replaces: [], deleteBeforeReplace: false });
+            const updated = await p.update(created.id, created.outs, waiting);
+            assert.strictEqual(updated.outs!.state, "dispatched", "the job's own update never waits");
+            const completing = c.create(completionInputs(created, FAST_POLL));
+            setTimeout(() => emu.world.advance(3600_000), 200);
+            assert.strictEqual((await completing).outs.state, "succeeded");
+            assert.strictEqual(count(emu, "POST"), 1);
+        });
+    });
+
+    it("waits on many jobs of one connector with one list request per poll", async function () {
+        await whileRunning(emulator({ speed: 20 }), async (emu) => {
+            const { p, c, lines } = provider(emu);
+            const jobs = [];
+            for (const table of ["orders", "customers", "order_items", "a", "b", "c"]) {
+                jobs.push(await p.create((await p.check({}, ordersInputs({ destTable: table, source: { kind: "postgres", connectionRef: "w", table, cursorColumn: "id" } }))).inputs));
+            }
+            const getsBefore = count(emu, "GET");
+            lines.length = 0;
+            await Promise.all(jobs.map((job) => c.create(completionInputs(job, { pollIntervalSeconds: 0.2 }))));
+            const polls = Math.max(...jobs.map((job) => lines.filter((l) => l.includes(job.id)).length));
+            assert.ok(polls >= 2, `expected several polls, saw ${polls}`);
+            assert.strictEqual(count(emu, "GET") - getsBefore, polls, "one list request per poll for all six waiters");
+        });
+    });
+
+    it("a job that was listed and then vanished from the list fails the wait within a few polls, and keeps the job", async function () {
+        await whileRunning(emulator(), async (emu) => {
+            const { p, c } = provider(emu);
+            const created = await p.create((await p.check({}, ordersInputs())).inputs);
+            const waiting = c.create(completionInputs(created, { timeoutSeconds: 600, pollIntervalSeconds: 0.05 }));
+            setTimeout(() => emu.world.jobs.splice(0), 300); // as after a restart of the API that forgot the job
+            const started = Date.now();
+            const err = await rejectionOf(waiting, PartialFailure);
+            assert.ok(Date.now() - started < 5000, `bounded: ${Date.now() - started} ms`);
+            assert.match(err.message, new RegExp(`job ${created.id} .* is no longer in Timbal's job list \\(missing from 3 polls in a row; last seen: queued`));
+            assert.match(err.message, /change `triggers` or run `pulumi up --replace <urn>`; to stop waiting on it, set waitForCompletion to false/);
+            assert.strictEqual(err.id, created.id, "the job stays in the stack");
+            assert.strictEqual(count(emu, "POST"), 1);
+        });
+    });
+
+    it("treats documented failure words as failure, case-insensitively, and anything else terminal as success", function () {
+        for (const state of ["failed", "FAILED", "Error", "errored", "cancelled", "canceled", "aborted", "timed_out", "Timed Out", "timed-out"]) {
+            assert.ok(isFailureState(state), state);
+        }
+        for (const state of ["succeeded", "completed", "done", "success", "finished"]) assert.ok(!isFailureState(state), state);
+    });
+});
+
+describe("adoptJobId", function () {
+    let emu: Emulator;
+    let existing: string;
+    beforeEach(async function () {
+        emu = await emulator();
+        // A job dispatched by hand, outside the stack.
+        const res = await fetch(`${emu.url}/orgs/${ORG}/connectors/warehouse-pg/jobs`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${emu.apiKey}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ kb_id: 101, dest_table: "orders", mode: "append", source: { kind: "postgres", connection_ref: "w", table: "orders", cursor_column: "id" } }),
+        });
+        existing = ((await res.json()) as { job_id: string }).job_id;
+    });
+    afterEach(async () => emu.stop());
+
+    it("adopts a listed job instead of dispatching", async function () {
+        const { p, lines } = provider(emu);
+        const { inputs } = await p.check({}, ordersInputs({ mode: "append", adoptJobId: existing }));
+        const created = await p.create(inputs);
+        assert.strictEqual(created.id, existing);
+        assert.strictEqual(created.outs.kbUid, "kb_dev_sales");
+        assert.strictEqual(created.outs.adoptJobId, existing);
+        assert.strictEqual(count(emu, "POST"), 1, "only the hand-made dispatch");
+        assert.ok(lines.some((l) => l.includes(`${existing}`) && l.includes("adopted: nothing was dispatched")));
+    });
+
+    it("fails clearly when the job is not in the connector's list", async function () {
+        const { p } = provider(emu);
+        const { inputs } = await p.check({}, ordersInputs({ mode: "append", adoptJobId: "job_does_not_exist" }));
+        await assert.rejects(p.create(inputs), /adoptJobId: job job_does_not_exist is not in the job list of connector "warehouse-pg" in org "acme-dev"\..*Nothing was dispatched/);
+        await assert.rejects(
+            p.create((await p.check({}, ordersInputs({ connectorId: "edge-box", mode: "append", adoptJobId: existing }))).inputs),
+            /is not in the job list of connector "edge-box"/,
+        );
+        assert.strictEqual(count(emu, "POST"), 1);
+    });
+
+    it("fails clearly when the job's dest table or mode contradict the inputs", async function () {
+        const { p } = provider(emu);
+        const { inputs } = await p.check({}, ordersInputs({ destTable: "orders_copy", adoptJobId: existing }));
+        await assert.rejects(
+            p.create(inputs),
+            /contradicts this resource: destTable is "orders_copy" but the job writes "orders"; mode is "create" but the job runs in "append" mode\. Make the inputs match the job, or remove adoptJobId/,
+        );
+        assert.strictEqual(count(emu, "POST"), 1);
+    });
+
+    it("after adoption: removing adoptJobId is no change, naming another job replaces, and a pinned resource refuses a re-dispatching change", async function () {
+        const { p } = provider(emu);
+        const adopted = await p.create((await p.check({}, ordersInputs({ mode: "append", adoptJobId: existing }))).inputs);
+        const without = (await p.check(adopted.outs, ordersInputs({ mode: "append" }))).inputs;
+        assert.strictEqual((await p.diff(adopted.id, adopted.outs, without)).changes, false);
+        const other = (await p.check(adopted.outs, ordersInputs({ mode: "append", adoptJobId: "job_other" }))).inputs;
+        assert.deepStrictEqual((await p.diff(adopted.id, adopted.outs, other)).replaces, ["adoptJobId"]);
+        const { failures } = await p.check(adopted.outs, ordersInputs({ mode: "append", adoptJobId: existing, triggers: 2 }));
+        assert.match(failures![0].reason, new RegExp(`^adoptJobId: this resource is pinned to the adopted job ${existing}, so a change to triggers cannot dispatch a new job\\. Remove adoptJobId`));
+    });
+});
