@@ -4,7 +4,7 @@ import { parseArgs } from "util";
 import { GITHUB_COMMENT_LIMIT, headline, renderMarkdown } from "./markdown";
 import { createDecisionClock } from "../provider/jobs/decision-clock";
 import { defaultJournalDir } from "../provider/jobs/dispatch-journal";
-import { countsOf, planStack, type StackPlan } from "./plan";
+import { countsOf, planStack, type PolicyConfigFile, type StackPlan } from "./plan";
 import { PreviewFormatError, readNotes, readPreview, type PreviewNote, type PreviewStep } from "./preview";
 
 // `timbal-plan`: turns `pulumi preview --json` (files, or stdin) into a dispatch plan for a pull-request comment.
@@ -17,8 +17,9 @@ will do to Timbal: extractions dispatched (new, re-dispatched, full replace load
 Options:
   --format <markdown|json>     output format (default markdown, for a pull-request comment)
   --policy-config <stack>=<file>
-                               the stack's policy pack config; a stack whose config sets "production": true is
-                               production (risks: extractions without pacing). Repeatable.
+                               the stack's policy pack config: the plan flags what the policy pack refuses with
+                               it (each policy's defaults without one); "production": true marks the stack as
+                               production. Repeatable.
   --max-chars <n>              longest Markdown output (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)
   -h, --help                   print this help
 
@@ -29,8 +30,8 @@ Example:
 
 class UsageError extends Error {}
 
-function productionStacks(specs: string[]): Set<string> {
-    const production = new Set<string>();
+function policyConfigs(specs: string[]): Map<string, PolicyConfigFile> {
+    const configs = new Map<string, PolicyConfigFile>();
     for (const spec of specs) {
         const at = spec.indexOf("=");
         if (at <= 0) throw new UsageError(`--policy-config must be <stack>=<file>, got "${spec}"`);
@@ -41,12 +42,10 @@ function productionStacks(specs: string[]): Set<string> {
         } catch (err) {
             throw new UsageError(`--policy-config ${spec}: ${(err as Error).message}`);
         }
-        const policies = Object.values(config && typeof config === "object" ? config : {});
-        if (policies.some((policy) => policy && typeof policy === "object" && (policy as { production?: unknown }).production === true)) {
-            production.add(stack);
-        }
+        if (config === null || typeof config !== "object" || Array.isArray(config)) throw new UsageError(`--policy-config ${spec}: not a JSON object`);
+        configs.set(stack, config as PolicyConfigFile);
     }
-    return production;
+    return configs;
 }
 
 function main(): void {
@@ -74,7 +73,7 @@ function main(): void {
     }
     const maxChars = Number(values["max-chars"]);
     if (!Number.isInteger(maxChars) || maxChars < 1000) throw new UsageError(`--max-chars must be an integer of at least 1000, got "${values["max-chars"]}"`);
-    const production = productionStacks(values["policy-config"]);
+    const policyConfig = policyConfigs(values["policy-config"]);
 
     const sources = positionals.length > 0 ? positionals : ["-"];
     const previews = sources.map((source) => ({ text: source === "-" ? fs.readFileSync(0, "utf8") : readFile(source), name: source === "-" ? "stdin" : source }));
@@ -84,7 +83,7 @@ function main(): void {
     // Run policies are judged at the instant the preview judged them on this machine (see decision-clock.ts).
     const decisionClock = createDecisionClock(defaultJournalDir());
     const stacks: StackPlan[] = stackNames.map((stack) =>
-        planStack(stack, steps.filter((step) => step.stack === stack), production.has(stack), (jobId) => decisionClock.instantFor(jobId), notes),
+        planStack(stack, steps.filter((step) => step.stack === stack), policyConfig.get(stack) ?? {}, (jobId) => decisionClock.instantFor(jobId), notes),
     );
     if (values.format === "json") {
         const report = {

@@ -34,7 +34,8 @@ function reasonCell(item: PlanItem): string {
 }
 
 function row(item: PlanItem): string {
-    const action = item.risks.length > 0 ? `**${item.action}** ⚠️` : item.action;
+    const mark = item.refusals.length > 0 ? " ⛔" : item.risks.length > 0 ? " ⚠️" : "";
+    const action = mark ? `**${item.action}**${mark}` : item.action;
     return `| \`${cell(item.resource)}\` | ${action} | ${reasonCell(item)} | ${cell(item.source)} → ${cell(item.destination)} | ${cell(item.mode)} |`;
 }
 
@@ -43,8 +44,10 @@ export function renderMarkdown(stacks: StackPlan[], maxChars = GITHUB_COMMENT_LI
     for (const stack of stacks) {
         head.push(`- **${stack.stack}**${stack.production ? " (production)" : ""}: ${summary(countsOf(stack.items))}`);
     }
+    const refused = stacks.flatMap((stack) => stack.items.flatMap((item) => item.refusals.map((refusal) => `- ⛔ ${stack.stack} \`${item.resource}\`: ${refusal}`)));
     const risky = stacks.flatMap((stack) => stack.items.flatMap((item) => item.risks.map((risk) => `- ⚠️ ${stack.stack} \`${item.resource}\`: ${risk}`)));
     const body: string[] = [];
+    if (refused.length > 0) body.push("", "**The policy pack refuses** (with the stack's policy config; nothing is dispatched until it passes)", ...refused);
     if (risky.length > 0) body.push("", "**Look twice**", ...risky);
     for (const stack of stacks) {
         body.push("", `#### ${stack.stack}`);

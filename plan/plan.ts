@@ -1,14 +1,15 @@
 import { INPUT_FIELDS } from "../provider/fields/fields";
 import { canonical } from "../provider/jobs/extraction-digest";
-import { isCompletion, isConnectorJob } from "../provider/fields/type-tokens";
+import { isCompletion } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
+import { asReviewedJob, JOB_RULES, ruleConfig, ruleDisabled, STACK_RULES, type ReviewedJob } from "../provider/review/policy-rules";
 import { hasRunPolicy, readPolicyWait, runDecision, type LastJob, type RunPolicy } from "../provider/jobs/run-policy";
 import type { PreviewNote, PreviewStep } from "./preview";
 
 // From preview steps to a dispatch plan: per stack, what each ConnectorJob step will do to Timbal (dispatch a new
 // job, re-dispatch, change in place, forget), why (field paths with old and new values, or the run policy's words),
-// what deserves a reviewer's second look, and which run policies wait on a job still running. Other resource types
-// are counted, never interpreted.
+// what deserves a reviewer's second look (what the policy pack will refuse, by the pack's own rules and config), and
+// which run policies wait on a job still running. Other resource types are counted, never interpreted.
 
 /** How the engine marks a secret value in JSON, and how the CLI prints one it hides. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -36,8 +37,14 @@ export interface PlanItem {
     /** e.g. `KB 101 / orders`. */
     destination: string;
     mode: string;
+    /** What deserves a second look although the policy pack lets it through (a re-dispatched `replace` load). */
     risks: string[];
+    /** What the policy pack refuses about this job, with the stack's policy config: `<policy>: <problem and fix>`. */
+    refusals: string[];
 }
+
+/** A stack's policy pack config file as parsed JSON (`config.prod.json`); `{}` for none: every rule's defaults. */
+export type PolicyConfigFile = Record<string, unknown>;
 
 export interface StackPlan {
     stack: string;
@@ -70,10 +77,6 @@ const ACTION_OF_OP: Record<string, Action | undefined> = {
 };
 const ACTION_ORDER: Action[] = ["re-dispatch", "dispatch", "in-place", "forget"];
 const UNCHANGED_OPS = new Set(["same", "read", "refresh", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"]);
-
-function isConnectorJobStep(step: PreviewStep): boolean {
-    return isConnectorJob(step.type, step.new?.inputs ?? step.old?.inputs);
-}
 
 /** A value as a reviewer reads it: compact JSON, secrets and unknowns named, long values cut. */
 export function showValue(value: unknown): string {
@@ -120,35 +123,49 @@ function reasonsFor(step: PreviewStep): FieldChange[] {
 }
 
 /** What the run policy decides for the step's job, from its status in the old state (as the provider's diff does). */
-function policyDecision(step: PreviewStep, judgeAt: JudgeAt) {
-    const inputs = step.new?.inputs ?? {};
-    const policy: RunPolicy = { rerunAfter: inputs.rerunAfter as string | undefined, retryFailed: inputs.retryFailed === true, adoptJobId: inputs.adoptJobId as string | undefined };
+function policyDecision(step: PreviewStep, job: ReviewedJob, judgeAt: JudgeAt) {
+    const policy: RunPolicy = { rerunAfter: job.rerunAfter, retryFailed: job.retryFailed === true, adoptJobId: job.adoptJobId };
     if (!hasRunPolicy(policy) || step.old?.id === undefined) return undefined;
     return runDecision(step.old.outputs as LastJob, policy, judgeAt(step.old.id));
 }
 
-function describeSource(inputs: Record<string, unknown>): string {
-    const source = isPlainObject(inputs.source) ? inputs.source : {};
+function describeSource(job: ReviewedJob): string {
+    const source: Record<string, unknown> = isPlainObject(job.source) ? job.source : {};
     const table = [source.schema, source.table].filter((part) => typeof part === "string").join(".");
     return `${String(source.kind ?? "?")} ${table || "?"}`;
 }
 
-function risksFor(action: Action, mode: string, inputs: Record<string, unknown>, production: boolean): string[] {
-    const risks: string[] = [];
-    const destination = `KB ${String(inputs.kbId)} table "${String(inputs.destTable)}"`;
-    if (action === "re-dispatch" && mode === "replace") {
-        risks.push(`re-dispatches a full \`replace\` load: ${destination} is rewritten from scratch`);
-    }
-    const pacing = isPlainObject(inputs.pacing) ? inputs.pacing : {};
-    if (production && (action === "dispatch" || action === "re-dispatch") && Object.keys(pacing).length === 0) {
-        risks.push(`production extraction without pacing: the source is read at full speed`);
-    }
-    return risks;
+function risksFor(action: Action, job: ReviewedJob): string[] {
+    return action === "re-dispatch" && job.mode === "replace"
+        ? [`re-dispatches a full \`replace\` load: KB ${String(job.kbId)} table "${String(job.destTable)}" is rewritten from scratch`]
+        : [];
 }
 
-/** The plan of one stack's preview steps; `production` says whether the stack's policy config marks it so. */
-export function planStack(stack: string, steps: PreviewStep[], production: boolean, judgeAt: JudgeAt = () => Date.now(), notes: PreviewNote[] = []): StackPlan {
+/** Whether the stack's policy config marks it as production (a rule with `production: true`). */
+export function isProduction(policyConfig: PolicyConfigFile): boolean {
+    return JOB_RULES.some((rule) => !ruleDisabled(rule, policyConfig) && ruleConfig(rule, policyConfig[rule.name]).production === true);
+}
+
+/** The policy pack's refusals of the jobs the change dispatches or updates (a forgotten job leaves the stack). */
+function addRefusals(items: PlanItem[], jobs: Map<string, ReviewedJob>, policyConfig: PolicyConfigFile): void {
+    const checked = items.filter((item) => item.action !== "forget");
+    for (const rule of JOB_RULES.filter((rule) => !ruleDisabled(rule, policyConfig))) {
+        const config = ruleConfig(rule, policyConfig[rule.name]);
+        for (const item of checked) item.refusals.push(...rule.problems(jobs.get(item.urn) ?? {}, config).map((problem) => `${rule.name}: ${problem}`));
+    }
+    // A stack rule sees the changed jobs only: the preview has no step for an unchanged one.
+    for (const rule of STACK_RULES.filter((rule) => !ruleDisabled(rule, policyConfig))) {
+        const stackJobs = checked.map((item) => ({ resource: item.resource, job: jobs.get(item.urn) ?? {} }));
+        for (const problem of rule.problems(stackJobs, ruleConfig(rule, policyConfig[rule.name]))) {
+            for (const item of checked.filter((item) => problem.resources.includes(item.resource))) item.refusals.push(`${rule.name}: ${problem.message}`);
+        }
+    }
+}
+
+/** The plan of one stack's preview steps, with the stack's policy pack config (which marks it production or not). */
+export function planStack(stack: string, steps: PreviewStep[], policyConfig: PolicyConfigFile = {}, judgeAt: JudgeAt = () => Date.now(), notes: PreviewNote[] = []): StackPlan {
     const items = new Map<string, PlanItem>();
+    const jobs = new Map<string, ReviewedJob>();
     const otherChanges: StackPlan["otherChanges"] = [];
     // A job left alone by its run policy is no step of the preview: the provider's diagnostic says so.
     const held = notes.flatMap((note) => {
@@ -158,31 +175,33 @@ export function planStack(stack: string, steps: PreviewStep[], production: boole
     for (const step of steps) {
         if (UNCHANGED_OPS.has(step.op) || isCompletion(step.type) || step.type === "pulumi:pulumi:Stack") continue;
         const action = ACTION_OF_OP[step.op];
-        if (!isConnectorJobStep(step) || action === undefined) {
+        const job = asReviewedJob(step.type, action === "forget" ? step.old?.inputs : (step.new?.inputs ?? step.old?.inputs));
+        if (!job || action === undefined) {
             if (!step.type.startsWith("pulumi:providers:")) otherChanges.push({ type: step.type, name: step.name, op: step.op });
             continue;
         }
         if (items.has(step.urn)) continue; // a replacement can show as more than one step
-        const inputs = action === "forget" ? (step.old?.inputs ?? {}) : (step.new?.inputs ?? {});
-        const mode = String(inputs.mode ?? "create");
-        const policy = step.replaceReasons.some((reason) => POLICY_REASONS.includes(reason)) ? policyDecision(step, judgeAt) : undefined;
+        jobs.set(step.urn, job);
+        const policy = step.replaceReasons.some((reason) => POLICY_REASONS.includes(reason)) ? policyDecision(step, job, judgeAt) : undefined;
         items.set(step.urn, {
             resource: step.name,
             urn: step.urn,
             action,
             reasons: action === "re-dispatch" || action === "in-place" ? reasonsFor(step) : [],
             ...(policy?.rerun ? { policy: policy.reason } : {}),
-            source: describeSource(inputs),
-            destination: `KB ${String(inputs.kbId)} / ${String(inputs.destTable)}`,
-            mode,
-            risks: risksFor(action, mode, inputs, production),
+            source: describeSource(job),
+            destination: `KB ${String(job.kbId)} / ${String(job.destTable)}`,
+            mode: job.mode ?? "create",
+            risks: risksFor(action, job),
+            refusals: [],
         });
     }
+    addRefusals([...items.values()], jobs, policyConfig);
     // The engine's step order varies with its parallelism: the plan reads the same for the same change.
     const ordered = [...items.values()].sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.resource.localeCompare(b.resource));
     otherChanges.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
     held.sort((a, b) => a.resource.localeCompare(b.resource));
-    return { stack, production, items: ordered, otherChanges, held };
+    return { stack, production: isProduction(policyConfig), items: ordered, otherChanges, held };
 }
 
 export function countsOf(items: PlanItem[]): Counts {

@@ -10,3 +10,15 @@ export type { Mode, Placement, SourceKind } from "./fields/fields";
 export type { JobStatus } from "./fields/status-fields";
 export { FAILURE_STATES } from "./jobs/terminal-states";
 export { isConnectorJob } from "./fields/type-tokens";
+export {
+    asReviewedJob,
+    JOB_RULES,
+    readsGently,
+    ruleConfig,
+    ruleDisabled,
+    STACK_RULES,
+    type JobRule,
+    type ReviewedJob,
+    type RuleConfig,
+    type StackRule,
+} from "./review/policy-rules";

@@ -45,6 +45,9 @@ function refusals(output: string): string[] {
 
 const LANGUAGES: Language[] = ["typescript", "yaml", "python"];
 
+/** The production policy config the pack ships, as timbal-plan reads it with --policy-config. */
+const PROD_POLICY_CONFIG = JSON.parse(fs.readFileSync(path.join(POLICY_ROOT, "config.prod.json"), "utf8"));
+
 describe("review and guardrails: YAML and Python stacks and the equivalent TypeScript stack (real CLI)", function () {
     this.timeout(600_000);
     let emu: Emulator;
@@ -77,7 +80,7 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         const plans = [];
         for (const language of LANGUAGES) {
             const preview = await stacks[language].cli.ok(["preview", "--json"]);
-            plans.push(planStack("prod", readPreview(preview.stdout, language), true));
+            plans.push(planStack("prod", readPreview(preview.stdout, language), PROD_POLICY_CONFIG));
         }
         const [fromTypescript, fromYaml, fromPython] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
         assert.strictEqual(fromTypescript.items.length, 4, JSON.stringify(fromTypescript.items));
@@ -100,6 +103,25 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         assert.deepStrictEqual(found[1], found[0]);
         assert.deepStrictEqual(found[2], found[0]);
         assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts);
+    });
+
+    it("timbal-plan flags exactly what the policy pack refuses, with the same config: no more, no less", async function () {
+        const { cli, policy } = stacks.typescript;
+        const { code, output } = await cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
+        assert.notStrictEqual(code, 0, output);
+        const refused = refusals(output).map((refusal) => refusal.split(":")[0]);
+        const plan = planStack("prod", readPreview((await cli.ok(["preview", "--json"])).stdout, "typescript"), PROD_POLICY_CONFIG);
+        const flagged = plan.items.flatMap((item) => item.refusals.map((refusal) => `${refusal.split(":")[0]} ${item.resource}`));
+        // ledger (SQL Server, no pacing: not gentle), customers (replace without the opt-in; batchRows above the
+        // bound); orders and the Postgres job without pacing pass both.
+        assert.deepStrictEqual([...new Set(flagged)].sort(), refused);
+        assert.deepStrictEqual(refused, [
+            "timbal-batch-and-rate-bounds customers",
+            "timbal-gentle-sql-server-in-production ledger",
+            "timbal-no-replace-mode-in-production customers",
+        ]);
+        // In the policy's own words.
+        for (const refusal of plan.items.flatMap((item) => item.refusals)) assert.ok(output.includes(refusal.slice(refusal.indexOf(": ") + 2)), refusal);
     });
 
     it("a job moves from the TypeScript stack to the YAML one as the README says, dispatching nothing", async function () {

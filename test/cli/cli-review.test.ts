@@ -35,7 +35,8 @@ job("customers", "customers", { mode: "replace", allowReplaceInProduction: true,
 job("invoices", "invoices", { triggers: variant === "changes" ? { rerun: 2 } : { rerun: 1 } });
 job("ledger", "ledger", { allowReplaceInProduction: variant === "changes" });
 if (variant !== "changes") job("legacy", "legacy");
-if (variant === "changes") job("unpaced", "unpaced", { pacing: undefined });
+// A SQL Server table read at full speed: the production policy refuses it, and the plan says so.
+if (variant === "changes") job("unpaced", "unpaced", { pacing: undefined, connectorId: "erp-sqlserver", source: { kind: "sql_server", connectionRef: "db", table: "unpaced", cursorColumn: "id" } });
 job("secretive", "secretive", { triggers: pulumi.secret(variant === "changes" ? "rotation-two" : "rotation-one") });
 for (let i = 0; i < extra; i++) job(\`bulk-\${i}\`, \`bulk_table_\${i}\`);
 
@@ -109,7 +110,7 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         assert.strictEqual(count(emu, "POST"), 6);
     });
 
-    it("plans a change: each kind of reason as field paths, in-place updates, a forget, and the risks called out", async function () {
+    it("plans a change: each kind of reason as field paths, in-place updates, a forget, the risks and the policy's refusals called out", async function () {
         setConfig({ "review:variant": "changes" });
         const json = await previewJson();
         const { status, stdout, stderr } = plan(json, ["--policy-config", `${STACK}=${POLICY_PROD}`]);
@@ -127,9 +128,15 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         assert.match(rowOf("secretive"), /\| re-dispatch \| `triggers`: \[secret\] → \[secret\] \(changed\) \|/);
         assert.match(rowOf("ledger"), /\| in-place \| `allowReplaceInProduction`: false → true \|/);
         assert.match(rowOf("legacy"), /\| forget \| removed from the stack \(the job is not cancelled\) \|/);
-        assert.match(rowOf("unpaced"), /\| \*\*dispatch\*\* ⚠️ \| new \|/);
+        assert.match(rowOf("unpaced"), /\| \*\*dispatch\*\* ⛔ \| new \| sql_server dbo\.unpaced → KB 101 \/ unpaced \|/);
         assert.ok(stdout.includes('- ⚠️ prod `customers`: re-dispatches a full `replace` load: KB 101 table "customers" is rewritten from scratch'));
-        assert.ok(stdout.includes("- ⚠️ prod `unpaced`: production extraction without pacing: the source is read at full speed"));
+        assert.ok(
+            stdout.includes(
+                '- ⛔ prod `unpaced`: timbal-gentle-sql-server-in-production: the SQL Server table "unpaced" would be read at full speed in production. ' +
+                    "Set pacing.readUncommitted: true, pacing.maxDop (1 pins it single-threaded), or pacing.maxRowsPerSec.",
+            ),
+            stdout,
+        );
         assert.match(stdout, /`acme:index:Group` `group-a` \(delete\), `acme:index:Group` `group-b` \(create\), `pulumi-nodejs:dynamic\/acme:Thing` `thing` \(update\)/);
         for (const secret of ["rotation-one", "rotation-two"]) {
             assert.ok(json.includes("[secret]") && !json.includes(secret), "the CLI shows secrets in preview --json");
@@ -147,9 +154,9 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         const sample = /<!-- timbal-plan sample: start -->\n```markdown\n([\s\S]*?)```\n<!-- timbal-plan sample: end -->/.exec(readme);
         assert.strictEqual(sample?.[1], stdout, `the README's timbal-plan sample is stale; the tool now writes:\n${stdout}`);
 
-        // Without the policy config, the stack is not known to be production: no pacing risk.
+        // Without the policy config, the stack is not known to be production: the policy's defaults refuse nothing.
         const plain = plan(json);
-        assert.ok(!plain.stdout.includes("without pacing"));
+        assert.ok(!plain.stdout.includes("⛔"), plain.stdout);
         assert.ok(!plain.stdout.includes("(production)"));
 
         const machine = JSON.parse(plan(json, ["--format", "json"]).stdout);
