@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
+import type { Clock } from "../provider/api/clock";
 import type { RetryPolicy } from "../provider/api/retry";
 import { createCompletionProvider } from "../provider/lifecycle/completion-lifecycle";
 import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
@@ -55,6 +56,12 @@ export interface InProcessOptions {
     reconcileForMs?: number;
     /** Where the dispatch journal lives (default: in memory only). */
     journalDir?: string;
+    /**
+     * The providers' time: their poll pauses, retry pauses and deadlines (default: the system clock). A test gives a
+     * VirtualClock (harness/virtual-clock.ts) started at Date.now(), as the emulator's jobs carry real times, and drives
+     * it with runOverIo.
+     */
+    clock?: Clock;
 }
 
 /** A provider as the engine sees it: its methods take and return property bags, whatever their own types say. */
@@ -75,6 +82,7 @@ export function inProcessProvider(env: NodeJS.ProcessEnv, options: InProcessOpti
         retry: options.retry,
         reconcileForMs: options.reconcileForMs,
         journalDir: options.journalDir,
+        clock: options.clock,
         jobLists: { windowMs: 0 },
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) },
     });

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { completionInputs, inProcessProvider, ORG, ordersInputs, whileRunning, QUICK_RETRY } from "../../harness/fixtures";
 import { json, scriptedServer, type ScriptedServer } from "../../harness/scripted-server";
 import { registerSecret } from "../../harness/secret-guard";
+import { VirtualClock } from "../../harness/virtual-clock";
 import { parseTime } from "../../provider/api/wire";
 
 // The job list holds every job of a connector: other stacks', hand-made ones, newer API versions'. It is read job by
@@ -31,8 +32,8 @@ async function api(jobs: () => unknown[], dispatchBody: unknown = { job_id: "job
     return scriptedServer((req, res) => (req.method === "POST" ? json(res, 202, dispatchBody) : json(res, 200, { jobs: jobs(), next_page: null })));
 }
 
-function provider(server: ScriptedServer) {
-    return inProcessProvider({ TIMBAL_API_KEY: KEY, TIMBAL_BASE_URL: server.url, TIMBAL_ORG_ID: ORG }, { timeoutMs: 2000, retry: QUICK_RETRY });
+function provider(server: ScriptedServer, clock?: VirtualClock) {
+    return inProcessProvider({ TIMBAL_API_KEY: KEY, TIMBAL_BASE_URL: server.url, TIMBAL_ORG_ID: ORG }, { timeoutMs: 2000, retry: QUICK_RETRY, clock });
 }
 
 describe("a job list with jobs the provider cannot read, and everything the spec allows", function () {
@@ -70,14 +71,17 @@ describe("a job list with jobs the provider cannot read, and everything the spec
             job("job_other", finished ? { state: "done", finished_at: "2026-11-28T10:05:00Z" } : {}),
         ]);
         try {
-            const { p, c } = provider(server);
+            const clock = new VirtualClock(Date.now());
+            const { p, c } = provider(server, clock);
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             const wait = { pollIntervalSeconds: 0.05 };
+            const start = clock.now();
             const ours = c.create(completionInputs(created, wait));
             const other = c.create(completionInputs({ id: "job_other", outs: created.outs }, wait));
-            setTimeout(() => (finished = true), 200);
-            await assert.rejects(ours, /job job_ours .* does not match the Timbal API spec: finished_at: must be an RFC 3339 date-time; got "not a date"/);
-            assert.strictEqual((await other).outs.state, "done");
+            clock.at(start + 200, () => (finished = true)); // both jobs finish before the poll at 200 ms
+            await assert.rejects(clock.runOverIo(ours, 60_000), /job job_ours .* does not match the Timbal API spec: finished_at: must be an RFC 3339 date-time; got "not a date"/);
+            assert.strictEqual((await clock.runOverIo(other, 60_000)).outs.state, "done");
+            assert.strictEqual(clock.now() - start, 200, "both waits ended at the poll that saw the jobs finished");
         } finally {
             await server.stop();
         }

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import type { Emulator } from "../../emulator";
 import { PartialFailure } from "../../provider/lifecycle/partial-failure";
 import { completionInputs, count, emulator, emulatorEnv, inProcessProvider, ORG, ordersInputs, whileRunning, rejectionOf } from "../../harness/fixtures";
+import { VirtualClock } from "../../harness/virtual-clock";
 
 // Waiting for completion and adopting existing jobs, through the providers' methods against the emulator: the
 // ConnectorJob's create dispatches and returns at once, its ConnectorJobCompletion waits. The engine side of a partial
@@ -73,15 +74,19 @@ describe("waitForCompletion", function () {
 
     it("switching it on for a running job is an in-place update of the job, and its new completion waits on that job", async function () {
         await whileRunning(emulator(), async (emu) => { // real-time clock: the job is certainly unfinished until the test moves it
-            const { p, c } = provider(emu);
+            const clock = new VirtualClock(Date.now());
+            const { p, c, lines } = inProcessProvider(emulatorEnv(emu), { clock });
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             const { inputs: waiting } = await p.check(created.outs, ordersInputs({ waitForCompletion: FAST_POLL }));
             assert.deepStrictEqual(await p.diff(created.id, created.outs, waiting), { changes: true, replaces: [], deleteBeforeReplace: false });
             const updated = await p.update(created.id, created.outs, waiting);
             assert.strictEqual(updated.outs!.state, "dispatched", "the job's own update never waits");
-            const completing = c.create(completionInputs(created, FAST_POLL));
-            setTimeout(() => emu.world.advance(3600_000), 200);
-            assert.strictEqual((await completing).outs.state, "succeeded");
+            const start = clock.now();
+            clock.at(start + 200, () => emu.world.advance(3600_000)); // the job finishes between the polls at 150 and 200 ms
+            const done = await clock.runOverIo(c.create(completionInputs(created, FAST_POLL)));
+            assert.strictEqual(done.outs.state, "succeeded");
+            assert.strictEqual(clock.now() - start, 200, "it waited until the poll that saw the job finished");
+            assert.strictEqual(lines.filter((l) => new RegExp(`^job ${created.id} .*: queued, 0 rows`).test(l)).length, 4, `polls at 0, 50, 100 and 150 ms saw it queued:\n${lines.join("\n")}`);
             assert.strictEqual(count(emu, "POST"), 1);
         });
     });
@@ -104,13 +109,14 @@ describe("waitForCompletion", function () {
 
     it("a job that was listed and then vanished from the list fails the wait within a few polls, and keeps the job", async function () {
         await whileRunning(emulator(), async (emu) => {
-            const { p, c } = provider(emu);
+            const clock = new VirtualClock(Date.now());
+            const { p, c } = inProcessProvider(emulatorEnv(emu), { clock });
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
+            const start = clock.now();
             const waiting = c.create(completionInputs(created, { timeoutSeconds: 600, pollIntervalSeconds: 0.05 }));
-            setTimeout(() => emu.world.jobs.splice(0), 300); // as after a restart of the API that forgot the job
-            const started = Date.now();
-            const err = await rejectionOf(waiting, PartialFailure);
-            assert.ok(Date.now() - started < 5000, `bounded: ${Date.now() - started} ms`);
+            clock.at(start + 300, () => emu.world.jobs.splice(0)); // as after a restart of the API that forgot the job
+            const err = await rejectionOf(clock.runOverIo(waiting), PartialFailure);
+            assert.strictEqual(clock.now() - start, 400, "it vanished before the poll at 300 ms; the polls at 300, 350 and 400 ms missed it");
             assert.match(err.message, new RegExp(`job ${created.id} .* is no longer in Timbal's job list \\(missing from 3 polls in a row; last seen: queued`));
             assert.match(err.message, /change `triggers` or run `pulumi up --replace <urn>`; to stop waiting on it, set waitForCompletion to false/);
             assert.strictEqual(err.id, created.id, "the job stays in the stack");
