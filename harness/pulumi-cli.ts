@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { requireTool } from "./require-tool";
 import { recordArtifact } from "./secret-guard";
 
 export { copyExampleProject, projectUsingRepoModules } from "./example-project";
@@ -30,13 +31,11 @@ export function pulumiBinDir(hosts: LanguageHost[] = ["nodejs"]): string | undef
 
 /** Skips the calling suite when no CLI (with these language hosts) is available, unless CI demands one (then it fails). */
 export function requirePulumiCli(suite: Mocha.Context, hosts: LanguageHost[] = ["nodejs"]): string {
-    const dir = pulumiBinDir(hosts);
-    if (dir) return dir;
-    const why = `no Pulumi CLI with the ${hosts.join(" and ")} language hosts found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`;
-    if (process.env.TIMBAL_REQUIRE_PULUMI_CLI === "1") throw new Error(`${why}; TIMBAL_REQUIRE_PULUMI_CLI=1 makes this a failure`);
-    console.log(`      SKIPPED: ${why}`);
-    suite.skip();
-    throw new Error("unreachable");
+    return requireTool(suite, {
+        found: pulumiBinDir(hosts),
+        missing: `no Pulumi CLI with the ${hosts.join(" and ")} language hosts found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`,
+        requiredEnvVar: "TIMBAL_REQUIRE_PULUMI_CLI",
+    });
 }
 
 export interface ExportedResource {

@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import { spawn, type ChildProcess } from "child_process";
-import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { ORG, ordersInputs } from "../../harness/fixtures";
 import { ProviderHost, secret } from "../../harness/provider-host";
 import { captureProviderText } from "../../harness/provider-text";
+import { installedFile, requireTool } from "../../harness/require-tool";
 import { recordArtifact, registerSecret } from "../../harness/secret-guard";
 
 // The provider's requests against an independent validator: Prism (Stoplight's OpenAPI mock server, from npm) serves
@@ -17,10 +17,6 @@ import { recordArtifact, registerSecret } from "../../harness/secret-guard";
 const SPEC = path.resolve(__dirname, "..", "..", "tools", "conformance", "openapi.yaml");
 const CACHED_PRISM = path.join(os.homedir(), ".cache", "timbal-prism", "node_modules", ".bin", "prism");
 const KEY = registerSecret("tmbl_prism_contract_key_0123456789");
-
-function prismBin(): string | undefined {
-    return [process.env.TIMBAL_PRISM, CACHED_PRISM].find((file) => file && fs.existsSync(file));
-}
 
 async function freePort(): Promise<number> {
     const server = net.createServer();
@@ -81,14 +77,11 @@ describe("contract: the provider's requests and Prism's responses (independent O
     let bin: string;
 
     before(function () {
-        const found = prismBin();
-        if (!found) {
-            const why = "Prism is not installed (run tools/prism/ensure.sh)";
-            if (process.env.TIMBAL_REQUIRE_PRISM === "1") throw new Error(`${why}; TIMBAL_REQUIRE_PRISM=1 makes this a failure`);
-            console.log(`      SKIPPED: ${why}`);
-            this.skip();
-        }
-        bin = found!;
+        bin = requireTool(this, {
+            found: installedFile("TIMBAL_PRISM", CACHED_PRISM),
+            missing: "Prism is not installed (run tools/prism/ensure.sh)",
+            requiredEnvVar: "TIMBAL_REQUIRE_PRISM",
+        });
     });
 
     it("every request kind the provider sends passes Prism's validation (dispatch with each input combination, list)", async function () {

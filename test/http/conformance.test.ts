@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulator } from "../../harness/fixtures";
+import { installedFile, requireTool } from "../../harness/require-tool";
 import { recordArtifact } from "../../harness/secret-guard";
 
 // Conformance of the emulator to the published spec: schemathesis, from PyPI, generates requests from an OpenAPI file
@@ -14,24 +15,17 @@ import { recordArtifact } from "../../harness/secret-guard";
 const CONFORMANCE = path.resolve(__dirname, "..", "..", "tools", "conformance");
 const CACHED_ST = path.join(os.homedir(), ".cache", "timbal-conformance", "venv", "bin", "st");
 
-function schemathesis(): string | undefined {
-    return [process.env.TIMBAL_SCHEMATHESIS, CACHED_ST].find((file) => file && fs.existsSync(file));
-}
-
 describe("conformance of the emulator to the spec (schemathesis)", function () {
     this.timeout(300_000);
     let emu: Emulator;
     let st: string;
 
     before(async function () {
-        const found = schemathesis();
-        if (!found) {
-            const why = "schemathesis is not installed (run tools/conformance/ensure.sh)";
-            if (process.env.TIMBAL_REQUIRE_SCHEMATHESIS === "1") throw new Error(`${why}; TIMBAL_REQUIRE_SCHEMATHESIS=1 makes this a failure`);
-            console.log(`      SKIPPED: ${why}`);
-            this.skip();
-        }
-        st = found!;
+        st = requireTool(this, {
+            found: installedFile("TIMBAL_SCHEMATHESIS", CACHED_ST),
+            missing: "schemathesis is not installed (run tools/conformance/ensure.sh)",
+            requiredEnvVar: "TIMBAL_REQUIRE_SCHEMATHESIS",
+        });
         // Boundary values (kb_id 0, 1) are what the generator tries first: with such KBs, more generated dispatches get
         // past the KB lookup to the checks behind it.
         const kbs = [0, 1, 101].map((id) => ({ id, uid: `kb_${id}` }));
