@@ -4,9 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
+import { emulatorStack } from "../../harness/cli-stack";
 import { consumerProject, installedCopies, npm, pack, sdkVersion } from "../../harness/consumer-project";
-import { count, emulator, ORG } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { count, emulator } from "../../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // As a new user would: a project outside this repository installs the package from `npm pack` and deploys with the
 // real CLI. This proves the serialized provider resolves its modules in a user's project. Then the package is
@@ -58,9 +59,7 @@ describe("a consumer project installing the packed package", function () {
 
         project = consumerProject(path.join(work, "project"), "acme-extractions", { "@timbal/pulumi-connector-jobs": original }, PROGRAM);
 
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "dev"]);
-        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        cli = await emulatorStack(project, binDir, emu);
     });
 
     after(async function () {

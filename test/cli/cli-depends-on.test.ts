@@ -1,9 +1,8 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
-import { emulator, ORG } from "../../harness/fixtures";
-import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
+import { emulator } from "../../harness/fixtures";
+import { PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // `dependsOn: [job]` on a job that waits means "after the job finished", in every form a program writes it; on a job
 // that does not wait, after its dispatch. Proven with the real CLI from the emulator's own records: when each POST
@@ -79,12 +78,7 @@ describe("dependsOn on a job that waits orders after the job finished (real CLI)
             failTables: ["broken_source"],
             seed: { ...DEFAULT_SEED, tableRows: { slow_source: 8000, broken_source: 8000, stage: 100 } },
         });
-        const project = projectUsingRepoModules();
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chained\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "dev"]);
-        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        cli = await emulatorStack(typescriptProject("chained", PROGRAM), binDir, emu);
         // The failed wait fails the up; --continue-on-error lets the other chains run to the end in the same up.
         up = await cli.run(["up", "--yes", "--continue-on-error"]);
         jobs = dispatches(emu);

@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { emulator, ORG } from "../../harness/fixtures";
+import { emulatorStack, emulatorStackConfig, typescriptProject } from "../../harness/cli-stack";
+import { emulator } from "../../harness/fixtures";
 import { describeProcesses, startCli, watchAftermath } from "../../harness/interrupt";
-import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig, type ExportedResource } from "../../harness/pulumi-cli";
+import { PulumiCli, requirePulumiCli, writeStackConfig, type ExportedResource } from "../../harness/pulumi-cli";
 
 // Interrupting `pulumi up` while it waits, with the real CLI, as users and CI runners do: one Ctrl-C, two Ctrl-C, and
 // SIGKILL of the CLI's process group; then what a user runs next (`pulumi cancel --yes` where the file backend asks
@@ -55,13 +55,9 @@ describe("interrupting pulumi up with the real CLI", function () {
         const binDir = requirePulumiCli(this);
         // order_items: 61000 rows at 100 rows/s, a ten-minute wait unless the test moves the emulator's clock.
         emu = await emulator();
-        const project = projectUsingRepoModules();
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: interrupt\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "dev"]);
-        configFile = path.join(project, "Pulumi.dev.yaml");
-        setConfig({ "timbal:orgId": ORG, "timbal:baseUrl": emu.url, "interrupt:jobs": "first" });
+        cli = await emulatorStack(typescriptProject("interrupt", PROGRAM), binDir, emu);
+        configFile = path.join(cli.projectDir, "Pulumi.dev.yaml");
+        setConfig(emulatorStackConfig(emu, { "interrupt:jobs": "first" }));
     });
 
     after(async () => emu?.stop());

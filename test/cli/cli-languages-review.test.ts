@@ -3,9 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
+import { emulatorStack } from "../../harness/cli-stack";
 import { consumerProject, npm, pack, POLICY_ROOT, writeYamlProgram, yamlProject } from "../../harness/consumer-project";
-import { emulator, ORG } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { emulator } from "../../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
 import { pythonProject, writePythonProgram } from "../../harness/python-project";
 import { planStack } from "../../plan/plan";
@@ -63,9 +64,7 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         const py = pythonProject(path.join(work, "python"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("python", BEFORE));
         for (const project of [ym, py]) npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${tarballs[POLICY_PACKAGE]}`], project);
         for (const [language, project] of [["typescript", ts], ["yaml", ym], ["python", py]] as const) {
-            const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-            await cli.ok(["stack", "init", "prod"]);
-            writeStackConfig(path.join(project, "Pulumi.prod.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+            const cli = await emulatorStack(project, binDir, emu, "prod");
             await cli.ok(["up", "--yes"]);
             stacks[language] = { cli, project, policy: path.join(project, "node_modules", ...POLICY_PACKAGE.split("/")) };
         }

@@ -3,8 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { count, emulator, ORG } from "../../harness/fixtures";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { emulatorStack, emulatorStackConfig, typescriptProject } from "../../harness/cli-stack";
+import { count, emulator } from "../../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
 import { registerSecret } from "../../harness/secret-guard";
 
 // Pull-request review through the real CLI: `timbal-plan` over real `pulumi preview --json` output (every kind of
@@ -72,19 +73,14 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
     let emu: Emulator;
     let cli: PulumiCli;
     let project: string;
-    const setConfig = (values: Record<string, string>) =>
-        writeStackConfig(path.join(project, `Pulumi.${STACK}.yaml`), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url, ...values });
+    const setConfig = (values: Record<string, string>) => writeStackConfig(path.join(project, `Pulumi.${STACK}.yaml`), emulatorStackConfig(emu, values));
     const previewJson = async () => (await cli.ok(["preview", "--json"])).stdout;
 
     before(async function () {
         const binDir = requirePulumiCli(this);
         emu = await emulator({ speed: 1000 });
-        project = projectUsingRepoModules();
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: review\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", STACK]);
-        setConfig({});
+        project = typescriptProject("review", PROGRAM);
+        cli = await emulatorStack(project, binDir, emu, STACK);
     });
 
     after(async () => emu?.stop());

@@ -3,9 +3,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
-import { emulator, ORG } from "../../harness/fixtures";
+import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
+import { emulator } from "../../harness/fixtures";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig, type LanguageHost } from "../../harness/pulumi-cli";
+import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, type LanguageHost } from "../../harness/pulumi-cli";
 
 // The run policy through the real CLI, in both shells (TypeScript on the dynamic provider, YAML on the plugin):
 // a job older than its `rerunAfter` and a failed job with `retryFailed` are re-dispatched by the next `pulumi up`,
@@ -28,14 +29,10 @@ const JOBS = [
 
 /** A project running `program` in `language`, on this checkout's package (built), without packing it. */
 function projectIn(language: Exclude<Language, "python">, program: string): string {
+    if (language === "typescript") return typescriptProject("policy", program);
     const dir = projectUsingRepoModules();
-    if (language === "typescript") {
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: policy\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(dir, "index.ts"), program);
-    } else {
-        const head = `name: policy\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${path.join(REPO_ROOT, "plugin")}\n`;
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
-    }
+    const head = `name: policy\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${path.join(REPO_ROOT, "plugin")}\n`;
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
     return dir;
 }
 
@@ -59,9 +56,7 @@ for (const { language, hosts } of SHELLS) {
                 seed: { ...DEFAULT_SEED, tableRows: { ...DEFAULT_SEED.tableRows, orders: 1000, broken_source: 1000, slow_source: 1_000_000_000 } },
             });
             emu.world.advance(-30 * HOUR);
-            cli = new PulumiCli(projectIn(language, programIn(language, { jobs: JOBS })), binDir, { TIMBAL_API_KEY: emu.apiKey });
-            await cli.ok(["stack", "init", "dev"]);
-            writeStackConfig(path.join(cli.projectDir, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+            cli = await emulatorStack(projectIn(language, programIn(language, { jobs: JOBS })), binDir, emu);
             await cli.ok(["up", "--yes"]);
             assert.strictEqual(posts(), 3);
             // Back to the present: orders succeeded and broken failed 30 hours ago; slow still runs (for days).

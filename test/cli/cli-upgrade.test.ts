@@ -4,9 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
+import { emulatorStack } from "../../harness/cli-stack";
 import { consumerProject, npm, pack } from "../../harness/consumer-project";
-import { count, emulator, ORG } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { count, emulator } from "../../harness/fixtures";
+import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // A stack created by the release before the completion resource existed (its create dispatched and waited in one
 // step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that
@@ -41,9 +42,7 @@ async function stackOnPackageAt(rev: string, name: string, program: string, emu:
     const old = buildAt(rev, work);
     const current = pack(REPO_ROOT, work);
     const project = consumerProject(path.join(work, "project"), name, { "@timbal/pulumi-connector-jobs": old }, program);
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-    await cli.ok(["stack", "init", "dev"]);
-    writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+    const cli = await emulatorStack(project, binDir, emu);
     return { cli, upgrade: () => void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) };
 }
 

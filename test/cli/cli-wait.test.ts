@@ -1,9 +1,8 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
-import { count, emulator, ORG } from "../../harness/fixtures";
-import { projectUsingRepoModules, PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
+import { count, emulator } from "../../harness/fixtures";
+import { PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // waitForCompletion with the real engine: a job that fails and a job that times out fail the `pulumi up` but stay in
 // the stack; the next `pulumi up` resumes waiting on the same jobs (an update) and dispatches nothing; re-running is
@@ -40,12 +39,7 @@ describe("waiting for completion with the real Pulumi CLI", function () {
         const binDir = requirePulumiCli(this);
         // orders: 24000 rows at 2000 rows/s, far beyond the 4 s timeout; broken_table fails after 500 rows.
         emu = await emulator({ queueMs: 500, failTables: ["broken_table"], seed: { ...DEFAULT_SEED, tableRows: { orders: 24000, broken_table: 1000 } } });
-        const project = projectUsingRepoModules();
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: waiting\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "dev"]);
-        writeStackConfig(path.join(project, "Pulumi.dev.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        cli = await emulatorStack(typescriptProject("waiting", PROGRAM), binDir, emu);
     });
 
     after(async () => emu?.stop());
