@@ -1,7 +1,7 @@
 import type { ProviderLog } from "../provider/api/log";
 import { TimbalApiError, type TimbalApi } from "../provider/api/client";
 import type { Clock } from "../provider/api/clock";
-import { readJobs, type DispatchReq, type JobListing, type JobView } from "../provider/api/wire";
+import { readJobs, type DispatchPath, type DispatchReq, type JobListing, type JobView } from "../provider/api/wire";
 
 // A TimbalApi in memory, for the unit tests: the contract the provider's jobs service is written against, without
 // HTTP. A test scripts what the next dispatches and list requests do, and reads what was asked of it.
@@ -28,7 +28,7 @@ export class FakeTimbalApi implements TimbalApi {
 
     constructor(private readonly clock: Clock) {}
 
-    async dispatchJob(orgId: string, connectorId: string, request: DispatchReq): Promise<{ job_id: string }> {
+    async dispatchJob({ org_id: orgId, connector_id: connectorId }: DispatchPath, request: DispatchReq): Promise<{ job_id: string }> {
         this.dispatches.push({ orgId, connectorId, request });
         const outcome = this.dispatchOutcomes.shift() ?? "ok";
         if (outcome === "rejected") throw new TimbalApiError("Timbal rejected the request (HTTP 422): no", "rejected", 422);

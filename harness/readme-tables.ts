@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { flatten, type Field, type Group } from "../provider/fields/field-declaration";
+import { flatten, type Field, type Group, type OnChange } from "../provider/fields/field-declaration";
 import { CONNECTOR_JOB_FIELDS } from "../provider/fields/fields";
 import { STATUS_FIELDS } from "../provider/fields/status-fields";
 import { typeText } from "../provider/fields/validators";
@@ -11,7 +11,7 @@ import { typeText } from "../provider/fields/validators";
 
 export const README = path.join(__dirname, "..", "README.md");
 
-const CHANGE: Record<Field["onChange"], string> = {
+const CHANGE: Record<OnChange, string> = {
     replace: "re-dispatch",
     "in-place": "in place",
     adopt: "another id adopts that job; removing it changes nothing",
@@ -34,7 +34,7 @@ export function inputTable(): string {
             const fallback = declared.kind === "field" && declared.default ? declared.default.shown : "none";
             const shownDefault = isRequired(declared) ? "required" : fallback;
             // A nested field changes with its object: the object's row says what a change does.
-            const change = name.includes(".") ? `as \`${name.split(".")[0]}\`` : CHANGE[declared.onChange];
+            const change = declared.onChange === undefined ? `as \`${name.split(".")[0]}\`` : CHANGE[declared.onChange];
             return `| \`${name}\` | ${type} | ${shownDefault} | ${sentAs(declared)} | ${change} | ${declared.doc} |`;
         });
     return ["| input | type | default | sent as | a change | notes |", "|---|---|---|---|---|---|", ...rows].join("\n");

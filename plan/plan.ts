@@ -1,5 +1,5 @@
 import { INPUT_FIELDS } from "../provider/fields/fields";
-import { canonical } from "../provider/jobs/extraction-digest";
+import { sameValue } from "../provider/fields/same-value";
 import { isCompletion } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
 import { asReviewedJob, JOB_RULES, ruleConfig, ruleDisabled, STACK_RULES, type ReviewedJob } from "../provider/review/policy-rules";
@@ -104,7 +104,7 @@ export function changedPaths(olds: unknown, news: unknown, prefix: string): Fiel
         return keys.flatMap((key) => changedPaths(olds[key], news[key], `${prefix}.${key}`));
     }
     // Compared whole: the shown values are cut at MAX_VALUE_CHARS, and two long values may share their first part.
-    return canonical(olds) === canonical(news) ? [] : [{ path: prefix, old: showValue(olds), new: showValue(news) }];
+    return sameValue(olds, news) ? [] : [{ path: prefix, old: showValue(olds), new: showValue(news) }];
 }
 
 /** The run policy's replace reasons: inputs that name a decision, not a changed value. */

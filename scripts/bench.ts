@@ -40,7 +40,7 @@ async function dispatchJobs(emu: Emulator, n: number): Promise<{ id: string; pro
         const connectorId = CONNECTORS[i % CONNECTORS.length];
         const table = `table_${i}`;
         const source = { kind: "postgres" as const, connection_ref: "db", table, cursor_column: "id" };
-        const { job_id } = await client.dispatchJob(ORG, connectorId, { kb_id: 1, dest_table: table, source });
+        const { job_id } = await client.dispatchJob({ org_id: ORG, connector_id: connectorId }, { kb_id: 1, dest_table: table, source });
         const props: Props = {
             connectorId, kbId: 1, destTable: table, orgId: ORG, baseUrl: emu.url, mode: "create", placement: "hosted", batchRows: 5000,
             source: { kind: "postgres", connectionRef: "db", table, cursorColumn: "id", schema: "public" },

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { redact } from "./redact";
 import { SYSTEM_CLOCK, type Clock } from "./clock";
 import { attemptWhileRetryable, DEFAULT_RETRY, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type Attempt, type RetryPolicy } from "./retry";
-import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchReq, type DispatchRes, type JobListing } from "./wire";
+import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchPath, type DispatchReq, type DispatchRes, type JobListing } from "./wire";
 
 // The HTTP client for the two connector-jobs endpoints: requests, timeouts, response validation, and errors that say
 // what happened, to which org/connector/KB, and what to do. The key is sent as a header and never written anywhere.
@@ -39,7 +39,7 @@ export class TimbalApiError extends Error {
 /** The two operations the provider needs. An interface so that tests and the runtime share one contract. */
 export interface TimbalApi {
     readonly baseUrl: string;
-    dispatchJob(orgId: string, connectorId: string, request: DispatchReq): Promise<DispatchRes>;
+    dispatchJob(path: DispatchPath, request: DispatchReq): Promise<DispatchRes>;
     /** The jobs of the list, each read on its own: the ones that match the spec, and the ones that do not. */
     listJobs(orgId: string, connectorId?: string): Promise<JobListing>;
 }
@@ -160,7 +160,7 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
 
     return {
         baseUrl: options.baseUrl,
-        dispatchJob(orgId, connectorId, request) {
+        dispatchJob({ org_id: orgId, connector_id: connectorId }, request) {
             const url = `/orgs/${encodeURIComponent(orgId)}/connectors/${encodeURIComponent(connectorId)}/jobs`;
             const what = `dispatch to connector "${connectorId}" in org "${orgId}"`;
             return call("POST", url, dispatchResSchema, { what, orgId, connectorId, kbId: request.kb_id }, request);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-// The API's wire types (snake_case), written from ../shared/timbal-api. Inputs map to them in fields/dispatch-body.ts,
-// by the wire names the field declarations give.
+// The API's wire types (snake_case), written from the spec (tools/conformance/openapi.yaml). Inputs map to the
+// dispatch's path and body in fields/dispatch-body.ts, by the wire names the field declarations give (`sent`).
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
@@ -53,6 +53,10 @@ export const dispatchReqSchema = z.strictObject({
     placement: z.string().optional(),
 });
 export type DispatchReq = z.infer<typeof dispatchReqSchema>;
+
+/** The same request's path parameters, built from the field declarations too (`sent: { path }`). */
+export const dispatchPathSchema = z.strictObject({ org_id: z.string().min(1), connector_id: z.string().min(1) });
+export type DispatchPath = z.infer<typeof dispatchPathSchema>;
 
 export const dispatchResSchema = z.object({ job_id: z.string().min(1) });
 export type DispatchRes = z.infer<typeof dispatchResSchema>;

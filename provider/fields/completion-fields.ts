@@ -1,5 +1,5 @@
 import { field, keysOf, type CheckedOf } from "./field-declaration";
-import { CONNECTOR_JOB_FIELDS } from "./fields";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./fields";
 import { integer, text } from "./validators";
 
 // Every ConnectorJobCompletion input, declared once. ConnectorJob creates its completion from its own outputs, so the
@@ -25,3 +25,13 @@ export const COMPLETION_FIELDS = {
 export type CompletionInputs = CheckedOf<typeof COMPLETION_FIELDS>;
 
 export const COMPLETION_INPUT_FIELDS: ReadonlyArray<keyof CompletionInputs> = keysOf(COMPLETION_FIELDS);
+
+/** The job's fields a completion is created with, under the same names (besides them: jobId, waitForCompletion). */
+const FIELDS_FROM_JOB = ["orgId", "connectorId", "baseUrl", "kbId", "destTable"] as const satisfies ReadonlyArray<keyof CompletionInputs & keyof ConnectorJobInputs>;
+type FieldFromJob = (typeof FIELDS_FROM_JOB)[number];
+
+/** A completion's inputs from its job: the job's id, its values (Outputs in a program, plain values elsewhere), the wait. */
+export function completionInputsOf<I, J extends { [K in FieldFromJob]: unknown }, W>(jobId: I, job: J, waitForCompletion: W) {
+    const fromJob = Object.fromEntries(FIELDS_FROM_JOB.map((name) => [name, job[name]])) as Pick<J, FieldFromJob>;
+    return { jobId, ...fromJob, waitForCompletion };
+}

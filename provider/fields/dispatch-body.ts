@@ -1,8 +1,14 @@
-import { dispatchReqSchema, type DispatchReq } from "../api/wire";
-import { flatten, toBody } from "./field-declaration";
+import { dispatchPathSchema, dispatchReqSchema, type DispatchPath, type DispatchReq } from "../api/wire";
+import { flatten, toBody, toPathParameters } from "./field-declaration";
 import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./fields";
 
-// The one place where inputs map to the API's wire names: each field's declared `sent` name (fields.ts).
+// The one place where inputs map to the API's wire names: each field's declared `sent` name (fields.ts), in the
+// dispatch's path or in its body.
+
+/** The dispatch's path parameters for checked inputs (the org and the connector), read back through the spec's schema. */
+export function toDispatchPath(inputs: ConnectorJobInputs): DispatchPath {
+    return dispatchPathSchema.parse(toPathParameters(CONNECTOR_JOB_FIELDS, inputs));
+}
 
 /** The dispatch body for checked inputs, read back through the spec's schema (a wrong wire name fails here). */
 export function toDispatchReq(inputs: ConnectorJobInputs): DispatchReq {

@@ -38,7 +38,8 @@ export interface Field<S extends z.ZodType = z.ZodType> {
     readonly kind: "field";
     readonly schema: S;
     readonly doc: string;
-    readonly onChange: OnChange;
+    /** Required at the top level (see `TopLevelFields`); a field inside a group changes with its group. */
+    readonly onChange?: OnChange;
     readonly sent?: Sent;
     readonly default?: FieldDefault;
     /** `settings`: not written by the program; check fills it in from the provider's settings (its default). */
@@ -58,6 +59,9 @@ export interface Group<F extends Fields = Fields, O extends boolean = boolean> {
 }
 
 export type Fields = { readonly [name: string]: Field | Group };
+
+/** A resource's own fields: each says what a change to it does (a group for all of its fields). */
+export type TopLevelFields = { readonly [name: string]: (Field & { readonly onChange: OnChange }) | Group };
 
 export function field<const S extends z.ZodType, const D extends Omit<Field<S>, "kind" | "schema">>(schema: S, declaration: D) {
     return { kind: "field" as const, schema, ...declaration };
@@ -160,8 +164,8 @@ function fillLevel(fields: Fields, given: Record<string, unknown>, settings: Set
     return out;
 }
 
-/** The names of the fields whose change has this effect (top level: a group changes as a whole). */
-export function namesWhere<F extends Fields>(fields: F, onChange: OnChange): Array<keyof F & string> {
+/** The names of the fields whose change has this effect (top level, where each field says it: a group changes as a whole). */
+export function namesWhere<F extends TopLevelFields>(fields: F, onChange: OnChange): Array<keyof F & string> {
     return keysOf(fields).filter((name) => fields[name].onChange === onChange);
 }
 
@@ -181,6 +185,15 @@ export function toBody(fields: Fields, values: Record<string, unknown>): Record<
         body[declared.sent.body] = declared.kind === "group" && isRecord(value) ? toBody(declared.fields, value) : value;
     }
     return body;
+}
+
+/** The request's path parameters for checked values: each field sent in the path, under its wire name. */
+export function toPathParameters(fields: Fields, values: Record<string, unknown>): Record<string, unknown> {
+    const parameters: Record<string, unknown> = {};
+    for (const [name, declared] of Object.entries(fields)) {
+        if (declared.sent && "path" in declared.sent) parameters[declared.sent.path] = values[name];
+    }
+    return parameters;
 }
 
 /** Every declared field, nested ones as `source.kind`, in declaration order. */

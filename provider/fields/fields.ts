@@ -24,30 +24,26 @@ export const DEFAULT_SCHEMA: Record<SourceKind, string> = { postgres: "public", 
 /** The API's default batch size; filled in for the same reason. */
 export const DEFAULT_BATCH_ROWS = 5000;
 
+// A nested field changes with its object: `source` and `pacing` declare what a change to them does.
 const SOURCE_FIELDS = {
     kind: field(oneOf(SOURCE_KINDS), {
         doc: "the connector must advertise `source:<kind>`",
-        onChange: "replace",
         sent: { body: "kind", ordinaryWord: true },
     }),
     connectionRef: field(text("the name of a connection in the connector's connections.json"), {
         doc: "a connection in the connector's `connections.json` (the DSN never leaves the connector)",
-        onChange: "replace",
         sent: { body: "connection_ref" },
     }),
     table: field(text("the source table to extract"), {
         doc: "the source table to extract",
-        onChange: "replace",
         sent: { body: "table", ordinaryWord: true },
     }),
     cursorColumn: field(text("a monotonic column for incremental extraction, such as id or updated_at"), {
         doc: "a monotonic column for incremental extraction (`id`, `updated_at`)",
-        onChange: "replace",
         sent: { body: "cursor_column" },
     }),
     schema: field(text("the source schema; omit it for public (Postgres) or dbo (SQL Server)").optional(), {
         doc: "the source schema, filled in per kind",
-        onChange: "replace",
         sent: { body: "schema", ordinaryWord: true },
         default: {
             shown: "`public` / `dbo`",
@@ -56,7 +52,6 @@ const SOURCE_FIELDS = {
     }),
     columns: field(names("a column name").optional(), {
         doc: "the columns to extract: no duplicates, not empty",
-        onChange: "replace",
         sent: { body: "columns", ordinaryWord: true },
         default: { shown: "all columns" },
     }),
@@ -65,33 +60,32 @@ const SOURCE_FIELDS = {
 const PACING_FIELDS = {
     batchDelayMs: field(integer("milliseconds to sleep between batches", 0).optional(), {
         doc: "pause between batches, in milliseconds",
-        onChange: "replace",
         sent: { body: "batch_delay_ms" },
     }),
     maxDop: field(integer("SQL Server MAXDOP for the extraction queries", 0, INT32_MAX).optional(), {
         doc: "SQL Server MAXDOP for the extraction queries; on Postgres it is accepted with a warning",
-        onChange: "replace",
         sent: { body: "max_dop" },
     }),
     maxRowsPerSec: field(integer("a cap on sustained rows per second", 0, INT32_MAX).optional(), {
         doc: "sustained rows/s cap",
-        onChange: "replace",
         sent: { body: "max_rows_per_sec" },
     }),
     readUncommitted: field(boolean().optional(), {
         doc: "SQL Server `READ UNCOMMITTED`; on Postgres it is accepted with a warning",
-        onChange: "replace",
         sent: { body: "read_uncommitted" },
     }),
 };
 
+/** What `waitForCompletion: true` means, and what an object that leaves a setting out gets. */
+export const WAIT_DEFAULTS = { timeoutSeconds: 3600, pollIntervalSeconds: 15 } as const;
+
 const WAIT_SETTINGS = z.strictObject({
     timeoutSeconds: seconds({ positive: true, max: 7 * 24 * 3600, maxText: "604800 seconds (7 days)" })
         .optional()
-        .describe("give up after this many seconds (default 3600)"),
+        .describe(`give up after this many seconds (default ${WAIT_DEFAULTS.timeoutSeconds})`),
     pollIntervalSeconds: seconds({ min: 0.05, max: 3600, maxText: "3600 seconds" })
         .optional()
-        .describe("the longest pause between two polls, in seconds (default 15; polls start about 1 s apart)"),
+        .describe(`the longest pause between two polls, in seconds (default ${WAIT_DEFAULTS.pollIntervalSeconds}; polls start about 1 s apart)`),
 });
 
 export const CONNECTOR_JOB_FIELDS = {
@@ -160,7 +154,8 @@ export const CONNECTOR_JOB_FIELDS = {
     }),
     waitForCompletion: field(switchOrSettings(WAIT_SETTINGS, "{ timeoutSeconds?, pollIntervalSeconds? }", OBJECT_TYPES.waitForCompletion).optional(), {
         doc:
-            "wait for the job to finish before `pulumi up` goes on (`true`: up to 3600 s, polls at most 15 s apart); see " +
+            `wait for the job to finish before \`pulumi up\` goes on (\`true\`: up to ${WAIT_DEFAULTS.timeoutSeconds} s, polls at most ` +
+            `${WAIT_DEFAULTS.pollIntervalSeconds} s apart); see ` +
             "[Waiting for extractions](#waiting-for-extractions)",
         onChange: "in-place",
         default: { shown: "`false`" },

@@ -2,7 +2,7 @@ import { TimbalApiError, type TimbalApi } from "../api/client";
 import { SYSTEM_CLOCK, type Clock } from "../api/clock";
 import type { ProviderLog } from "../api/log";
 import { parseTime, type JobView } from "../api/wire";
-import { toDispatchReq } from "../fields/dispatch-body";
+import { toDispatchPath, toDispatchReq } from "../fields/dispatch-body";
 import type { ConnectorJobInputs } from "../fields/fields";
 import type { DispatchJournal, JournalEntry } from "./dispatch-journal";
 import { extractionDigest } from "./extraction-digest";
@@ -50,20 +50,22 @@ export interface Dispatched {
     how: "dispatched" | "found";
 }
 
+/** What the resource being replaced tells a dispatch (diff learns it from the state; create passes it on). */
+export interface ReplacedJob {
+    /** The resource was kept in state as unconfirmed since then: its job may exist, and is looked for first. */
+    unconfirmedSince?: number;
+    /** The run policy dispatches again after this job: the same inputs, journaled under a key of their own. */
+    follows?: string;
+}
+
 export interface DispatcherOptions {
     reconcileForMs?: number;
     clock?: Clock;
-    /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by the create). */
-    unconfirmed?: Map<string, number>;
-    /** Extractions the run policy dispatches again, and the job each follows (filled by diff, read by the create). */
-    reruns?: Map<string, string>;
 }
 
 export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderLog, journal: DispatchJournal, options: DispatcherOptions = {}) {
     /** Job ids this provider process has created or adopted: never matched to another resource's lost answer. */
     const claimed = new Set<string>();
-    const unconfirmed = options.unconfirmed ?? new Map<string, number>();
-    const reruns = options.reruns ?? new Map<string, string>();
     const reconcileForMs = options.reconcileForMs ?? RECONCILE_FOR_MS;
     const clock = options.clock ?? SYSTEM_CLOCK;
     /** Dispatches in flight, per destination: each claims its job the moment its answer arrives. */
@@ -74,7 +76,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
     /** Sends the dispatch; its job is claimed as soon as the API answers, before any other code runs. */
     async function post(inputs: ConnectorJobInputs): Promise<string> {
         const key = destinationKey(inputs);
-        const answer = api.dispatchJob(inputs.orgId, inputs.connectorId, toDispatchReq(inputs)).then(({ job_id: id }) => {
+        const answer = api.dispatchJob(toDispatchPath(inputs), toDispatchReq(inputs)).then(({ job_id: id }) => {
             claimed.add(id);
             return id;
         });
@@ -131,7 +133,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
     }
 
     /** A job an earlier run may have created for this extraction: from an interrupted run's journal, or state. */
-    async function findEarlierDispatch(inputs: ConnectorJobInputs, extraction: string): Promise<Dispatched | undefined> {
+    async function findEarlierDispatch(inputs: ConnectorJobInputs, extraction: string, replaced: ReplacedJob): Promise<Dispatched | undefined> {
         const destination = describeDestination(inputs);
         const entries = journal.interrupted(extraction);
         const answered = entries.find((entry) => entry.jobId !== undefined && !claimed.has(entry.jobId));
@@ -145,8 +147,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
             );
             return { id: taken.jobId!, how: "found" };
         }
-        const sinceState = unconfirmed.get(extraction);
-        unconfirmed.delete(extraction);
+        const sinceState = replaced.unconfirmedSince;
         const since = Math.min(sinceState ?? Infinity, ...entries.map((entry) => entry.startedAt));
         if (since === Infinity) return undefined;
         const why =
@@ -197,13 +198,12 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
          * Dispatches the job once and returns its id; never leaves two jobs behind for one call. An earlier
          * dispatch of the same extraction that was never recorded (interrupted, or unconfirmed) is found first.
          */
-        async dispatch(inputs: ConnectorJobInputs): Promise<Dispatched> {
+        async dispatch(inputs: ConnectorJobInputs, replaced: ReplacedJob = {}): Promise<Dispatched> {
             // A run policy's new job has the inputs of the job it follows: journaled under a key of its own, so that
             // seeing the old job's resource in state (check) never settles the new dispatch's entry.
             const digest = extractionDigest(inputs);
-            const follows = reruns.get(digest);
-            const extraction = follows === undefined ? digest : `${digest}.after.${follows}`;
-            const earlier = await findEarlierDispatch(inputs, extraction);
+            const extraction = replaced.follows === undefined ? digest : `${digest}.after.${replaced.follows}`;
+            const earlier = await findEarlierDispatch(inputs, extraction, replaced);
             if (earlier) return earlier;
             const entry = journal.begin(extraction, describeDestination(inputs), clock.now());
             const id = await send(inputs, entry);

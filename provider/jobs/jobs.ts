@@ -5,7 +5,7 @@ import type { JobView } from "../api/wire";
 import type { ConnectorJobInputs } from "../fields/fields";
 import { findAdoptableJob } from "./adopt";
 import type { DispatchJournal } from "./dispatch-journal";
-import { createDispatcher, type Dispatched } from "./dispatcher";
+import { createDispatcher, type Dispatched, type ReplacedJob } from "./dispatcher";
 import { createJobLists, jobIn, type Freshness, type JobRef, type SharingOptions } from "./job-lists";
 import { createWaiter, type Shell, type WaitOptions, type WatchedJob } from "./waiter";
 
@@ -15,7 +15,7 @@ import { createWaiter, type Shell, type WaitOptions, type WatchedJob } from "./w
 
 export interface Jobs {
     /** Dispatches the extraction once; finds the job of an earlier interrupted or unconfirmed dispatch first. */
-    dispatch(inputs: ConnectorJobInputs): Promise<Dispatched>;
+    dispatch(inputs: ConnectorJobInputs, replaced?: ReplacedJob): Promise<Dispatched>;
     /** The job `adoptJobId` names, checked against the inputs; from then on it is this run's, never matched again. */
     adopt(inputs: ConnectorJobInputs, adoptJobId: string): Promise<JobView>;
     /** The job's view in its connector's list; undefined when it is not listed. */
@@ -33,10 +33,6 @@ export interface JobsOptions {
     sharing?: SharingOptions;
     /** How long a lost dispatch answer is looked for in the job list (see dispatcher.ts). */
     reconcileForMs?: number;
-    /** Extractions whose resource is in state as unconfirmed, and since when (filled by diff, read by create). */
-    unconfirmed?: Map<string, number>;
-    /** Extractions the run policy dispatches again, and the job each follows (filled by diff, read by create). */
-    reruns?: Map<string, string>;
     /** Which shell serves the jobs (what progress lines say an interruption does). */
     shell?: Shell;
     clock?: Clock;
@@ -46,14 +42,9 @@ export function createJobs(api: TimbalApi, log: ProviderLog, journal: DispatchJo
     const clock = options.clock ?? SYSTEM_CLOCK;
     const lists = createJobLists(api, log, options.sharing, clock);
     const waiter = createWaiter(lists, log, { shareLoops: options.sharing?.share, shell: options.shell }, clock);
-    const dispatcher = createDispatcher(api, lists, log, journal, {
-        reconcileForMs: options.reconcileForMs,
-        unconfirmed: options.unconfirmed,
-        reruns: options.reruns,
-        clock,
-    });
+    const dispatcher = createDispatcher(api, lists, log, journal, { reconcileForMs: options.reconcileForMs, clock });
     return {
-        dispatch: (inputs) => dispatcher.dispatch(inputs),
+        dispatch: (inputs, replaced) => dispatcher.dispatch(inputs, replaced),
         async adopt(inputs, adoptJobId) {
             const job = await findAdoptableJob(lists, inputs, adoptJobId);
             dispatcher.claim(job.id);

@@ -10,8 +10,6 @@ import { isFinished } from "./terminal-states";
 // pause, so that waiters who arrive just after (the engine starts them a few at a time) join the next poll instead of
 // starting a new loop with a request of its own.
 
-export const DEFAULT_TIMEOUT_SECONDS = 3600;
-export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
 const FIRST_DELAY_MS = 1000;
 const BACKOFF = 1.5;
 /** A job that was listed and is missing from this many polls in a row has left the job list. */
@@ -41,32 +39,17 @@ export interface WatchedJob extends JobRef {
     listedBefore?: boolean;
 }
 
-/** Thrown when a job is not (or no longer) in the job list; carries the last view seen, if any. */
-export class JobNotListed extends Error {
-    override name = "JobNotListed";
-    constructor(
-        message: string,
-        readonly lastView?: JobView,
-    ) {
-        super(message);
-    }
-}
+/**
+ * Why a wait ended without the job finishing: its deadline passed, the job is not (or no longer) in the job list, or
+ * the engine cancelled the deployment (the first Ctrl-C).
+ */
+export type WaitEndReason = "timeout" | "not-listed" | "cancelled";
 
-/** Thrown when the engine cancels the deployment (the first Ctrl-C) while a job is waited on; carries the last view seen. */
-export class WaitCancelled extends Error {
-    override name = "WaitCancelled";
+/** Thrown when a wait ends without the job finishing; carries the last view of the job seen, if any. */
+export class WaitEnded extends Error {
+    override name = "WaitEnded";
     constructor(
-        message: string,
-        readonly lastView?: JobView,
-    ) {
-        super(message);
-    }
-}
-
-/** Thrown when a job has not finished by its deadline; carries the last view seen, if any. */
-export class WaitTimeout extends Error {
-    override name = "WaitTimeout";
-    constructor(
+        readonly reason: WaitEndReason,
         message: string,
         readonly lastView?: JobView,
     ) {
@@ -89,9 +72,9 @@ interface Subscriber {
 }
 
 export interface Waiter {
-    /** Resolves with the job's view once it is finished (successfully or not); rejects with WaitTimeout. */
+    /** Resolves with the job's view once it is finished (successfully or not); rejects with WaitEnded (or the list's error). */
     waitFor(job: WatchedJob, options: WaitOptions): Promise<JobView>;
-    /** Ends every wait (they reject with WaitCancelled), and every wait asked for from now on. */
+    /** Ends every wait (they reject with WaitEnded, "cancelled"), and every wait asked for from now on. */
     cancel(): void;
 }
 
@@ -103,14 +86,15 @@ function progress(view: JobView | undefined, listedBefore = false): string {
 }
 
 /** The error that ends a wait on a job missing from the list for too long, or undefined while it may still appear. */
-function notListed(sub: Subscriber, now: number): JobNotListed | undefined {
+function notListed(sub: Subscriber, now: number): WaitEnded | undefined {
     sub.missedPolls += 1;
     sub.missingSince ??= now;
     const listedBefore = sub.lastView !== undefined || sub.job.listedBefore === true;
     if (sub.missedPolls < VANISHED_AFTER_POLLS) return undefined;
     const what = "Check the connector's job list in Timbal (and that connectorId and orgId are the job's)";
     if (listedBefore) {
-        return new JobNotListed(
+        return new WaitEnded(
+            "not-listed",
             `${sub.job.label} is no longer in Timbal's job list (missing from ${sub.missedPolls} polls in a row; last seen: ` +
                 `${progress(sub.lastView)}). ${what}; to run the extraction again, change \`triggers\` or run ` +
                 "`pulumi up --replace <urn>`; to stop waiting on it, set waitForCompletion to false",
@@ -118,14 +102,15 @@ function notListed(sub: Subscriber, now: number): JobNotListed | undefined {
         );
     }
     if (now - sub.missingSince < NEVER_LISTED_GRACE_MS) return undefined;
-    return new JobNotListed(
+    return new WaitEnded(
+        "not-listed",
         `${sub.job.label} has not appeared in Timbal's job list in ${Math.round((now - sub.missingSince) / 1000)} s of polling. ` +
             `${what}; to stop waiting on it, set waitForCompletion to false`,
     );
 }
 
-function cancelled(sub: Pick<Subscriber, "job" | "lastView">): WaitCancelled {
-    return new WaitCancelled(`the deployment was cancelled while waiting for ${sub.job.label} (last seen: ${progress(sub.lastView)})`, sub.lastView);
+function cancelled(sub: Pick<Subscriber, "job" | "lastView">): WaitEnded {
+    return new WaitEnded("cancelled", `the deployment was cancelled while waiting for ${sub.job.label} (last seen: ${progress(sub.lastView)})`, sub.lastView);
 }
 
 export interface WaiterOptions {
@@ -173,7 +158,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, options: WaiterO
                 }
                 sub.lastView = view ?? sub.lastView;
                 sub.report(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}. ${hint}`);
-                let missing: JobNotListed | undefined;
+                let missing: WaitEnded | undefined;
                 if (view === undefined) missing = notListed(sub, now);
                 else [sub.missedPolls, sub.missingSince] = [0, undefined];
                 const done = view !== undefined && isFinished(view);
@@ -183,7 +168,8 @@ export function createWaiter(lists: JobLists, log: ProviderLog, options: WaiterO
                 else if (missing) sub.reject(missing);
                 else {
                     sub.reject(
-                        new WaitTimeout(
+                        new WaitEnded(
+                            "timeout",
                             `${sub.job.label} did not finish within ${sub.options.timeoutMs / 1000} s ` +
                                 `(last seen: ${progress(sub.lastView)})`,
                             sub.lastView,

@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { missingApiKeyMessage, SettingsError, type Settings } from "../api/settings";
-import { UnconfirmedDispatch, type Dispatched } from "../jobs/dispatcher";
+import { UnconfirmedDispatch, type Dispatched, type ReplacedJob } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
 import { hasRunPolicy, policyWaitNote, runDecision, type RunDecision } from "../jobs/run-policy";
 import { describeDestination, describeJob } from "../jobs/job-names";
@@ -14,7 +14,7 @@ import { adoptionConflicts, diffInputs } from "./diff";
 import { withMaskedErrors } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed, type ProviderRef } from "./outputs";
 import { PartialFailure } from "./partial-failure";
-import { createSession, type Session, type SessionOptions } from "./session";
+import type { Session } from "./session";
 import { completed, waitOptions } from "./wait-for-completion";
 
 // The ConnectorJob lifecycle, as the engine calls it, in both shells: check validates, create dispatches once (or
@@ -35,9 +35,9 @@ export type ConnectorJobOutputs = ConnectorJobInputs &
         unconfirmedDispatchSince?: string;
     };
 
-export interface LifecycleOptions extends SessionOptions {
-    /** The process's shared session; one of its own when absent. */
-    session?: Session;
+export interface LifecycleOptions {
+    /** The provider process's session (provider-process.ts): settings, the jobs service, the journal. */
+    session: Session;
     /**
      * Create and update wait for the job when `waitForCompletion` asks for it: the provider plugin, where a resource
      * has no children (the dynamic shell waits in a child ConnectorJobCompletion instead, and create returns at once).
@@ -59,9 +59,14 @@ function outputsOf(inputs: ConnectorJobInputs & ProviderRef, status: JobStatus):
     return plainOutputs({ ...pick(inputs, INPUT_FIELDS), __provider: inputs.__provider }, status);
 }
 
-export function createConnectorJobProvider(options: LifecycleOptions = {}): Required<dynamic.ResourceProvider<ConnectorJobCreateInputs, ConnectorJobOutputs>> {
-    const session = options.session ?? createSession(options);
+export function createConnectorJobProvider(options: LifecycleOptions): Required<dynamic.ResourceProvider<ConnectorJobCreateInputs, ConnectorJobOutputs>> {
+    const { session } = options;
     const { log, journal } = session;
+    /**
+     * What diff learnt of a resource it replaces, for the create that follows (which sees only the new inputs), by
+     * extraction: a dispatch never confirmed (look for its job first), or the job a run policy's new one follows.
+     */
+    const replacing = new Map<string, ReplacedJob>();
     /** A message to the program's author, naming fields as the program spells them. */
     const spelled = (message: string) => spellFieldsIn(message, options.fieldSpelling ?? "camelCase");
 
@@ -98,7 +103,7 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
             return { changes, replaces, deleteBeforeReplace: false };
         }
         // A new job of the same inputs replaces the resource; its create journals the dispatch as following this job.
-        session.reruns.set(extractionDigest(news), id);
+        replacing.set(extractionDigest(news), { follows: id });
         if (replaces.length === 0) log.info(`${describeJob(id, news)}: ${policy.reason}: a new job is dispatched`);
         return { changes: true, replaces: [...replaces, policy.because], deleteBeforeReplace: false };
     }
@@ -120,7 +125,10 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
         }
         let dispatched: Dispatched;
         try {
-            dispatched = await jobs.dispatch(inputs);
+            const extraction = extractionDigest(inputs);
+            const replaced = replacing.get(extraction);
+            replacing.delete(extraction);
+            dispatched = await jobs.dispatch(inputs, replaced);
         } catch (err) {
             if (!(err instanceof UnconfirmedDispatch)) throw err;
             const since = new Date(err.since).toISOString();
@@ -223,7 +231,7 @@ export function createConnectorJobProvider(options: LifecycleOptions = {}): Requ
     function resumeUnconfirmed(olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): dynamic.DiffResult {
         const since = Date.parse(String(olds.unconfirmedDispatchSince));
         if (extractionDigest(olds) === extractionDigest(news) && !Number.isNaN(since)) {
-            session.unconfirmed.set(extractionDigest(news), since);
+            replacing.set(extractionDigest(news), { unconfirmedSince: since });
         } else {
             log.warn(
                 `the dispatch to ${describeDestination(olds)} since ${olds.unconfirmedDispatchSince} was never confirmed, ` +

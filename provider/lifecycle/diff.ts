@@ -1,4 +1,4 @@
-import { canonical } from "../jobs/extraction-digest";
+import { sameValue } from "../fields/same-value";
 import { IN_PLACE_FIELDS, REDISPATCH_FIELDS } from "../fields/fields";
 import { containsUnknown } from "../fields/unknown";
 
@@ -19,7 +19,7 @@ export interface InputDiff {
 
 /** The fields whose new value differs from the old one, or is not known yet (preview), which may differ. */
 export function changedFields(olds: Record<string, unknown>, news: Record<string, unknown>, fields: ReadonlyArray<string>): string[] {
-    return fields.filter((field) => containsUnknown(news[field]) || canonical(olds[field]) !== canonical(news[field]));
+    return fields.filter((field) => containsUnknown(news[field]) || !sameValue(olds[field], news[field]));
 }
 
 /**
@@ -52,7 +52,7 @@ export function adoptionConflicts(olds: Record<string, unknown>, news: Record<st
     if (pinned === undefined || pinned !== olds.adoptJobId) return [];
     const learnt = learntSinceImport(olds, news);
     const changed = REDISPATCH_FIELDS.filter(
-        (field) => !learnt.includes(field) && !containsUnknown(news[field]) && canonical(olds[field]) !== canonical(news[field]),
+        (field) => !learnt.includes(field) && !containsUnknown(news[field]) && !sameValue(olds[field], news[field]),
     );
     if (changed.length === 0) return [];
     return [

@@ -41,16 +41,6 @@ export interface SessionOptions {
 export interface Session {
     log: ProviderLog;
     journal: DispatchJournal;
-    /**
-     * Extractions whose resource is in state as unconfirmed (its dispatch's answer was lost and the job list could not
-     * be read), and since when: diff learns it from the old outputs, the create that replaces the resource uses it.
-     */
-    unconfirmed: Map<string, number>;
-    /**
-     * Extractions the run policy dispatches again, and the job each new one follows: diff decides, the create that
-     * replaces the resource journals its dispatch apart from the first one's (see jobs/dispatcher.ts).
-     */
-    reruns: Map<string, string>;
     /** The instant the run policy judges a job at, the same for a preview and the `up` that follows. */
     decisionClock: DecisionClock;
     configure(req: dynamic.ConfigureRequest): void;
@@ -71,8 +61,6 @@ export function createSession(options: SessionOptions = {}): Session {
     let jobs: Jobs | undefined;
     const log = options.log ?? createLog(() => [settings?.apiKey]);
     const journal = createDispatchJournal(options.journalDir, log);
-    const unconfirmed = new Map<string, number>();
-    const reruns = new Map<string, string>();
     const decisionClock = createDecisionClock(options.journalDir, options.clock);
     let cancelled = false;
 
@@ -84,8 +72,6 @@ export function createSession(options: SessionOptions = {}): Session {
     return {
         log,
         journal,
-        unconfirmed,
-        reruns,
         decisionClock,
         configure(req) {
             const next = Object.fromEntries(Object.values(CONFIG_KEYS).map((key) => [key, req.config.get(key)]));
@@ -117,8 +103,6 @@ export function createSession(options: SessionOptions = {}): Session {
             jobs = createJobs((options.connect ?? connectOverHttp)({ ...current, apiKey }), log, journal, {
                 sharing: options.jobLists,
                 reconcileForMs: options.reconcileForMs,
-                unconfirmed,
-                reruns,
                 shell: options.shell,
                 clock: options.clock,
             });

@@ -1,8 +1,8 @@
 import { describeJob } from "../jobs/job-names";
 import type { Jobs } from "../jobs/jobs";
 import { isFailureState } from "../jobs/terminal-states";
-import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS, JobNotListed, WaitCancelled, WaitTimeout, type WaitOptions, type WatchedJob } from "../jobs/waiter";
-import type { WaitForCompletion } from "../fields/fields";
+import { WaitEnded, type WaitOptions, type WatchedJob } from "../jobs/waiter";
+import { WAIT_DEFAULTS, type WaitForCompletion } from "../fields/fields";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { NOT_YET_LISTED, wasListed } from "./outputs";
 import { PartialFailure } from "./partial-failure";
@@ -16,8 +16,8 @@ export function waitOptions(value: WaitForCompletion | undefined): WaitOptions |
     if (value === undefined || value === false) return undefined;
     const settings = value === true ? {} : value;
     return {
-        timeoutMs: (settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-        pollCapMs: (settings.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
+        timeoutMs: (settings.timeoutSeconds ?? WAIT_DEFAULTS.timeoutSeconds) * 1000,
+        pollCapMs: (settings.pollIntervalSeconds ?? WAIT_DEFAULTS.pollIntervalSeconds) * 1000,
     };
 }
 
@@ -38,7 +38,7 @@ export async function settle<O extends Record<string, unknown>>({ jobs, job, opt
         try {
             final = toJobStatus(await jobs.waitUntilDone({ ...job, listedBefore: wasListed(status) }, options));
         } catch (err) {
-            const lastView = err instanceof WaitTimeout || err instanceof JobNotListed || err instanceof WaitCancelled ? err.lastView : undefined;
+            const lastView = err instanceof WaitEnded ? err.lastView : undefined;
             const last = lastView ? toJobStatus(lastView) : status;
             const keep = "It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing";
             throw new PartialFailure(`${err instanceof Error ? err.message : String(err)}. ${keep}`, job.id, outputs(last));

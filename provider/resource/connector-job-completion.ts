@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import completionProvider = require("../host/completion-provider");
 import { COMPLETION_FIELDS, type CompletionInputs } from "../fields/completion-fields";
 import type { ArgsOf, OutputsOf } from "../fields/field-declaration";
-import { dropStackFrames, registrationOptions } from "./registration";
+import { registration } from "./registration";
+import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 
 /** What a ConnectorJobCompletion waits on: the job its ConnectorJob recorded, and how long and how often. */
@@ -15,12 +16,11 @@ export type ConnectorJobCompletionArgs = ArgsOf<typeof COMPLETION_FIELDS>;
  */
 export class ConnectorJobCompletion extends pulumi.dynamic.Resource {
     constructor(name: string, args: ConnectorJobCompletionArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputs = Object.fromEntries(JOB_STATUS_FIELDS.map((key) => [key, undefined]));
-        const restoreStackFrames = dropStackFrames();
+        const registering = registration(JOB_STATUS_FIELDS, args, opts);
         try {
-            super(completionProvider, name, { ...outputs, ...args }, registrationOptions(opts), "timbal", "ConnectorJobCompletion");
+            super(completionProvider, name, registering.props, registering.opts, PACKAGE, TYPE_NAMES.completion);
         } finally {
-            restoreStackFrames();
+            registering.done();
         }
     }
 }

@@ -4,8 +4,10 @@ import type { ArgsOf, OutputsOf } from "../fields/field-declaration";
 import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
 import connectorJobProvider = require("../host/connector-job-provider");
 import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-dependencies";
-import { dropStackFrames, registrationOptions } from "./registration";
+import { registration } from "./registration";
+import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
+import { completionInputsOf } from "../fields/completion-fields";
 
 /** What a program passes to ConnectorJob: one entry per declared field (fields/fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
@@ -44,27 +46,14 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
         orderDependentsAfterFinishedJobs();
-        const outputs = Object.fromEntries(OUTPUT_NAMES.map((key) => [key, undefined]));
-        const restoreStackFrames = dropStackFrames();
+        const registering = registration(OUTPUT_NAMES, args, opts);
         try {
-            super(connectorJobProvider, name, { ...outputs, ...args }, registrationOptions(opts), "timbal", "ConnectorJob");
+            super(connectorJobProvider, name, registering.props, registering.opts, PACKAGE, TYPE_NAMES.connectorJob);
         } finally {
-            restoreStackFrames();
+            registering.done();
         }
         if (!mayWait(args.waitForCompletion)) return;
-        const completion = new ConnectorJobCompletion(
-            `${name}-completion`,
-            {
-                jobId: this.id,
-                orgId: this.orgId,
-                connectorId: this.connectorId,
-                baseUrl: this.baseUrl,
-                kbId: this.kbId,
-                destTable: this.destTable,
-                waitForCompletion: args.waitForCompletion,
-            },
-            { parent: this },
-        );
+        const completion = new ConnectorJobCompletion(`${name}-completion`, completionInputsOf(this.id, this, args.waitForCompletion), { parent: this });
         this.completion = completion;
         finishesWith(this, completion, opts?.parent);
         for (const field of JOB_STATUS_FIELDS) Object.assign(this, { [field]: completion[field] });

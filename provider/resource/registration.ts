@@ -5,18 +5,31 @@ import { JOB_STATUS_FIELDS } from "../fields/status-fields";
 // engine close to a no-op dynamic resource (measured with `npm run bench:engine`; see the README's "How it works").
 
 /**
+ * What a resource class passes to `super()`: its properties (the program's args, with every output named so that
+ * each is registered as an output) and its options; `done()` after `super()` (a function cannot wrap `super()`).
+ */
+export function registration<A extends object, O extends { hideDiffs?: string[] }>(outputNames: ReadonlyArray<string>, args: A, opts: O | undefined) {
+    const restoreStackFrames = dropStackFrames();
+    return {
+        props: { ...Object.fromEntries(outputNames.map((name) => [name, undefined])), ...args },
+        opts: registrationOptions(opts),
+        done: restoreStackFrames,
+    };
+}
+
+/**
  * The resource options to register with. In a preview (`pulumi preview`, and the preview of `pulumi up`), the status
  * outputs are hidden from the diff: they are not inputs, and the engine would list them as removed (`- state`) next
  * to a real change; it prints `~ <field> (hidden)` instead. Only in a preview: the engine stores the option in every
  * resource's state, and at 1000 jobs that cost `pulumi up` a tenth of its time, for a display-only setting.
  */
-export function registrationOptions<T extends { hideDiffs?: string[] }>(opts: T | undefined): T {
+function registrationOptions<T extends { hideDiffs?: string[] }>(opts: T | undefined): T {
     if (!pulumi.runtime.isDryRun()) return { ...(opts as T) };
     return { ...(opts as T), hideDiffs: [...JOB_STATUS_FIELDS, ...(opts?.hideDiffs ?? [])] };
 }
 
 /**
- * Limits stack traces to zero frames; returns what restores the limit (a function cannot wrap `super()`).
+ * Limits stack traces to zero frames; returns what restores the limit.
  *
  * Registering a resource, the SDK creates four promises for each of its properties and records a stack trace on each
  * (`debuggablePromise`), used only to report leaked promises under PULUMI_DEBUG_PROMISE_LEAKS. In a TypeScript
@@ -24,7 +37,7 @@ export function registrationOptions<T extends { hideDiffs?: string[] }>(opts: T 
  * inputs and outputs) that was half of the program's time in `pulumi preview` (--cpu-prof). The resource's own source
  * position is unaffected: the SDK takes it with its own unlimited stack trace.
  */
-export function dropStackFrames(): () => void {
+function dropStackFrames(): () => void {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     return () => {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import type { Emulator } from "../../emulator";
 import { createConnectorJobProvider } from "../../provider/lifecycle/connector-job-lifecycle";
+import { createSession } from "../../provider/lifecycle/session";
 import { emptyHome, emulator, emulatorEnv, ORG, ordersInputs, type EngineView } from "../../harness/fixtures";
 import { ProviderHost, secret } from "../../harness/provider-host";
 import { captureProviderText } from "../../harness/provider-text";
@@ -22,7 +23,7 @@ describe("one list request serves many resources", function () {
 
     before(async function () {
         emu = await emulator({ latencyMs: 20 });
-        const p: EngineView = createConnectorJobProvider({ env: emulatorEnv(emu), homeDir: emptyHome() });
+        const p: EngineView = createConnectorJobProvider({ session: createSession({ env: emulatorEnv(emu), homeDir: emptyHome() }) });
         for (let i = 0; i < 30; i++) {
             const { connectorId, kind } = CONNECTORS[i % CONNECTORS.length];
             const { inputs } = await p.check({}, ordersInputs({ connectorId, destTable: `t${i}`, source: { kind, connectionRef: "c", table: `t${i}`, cursorColumn: "id" } }));

@@ -23,7 +23,7 @@ describe("client: the connector-jobs API over HTTP", function () {
 
     it("dispatches and then finds the job in the connector's list", async function () {
         const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey });
-        const { job_id } = await client.dispatchJob(ORG, "warehouse-pg", REQUEST);
+        const { job_id } = await client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, REQUEST);
         const { jobs } = await client.listJobs(ORG, "warehouse-pg");
         const job = jobs.find((j) => j.id === job_id);
         assert.ok(job);
@@ -45,7 +45,7 @@ describe("client: the connector-jobs API over HTTP", function () {
         await whileRunning(emulator({ keys: { [prodOnly]: ["acme-prod"] } }), async (limited) => {
             const client = createTimbalClient({ baseUrl: limited.url, apiKey: prodOnly });
             await client.listJobs("acme-prod");
-            const err = await rejectionOf(client.dispatchJob(ORG, "warehouse-pg", REQUEST), TimbalApiError);
+            const err = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, REQUEST), TimbalApiError);
             assert.match(err.message, /lacks access to org "acme-dev"/);
             assert.strictEqual(count(limited, "POST"), 1, "the refused dispatch reached the API once and created nothing");
             assert.strictEqual(limited.world.jobs.length, 0);
@@ -54,23 +54,23 @@ describe("client: the connector-jobs API over HTTP", function () {
 
     it("404: names the connector and the KB it could not find in the org", async function () {
         const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey });
-        const noConnector = await rejectionOf(client.dispatchJob(ORG, "nope", REQUEST), TimbalApiError);
+        const noConnector = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "nope" }, REQUEST), TimbalApiError);
         assert.strictEqual(noConnector.status, 404);
         assert.match(noConnector.message, /connector "nope" or KB 101 was not found in org "acme-dev" \(HTTP 404: connector nope not found/);
-        const noKb = await rejectionOf(client.dispatchJob(ORG, "warehouse-pg", { ...REQUEST, kb_id: 999 }), TimbalApiError);
+        const noKb = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, { ...REQUEST, kb_id: 999 }), TimbalApiError);
         assert.match(noKb.message, /KB 999 was not found in org "acme-dev" \(HTTP 404: kb 999 not found/);
     });
 
     it("400: passes on the API's message and names the input field", async function () {
         const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey, inputNames: WIRE_TO_INPUT });
-        const err = await rejectionOf(client.dispatchJob(ORG, "warehouse-pg", { ...REQUEST, kb_id: undefined } as any), TimbalApiError);
+        const err = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, { ...REQUEST, kb_id: undefined } as any), TimbalApiError);
         assert.strictEqual(err.status, 400);
         assert.match(err.message, /Timbal rejected the request \(HTTP 400\): missing field `kb_id`\. Input field: kbId/);
     });
 
     it("422: passes on the API's message and names the input field", async function () {
         const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey, inputNames: WIRE_TO_INPUT });
-        const err = await rejectionOf(client.dispatchJob(ORG, "warehouse-pg", { ...REQUEST, placement: "local" }), TimbalApiError);
+        const err = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, { ...REQUEST, placement: "local" }), TimbalApiError);
         assert.strictEqual(err.status, 422);
         assert.match(err.message, /HTTP 422\): placement local needs the kb:local capability.*Input field: placement/);
     });
@@ -146,7 +146,7 @@ describe("client: the connector-jobs API over HTTP", function () {
     it("masks the key when an API error echoes the request back", async function () {
         await whileRunning(scriptedServer((req, res) => json(res, 422, { message: `bad request with header ${req.headers.authorization}` })), async (server) => {
             const client = createTimbalClient({ baseUrl: server.url, apiKey: emu.apiKey });
-            const err = await rejectionOf(client.dispatchJob(ORG, "warehouse-pg", REQUEST), TimbalApiError);
+            const err = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, REQUEST), TimbalApiError);
             assert.ok(!err.message.includes(emu.apiKey));
             assert.match(err.message, /bad request with header Bearer \[redacted\]/);
             assert.strictEqual(server.requests[0].authorization, `Bearer ${emu.apiKey}`, "the key was sent as a bearer token");

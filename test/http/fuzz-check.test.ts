@@ -4,6 +4,7 @@ import type { Emulator } from "../../emulator";
 import { validateDispatchReq } from "../../emulator/dispatch-request";
 import type { ConnectorJobInputs } from "../../provider/fields/fields";
 import { createConnectorJobProvider } from "../../provider/lifecycle/connector-job-lifecycle";
+import { createSession } from "../../provider/lifecycle/session";
 import { containsUnknown } from "../../provider/fields/unknown";
 import { toDispatchReq } from "../../provider/fields/dispatch-body";
 import { emptyHome, emulator, emulatorEnv, type EngineView, UNKNOWN } from "../../harness/fixtures";
@@ -79,9 +80,7 @@ describe(`check, fuzzed with ${RUNS} generated inputs`, function () {
 
     it("accepts or names the field of every failure; never throws; never sends a request", async function () {
         const p: EngineView = createConnectorJobProvider({
-            env: emulatorEnv(emu),
-            homeDir: emptyHome(),
-            log: { info: () => undefined, warn: () => undefined },
+            session: createSession({ env: emulatorEnv(emu), homeDir: emptyHome(), log: { info: () => undefined, warn: () => undefined } }),
         });
         let accepted = 0;
         let rejected = 0;

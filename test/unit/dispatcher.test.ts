@@ -21,12 +21,12 @@ function checked(overrides: Record<string, unknown> = {}): ConnectorJobInputs {
     return inputs;
 }
 
-function setUp(journalDir: string | false = false, unconfirmed = new Map<string, number>(), reruns = new Map<string, string>()) {
+function setUp(journalDir: string | false = false) {
     const clock = new VirtualClock();
     const api = new FakeTimbalApi(clock);
     const log = memoryLog();
     const journal = createDispatchJournal(journalDir, log);
-    const jobs = createJobs(api, log, journal, { clock, unconfirmed, reruns });
+    const jobs = createJobs(api, log, journal, { clock });
     return { clock, api, log, journal, jobs };
 }
 
@@ -102,12 +102,11 @@ describe("unit: the dispatcher", function () {
 
     it("an extraction kept unconfirmed in state: its job is found in the list, and nothing is sent", async function () {
         const inputs = checked();
-        const unconfirmed = new Map<string, number>();
-        const { clock, api, jobs } = setUp(false, unconfirmed);
-        unconfirmed.set(extractionDigest(inputs), clock.now());
+        const { clock, api, jobs } = setUp(false);
+        const since = clock.now();
         clock.advance(5000);
         const earlier = api.addJob({ connector_id: "warehouse-pg" });
-        const { id, how } = await clock.run(jobs.dispatch(inputs));
+        const { id, how } = await clock.run(jobs.dispatch(inputs, { unconfirmedSince: since }));
         assert.deepStrictEqual([id, how], [earlier, "found"]);
         assert.strictEqual(api.dispatches.length, 0);
     });
@@ -132,16 +131,15 @@ describe("unit: the dispatcher", function () {
         first.journal.handedOver(oldId);
         first.journal.deploymentEnded();
         // A later run: diff decided the run policy's re-dispatch after oldId (same inputs); killed after the answer.
-        const following = () => new Map([[extractionDigest(inputs), oldId]]);
-        const rerun = setUp(dir, new Map(), following());
+        const rerun = setUp(dir);
         assert.strictEqual(rerun.api.addJob({ connector_id: "warehouse-pg" }), oldId, "the same Timbal: the old job is there");
-        const { id: newId, how } = await rerun.clock.run(rerun.jobs.dispatch(inputs));
+        const { id: newId, how } = await rerun.clock.run(rerun.jobs.dispatch(inputs, { follows: oldId }));
         assert.deepStrictEqual([how, rerun.api.dispatches.length], ["dispatched", 1], "the re-dispatch is sent, not taken for the old job");
         // The next run: check and diff see the old job's resource in state, and diff decides the re-dispatch again.
-        const next = setUp(dir, new Map(), following());
+        const next = setUp(dir);
         next.journal.recorded({ extraction: extractionDigest(inputs) });
         next.journal.recorded({ jobId: oldId });
-        const again = await next.clock.run(next.jobs.dispatch(inputs));
+        const again = await next.clock.run(next.jobs.dispatch(inputs, { follows: oldId }));
         assert.deepStrictEqual([again.id, again.how], [newId, "found"]);
         assert.strictEqual(next.api.dispatches.length, 0);
     });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { createJobLists } from "../../provider/jobs/job-lists";
-import { createWaiter, INTERRUPT_HINTS, JobNotListed, NEVER_LISTED_GRACE_MS, WaitCancelled, WaitTimeout, type WaitOptions } from "../../provider/jobs/waiter";
+import { createWaiter, INTERRUPT_HINTS, NEVER_LISTED_GRACE_MS, WaitEnded, type WaitOptions } from "../../provider/jobs/waiter";
 import { FakeTimbalApi, memoryLog } from "../../harness/fake-timbal-api";
 import { ORG } from "../../harness/fixtures";
 import { VirtualClock } from "../../harness/virtual-clock";
@@ -57,7 +57,7 @@ describe("unit: the waiter", function () {
         const start = clock.now();
         const id = api.addJob({ id: "job_long", connector_id: "warehouse-pg", state: "running", rows_emitted: 12 });
         const err = await clock.run(waiter.waitFor(watched(id), { timeoutMs: 5000, pollCapMs: 15_000 }).then(() => assert.fail("it finished"), (e) => e));
-        assert.ok(err instanceof WaitTimeout, String(err));
+        assert.ok(err instanceof WaitEnded && err.reason === "timeout", String(err));
         assert.match(err.message, /job job_long did not finish within 5 s \(last seen: running, 12 rows\)/);
         assert.strictEqual(err.lastView?.id, id);
         assert.strictEqual(clock.now() - start, 5000);
@@ -68,7 +68,7 @@ describe("unit: the waiter", function () {
         const id = api.addJob({ id: "job_gone", connector_id: "warehouse-pg", state: "running" });
         clock.sleep(500).then(() => api.remove(id));
         const err = await clock.run(waiter.waitFor(watched(id), HOUR).then(() => assert.fail("it finished"), (e) => e));
-        assert.ok(err instanceof JobNotListed, String(err));
+        assert.ok(err instanceof WaitEnded && err.reason === "not-listed", String(err));
         assert.match(err.message, /job job_gone is no longer in Timbal's job list \(missing from 3 polls in a row; last seen: running, 0 rows\)/);
         assert.strictEqual(api.listRequests.length, 4, "one poll that saw it, three that did not");
     });
@@ -77,7 +77,7 @@ describe("unit: the waiter", function () {
         const { clock, waiter, watched } = setUp();
         const start = clock.now();
         const err = await clock.run(waiter.waitFor(watched("job_never"), HOUR).then(() => assert.fail("it finished"), (e) => e));
-        assert.ok(err instanceof JobNotListed, String(err));
+        assert.ok(err instanceof WaitEnded && err.reason === "not-listed", String(err));
         assert.match(err.message, /has not appeared in Timbal's job list in \d+ s of polling/);
         assert.ok(clock.now() - start >= NEVER_LISTED_GRACE_MS, `gave up after ${clock.now() - start} ms`);
     });
@@ -104,12 +104,12 @@ describe("unit: the waiter", function () {
         waiter.cancel();
         const errors = await clock.run(Promise.all(waits));
         for (const err of errors) {
-            assert.ok(err instanceof WaitCancelled, String(err));
+            assert.ok(err instanceof WaitEnded && err.reason === "cancelled", String(err));
             assert.match(err.message, /the deployment was cancelled while waiting for job job_\d \(last seen: running, 7 rows\)/);
             assert.strictEqual(err.lastView?.rows_emitted, 7);
         }
         const later = await clock.run(waiter.waitFor(watched(ids[0]), HOUR).then(() => assert.fail("it waited"), (e) => e));
-        assert.ok(later instanceof WaitCancelled);
+        assert.ok(later instanceof WaitEnded && later.reason === "cancelled");
         await clock.run(clock.sleep(60_000));
         assert.strictEqual(api.listRequests.length, polls, "no poll after the cancel");
     });
