@@ -1,6 +1,6 @@
-import type { ProviderLog } from "../provider/api/log";
+import type { ProviderLog } from "../provider/support/log";
 import { TimbalApiError, type TimbalApi } from "../provider/api/client";
-import type { Clock } from "../provider/api/clock";
+import type { Clock } from "../provider/support/clock";
 import { readJobs, type DispatchPath, type DispatchReq, type JobListing, type JobView } from "../provider/api/wire";
 
 // A TimbalApi in memory, for the unit tests: the contract the provider's jobs service is written against, without

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
-import type { Clock } from "../provider/api/clock";
+import type { Clock } from "../provider/support/clock";
 import type { RetryPolicy } from "../provider/api/retry";
 import { createCompletionProvider } from "../provider/lifecycle/completion-lifecycle";
 import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { flatten, type Field, type Group, type OnChange } from "../provider/fields/field-declaration";
-import { CONNECTOR_JOB_FIELDS } from "../provider/fields/fields";
+import { CONNECTOR_JOB_FIELDS } from "../provider/fields/connector-job-fields";
 import { STATUS_FIELDS } from "../provider/fields/status-fields";
 import { typeText } from "../provider/fields/validators";
 
-// The README's input and output tables, generated from the field declarations (provider/fields/fields.ts,
+// The README's input and output tables, generated from the field declarations (provider/fields/connector-job-fields.ts,
 // status-fields.ts). `npm run readme:tables` writes them between their markers; test/unit/readme-tables.test.ts fails
 // when the README's copy is stale.
 

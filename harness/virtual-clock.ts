@@ -1,4 +1,4 @@
-import type { Clock } from "../provider/api/clock";
+import type { Clock } from "../provider/support/clock";
 
 // Time for the unit tests: sleeps are timers on a virtual timeline, and `run` advances it from one timer to the next
 // until the awaited promise settles. Backoff, deadlines and shared poll loops run in microseconds, and what a test

@@ -1,4 +1,4 @@
-import { INPUT_FIELDS } from "../provider/fields/fields";
+import { INPUT_FIELDS } from "../provider/fields/connector-job-fields";
 import { sameValue } from "../provider/fields/same-value";
 import { isCompletion } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";

@@ -6,7 +6,7 @@ export type { JsonValue } from "./fields/validators";
 import connectorJobProvider = require("./host/connector-job-provider");
 import completionProvider = require("./host/completion-provider");
 export { connectorJobProvider, completionProvider };
-export type { Mode, Placement, SourceKind } from "./fields/fields";
+export type { Mode, Placement, SourceKind } from "./fields/connector-job-fields";
 export type { JobStatus } from "./fields/status-fields";
 export { FAILURE_STATES } from "./jobs/terminal-states";
 export { isConnectorJob } from "./fields/type-tokens";

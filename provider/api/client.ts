@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
-import { redact } from "./redact";
-import { SYSTEM_CLOCK, type Clock } from "./clock";
+import { redact } from "../support/redact";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
 import { attemptWhileRetryable, DEFAULT_RETRY, judgeNetworkError, judgeStatus, networkErrorCode, retryAfterMs, type Attempt, type RetryPolicy } from "./retry";
 import { dispatchResSchema, listJobsResSchema, readJobs, type DispatchPath, type DispatchReq, type DispatchRes, type JobListing } from "./wire";
 
@@ -19,7 +19,7 @@ export interface TimbalClientOptions {
     retry?: Partial<RetryPolicy>;
     clock?: Clock;
     /** Wire field names an API message may use, and the resource input that sets each (fields/dispatch-body.ts). */
-    inputNames?: Readonly<Record<string, string>>;
+    inputOfWireName?: Readonly<Record<string, string>>;
 }
 
 /** `ambiguous`: a dispatch whose answer was lost; the job may or may not exist (see retry.ts). */
@@ -125,7 +125,7 @@ export function createTimbalClient(options: TimbalClientOptions): TimbalApi {
         }
         if (status === 400 || status === 422) {
             throw new TimbalApiError(
-                `${context.what}: Timbal rejected the request (HTTP ${status}): ${apiMessage || "no reason given"}${fieldHint(apiMessage, options.inputNames ?? {})}`,
+                `${context.what}: Timbal rejected the request (HTTP ${status}): ${apiMessage || "no reason given"}${fieldHint(apiMessage, options.inputOfWireName ?? {})}`,
                 "rejected",
                 status,
             );
@@ -196,8 +196,8 @@ function messageFromBody(data: unknown): string {
 }
 
 /** When the API names a wire field (kb_id), also name the resource input that sets it (kbId). */
-function fieldHint(apiMessage: string, inputNames: Readonly<Record<string, string>>): string {
-    const named = Object.entries(inputNames)
+function fieldHint(apiMessage: string, inputOfWireName: Readonly<Record<string, string>>): string {
+    const named = Object.entries(inputOfWireName)
         .filter(([wire]) => new RegExp(`\\b${wire}\\b`).test(apiMessage))
         .map(([, input]) => input);
     return named.length ? `. Input field: ${named.join(", ")}` : "";

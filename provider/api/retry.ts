@@ -1,5 +1,5 @@
 import { AxiosError } from "axios";
-import type { Clock } from "./clock";
+import type { Clock } from "../support/clock";
 
 // When a failed request may be sent again. The API has no idempotency key, so a POST (a dispatch) is repeated only
 // when it certainly created nothing: the connection was refused (nothing was sent), or the API answered 429 or 503

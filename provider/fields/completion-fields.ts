@@ -1,5 +1,5 @@
 import { field, keysOf, type CheckedOf } from "./field-declaration";
-import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./fields";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./connector-job-fields";
 import { integer, text } from "./validators";
 
 // Every ConnectorJobCompletion input, declared once. ConnectorJob creates its completion from its own outputs, so the

@@ -1,8 +1,8 @@
 import { dispatchPathSchema, dispatchReqSchema, type DispatchPath, type DispatchReq } from "../api/wire";
 import { flatten, toBody, toPathParameters } from "./field-declaration";
-import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./fields";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./connector-job-fields";
 
-// The one place where inputs map to the API's wire names: each field's declared `sent` name (fields.ts), in the
+// The one place where inputs map to the API's wire names: each field's declared `sent` name (connector-job-fields.ts), in the
 // dispatch's path or in its body.
 
 /** The dispatch's path parameters for checked inputs (the org and the connector), read back through the spec's schema. */
@@ -19,8 +19,8 @@ export function toDispatchReq(inputs: ConnectorJobInputs): DispatchReq {
  * Wire field names an API error message may mention, and the input that sets each. Names that are ordinary words
  * (`table`, `source`) are left out: a message that uses them is not taken to name a field.
  */
-export const WIRE_TO_INPUT: Readonly<Record<string, string>> = Object.fromEntries(
+export const INPUT_OF_WIRE_NAME: Readonly<Record<string, string>> = Object.fromEntries(
     flatten(CONNECTOR_JOB_FIELDS).flatMap(({ path, declared }) =>
-        declared.sent && "body" in declared.sent && !declared.sent.ordinaryWord ? [[declared.sent.body, path]] : [],
+        declared.sent && "body" in declared.sent && declared.sent.namedInMessages !== false ? [[declared.sent.body, path]] : [],
     ),
 );

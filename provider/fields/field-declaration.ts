@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { quoted } from "./validators";
 
-// How a resource field is declared (fields.ts holds the declarations), and what is derived from the declarations:
+// How a resource field is declared (connector-job-fields.ts holds the declarations), and what is derived from the declarations:
 // the program's Args type, the type of the values after check, the validation schema, and the field lists.
 
 /** What a change to the field does: a new resource (for ConnectorJob, a new dispatch), an in-place update, or (adoptJobId) its own rule. */
@@ -10,7 +10,7 @@ export type OnChange = "replace" | "in-place" | "adopt";
 
 /** Where the field travels in the dispatch: a body field (by its wire name) or a path parameter. */
 export type Sent =
-    | { body: string; /** The wire name is an ordinary word: an API message that uses it is not taken to name the field. */ ordinaryWord?: true }
+    | { body: string; /** false: the wire name is an ordinary word (`table`), and an API message that uses it is not taken to name the field. */ namedInMessages?: false }
     | { path: string };
 
 /** What check knows besides the program's values: the org and API base URL of the provider's settings. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { schemaOf } from "./field-declaration";
-import { CONNECTOR_JOB_FIELDS } from "./fields";
+import { CONNECTOR_JOB_FIELDS } from "./connector-job-fields";
 
 // How the program's language spells ConnectorJob's fields. The declarations (and TypeScript and YAML programs) use
 // camelCase; a Python program writes snake_case (`kb_id`, `source={"connection_ref": ...}`), which its generated SDK

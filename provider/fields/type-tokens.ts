@@ -1,4 +1,4 @@
-import type { ConnectorJobInputs } from "./fields";
+import type { ConnectorJobInputs } from "./connector-job-fields";
 
 // The resources' type tokens, in both shells. The dynamic shell's are built by the SDK from the module and the type
 // name (`pulumi-nodejs:dynamic/<module>:<name>`); the provider plugin's are `<package>:index:<name>`.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "./durations";
 
-// The validation vocabulary of the field declarations (fields.ts): each builder gives a failure that says what the
+// The validation vocabulary of the field declarations (connector-job-fields.ts): each builder gives a failure that says what the
 // field is for and what is allowed, and records how the README's input table shows its type.
 
 export const INT32_MAX = 2_147_483_647;

@@ -1,5 +1,5 @@
 import type { JobView } from "../api/wire";
-import type { ConnectorJobInputs } from "../fields/fields";
+import type { ConnectorJobInputs } from "../fields/connector-job-fields";
 import type { JobLists } from "./job-lists";
 
 // Bringing a job dispatched elsewhere (by hand, by a script) under a resource, since `pulumi import` does not work

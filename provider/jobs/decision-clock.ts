@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SYSTEM_CLOCK, type Clock } from "../api/clock";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
 
 // Preview and the `up` that follows must agree on the run policy, but they run in two provider processes, seconds or
 // minutes apart, and a job can grow older than its `rerunAfter` in between: a daily schedule with `rerunAfter: 24h`

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { ProviderLog } from "../api/log";
+import type { ProviderLog } from "../support/log";
 
 // A job's id reaches the stack's state only when the engine checkpoints the create that dispatched it. A `pulumi up`
 // killed in between (two Ctrl-C, a CI runner's timeout) leaves a pending create without an id, and the engine runs

@@ -1,9 +1,9 @@
 import { TimbalApiError, type TimbalApi } from "../api/client";
-import { SYSTEM_CLOCK, type Clock } from "../api/clock";
-import type { ProviderLog } from "../api/log";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
+import type { ProviderLog } from "../support/log";
 import { parseTime, type JobView } from "../api/wire";
 import { toDispatchPath, toDispatchReq } from "../fields/dispatch-body";
-import type { ConnectorJobInputs } from "../fields/fields";
+import type { ConnectorJobInputs } from "../fields/connector-job-fields";
 import type { DispatchJournal, JournalEntry } from "./dispatch-journal";
 import { extractionDigest } from "./extraction-digest";
 import { describeDestination } from "./job-names";

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { REDISPATCH_FIELDS } from "../fields/fields";
+import { REDISPATCH_FIELDS } from "../fields/connector-job-fields";
 import { canonical } from "../fields/same-value";
 
 // Which extraction a dispatch is: the values of every field whose change dispatches a new job. Two creates with the

@@ -1,6 +1,6 @@
 import type { TimbalApi } from "../api/client";
-import { SYSTEM_CLOCK, type Clock } from "../api/clock";
-import type { ProviderLog } from "../api/log";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
+import type { ProviderLog } from "../support/log";
 import type { JobListing, JobView } from "../api/wire";
 
 // One list request serves many resources. The list endpoint can only filter by connector, so a refresh of N jobs

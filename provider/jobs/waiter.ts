@@ -1,5 +1,5 @@
-import { SYSTEM_CLOCK, type Clock } from "../api/clock";
-import type { ProviderLog } from "../api/log";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
+import type { ProviderLog } from "../support/log";
 import type { JobListing, JobView } from "../api/wire";
 import { jobIn, listName, type JobLists, type JobRef } from "./job-lists";
 import { isFinished } from "./terminal-states";

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { closest, distance } from "fastest-levenshtein";
 import { fillDefaults, groupNames, isRecord, schemaOf, type SettingsDefaults } from "../fields/field-declaration";
-import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../fields/fields";
+import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "../fields/connector-job-fields";
 import { isUnknownAt } from "../fields/unknown";
 
-// Check: the program's inputs validated against the field declarations (fields/fields.ts), with defaults filled in.
+// Check: the program's inputs validated against the field declarations (fields/connector-job-fields.ts), with defaults filled in.
 // Every failure names its field and what is allowed, before anything is sent to Timbal.
 
 const INPUT_SCHEMA = schemaOf(CONNECTOR_JOB_FIELDS);

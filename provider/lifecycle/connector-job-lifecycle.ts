@@ -1,11 +1,11 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { missingApiKeyMessage, SettingsError, type Settings } from "../api/settings";
+import { missingApiKeyMessage, SettingsError, type Settings } from "./settings";
 import { UnconfirmedDispatch, type Dispatched, type ReplacedJob } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
 import { hasRunPolicy, policyWaitNote, runDecision, type RunDecision } from "../jobs/run-policy";
 import { describeDestination, describeJob } from "../jobs/job-names";
 import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
-import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
+import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/connector-job-fields";
 import { containsUnknown } from "../fields/unknown";
 import type { JobStatus } from "../fields/status-fields";
 import { toJobStatus } from "../fields/status-fields";

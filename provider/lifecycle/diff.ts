@@ -1,8 +1,8 @@
 import { sameValue } from "../fields/same-value";
-import { IN_PLACE_FIELDS, REDISPATCH_FIELDS } from "../fields/fields";
+import { IN_PLACE_FIELDS, REDISPATCH_FIELDS } from "../fields/connector-job-fields";
 import { containsUnknown } from "../fields/unknown";
 
-// Diff: which input changes re-dispatch the job, as each field declares it (fields/fields.ts `onChange`). Every
+// Diff: which input changes re-dispatch the job, as each field declares it (fields/connector-job-fields.ts `onChange`). Every
 // field sent to the API shapes the extraction, `triggers` is the explicit re-run switch, and the org and base URL say
 // where the job lives: a change to any of them is a new job. `waitForCompletion` only changes what create and update
 // do locally, and `allowReplaceInProduction` is read only by the policy pack: in-place updates.

@@ -1,5 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { redact } from "../api/redact";
+import { redact } from "../support/redact";
 
 // Errors leave the provider with the API key masked, whatever produced them. The provider's own errors are masked in
 // place, so they keep their type and fields (a PartialFailure keeps the id and properties the engine records); any

@@ -1,14 +1,14 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createTimbalClient, type TimbalApi } from "../api/client";
-import type { Clock } from "../api/clock";
-import { createLog, type ProviderLog } from "../api/log";
+import type { Clock } from "../support/clock";
+import { createLog, type ProviderLog } from "../support/log";
 import type { RetryPolicy } from "../api/retry";
-import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type Settings } from "../api/settings";
+import { CONFIG_KEYS, missingApiKeyMessage, resolveSettings, SettingsError, type Settings } from "./settings";
 import { createDecisionClock, type DecisionClock } from "../jobs/decision-clock";
 import { createDispatchJournal, type DispatchJournal } from "../jobs/dispatch-journal";
-import { WIRE_TO_INPUT } from "../fields/dispatch-body";
+import { INPUT_OF_WIRE_NAME } from "../fields/dispatch-body";
 import type { SharingOptions } from "../jobs/job-lists";
-import { createJobs, type Jobs } from "../jobs/jobs";
+import { createJobs, type Jobs } from "../jobs/jobs-service";
 import type { Shell } from "../jobs/waiter";
 
 // What the two lifecycles of one provider-host process share: the stack's settings (from configure), and one jobs
@@ -120,7 +120,7 @@ export function createSession(options: SessionOptions = {}): Session {
             timeoutMs: options.timeoutMs,
             retry: options.retry,
             clock: options.clock,
-            inputNames: WIRE_TO_INPUT,
+            inputOfWireName: INPUT_OF_WIRE_NAME,
         });
     }
 }

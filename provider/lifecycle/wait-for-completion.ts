@@ -1,16 +1,17 @@
 import { describeJob } from "../jobs/job-names";
-import type { Jobs } from "../jobs/jobs";
+import type { Jobs } from "../jobs/jobs-service";
 import { isFailureState } from "../jobs/terminal-states";
 import { WaitEnded, type WaitOptions, type WatchedJob } from "../jobs/waiter";
-import { WAIT_DEFAULTS, type WaitForCompletion } from "../fields/fields";
+import { WAIT_DEFAULTS, type WaitForCompletion } from "../fields/connector-job-fields";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { NOT_YET_LISTED, wasListed } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 
-// What `waitForCompletion` means for create and update: wait for the job to finish, then succeed with its final view,
-// or fail the deployment with the job's own message while keeping the job in state. The engine records a resource
-// whose create or update failed with {id, properties} and retries it with an update on the next `pulumi up`: the
-// update waits on the same job again and never dispatches another one.
+// What `waitForCompletion` means where a shell waits (the dynamic shell's ConnectorJobCompletion, the plugin's
+// ConnectorJob), in create and in update alike: wait for the job to finish, then succeed with its final view, or fail
+// the deployment with the job's own message while keeping the job in state (a PartialFailure). The engine records
+// such a resource with its id and runs an update on it at the next `pulumi up`: the update waits on the same job
+// again and never dispatches another one.
 
 export function waitOptions(value: WaitForCompletion | undefined): WaitOptions | undefined {
     if (value === undefined || value === false) return undefined;

@@ -2,8 +2,8 @@ import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { AsyncLocalStorage } from "async_hooks";
 import * as path from "path";
-import type { ProviderLog } from "../api/log";
-import { redact } from "../api/redact";
+import type { ProviderLog } from "../support/log";
+import { redact } from "../support/redact";
 
 // The plugin's log lines go to the engine's Log service, which the CLI shows (a plugin's own stdout and stderr are
 // kept for verbose logs only), each on the row of the resource whose call wrote it: a line of a call gets the call's

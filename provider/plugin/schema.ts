@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { CONFIG_DOCS } from "../api/settings";
+import { CONFIG_DOCS } from "../lifecycle/settings";
 import { jobViewSchema } from "../api/wire";
 import type { Fields } from "../fields/field-declaration";
-import { CONNECTOR_JOB_FIELDS } from "../fields/fields";
+import { CONNECTOR_JOB_FIELDS } from "../fields/connector-job-fields";
 import { STATUS_FIELDS } from "../fields/status-fields";
 import { OBJECT_TYPES, PACKAGE, pluginType } from "../fields/type-tokens";
 import { typeSpec, type PulumiTypeSpec } from "../fields/validators";

@@ -4,7 +4,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import * as path from "path";
-import { CONFIG_KEYS } from "../api/settings";
+import { CONFIG_KEYS } from "../lifecycle/settings";
 import { pluginType } from "../fields/type-tokens";
 import { PartialFailure } from "../lifecycle/partial-failure";
 

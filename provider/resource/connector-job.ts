@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorJobCompletion } from "./connector-job-completion";
 import type { ArgsOf, OutputsOf } from "../fields/field-declaration";
-import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "../fields/fields";
+import { CONNECTOR_JOB_FIELDS, INPUT_FIELDS, type ConnectorJobInputs } from "../fields/connector-job-fields";
 import connectorJobProvider = require("../host/connector-job-provider");
 import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-dependencies";
 import { registration } from "./registration";
@@ -9,7 +9,7 @@ import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
 import { completionInputsOf } from "../fields/completion-fields";
 
-/** What a program passes to ConnectorJob: one entry per declared field (fields/fields.ts), each may be an Output. */
+/** What a program passes to ConnectorJob: one entry per declared field (fields/connector-job-fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
 export type SourceArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS.source.fields>;
 export type PacingArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS.pacing.fields>;

@@ -1,4 +1,4 @@
-import type { ConnectorJobInputs } from "../fields/fields";
+import type { ConnectorJobInputs } from "../fields/connector-job-fields";
 import { isConnectorJob } from "../fields/type-tokens";
 
 // What a reviewer must not let through, defined once: the policy pack refuses it (policy/index.ts wraps each rule in

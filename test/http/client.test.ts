@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import type { Emulator } from "../../emulator";
 import { createTimbalClient, TimbalApiError } from "../../provider/api/client";
-import { WIRE_TO_INPUT } from "../../provider/fields/dispatch-body";
+import { INPUT_OF_WIRE_NAME } from "../../provider/fields/dispatch-body";
 import { count, emulator, ORG, whileRunning, rejectionOf, QUICK_RETRY } from "../../harness/fixtures";
 import { json, scriptedServer } from "../../harness/scripted-server";
 import { registerSecret } from "../../harness/secret-guard";
@@ -62,14 +62,14 @@ describe("client: the connector-jobs API over HTTP", function () {
     });
 
     it("400: passes on the API's message and names the input field", async function () {
-        const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey, inputNames: WIRE_TO_INPUT });
+        const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey, inputOfWireName: INPUT_OF_WIRE_NAME });
         const err = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, { ...REQUEST, kb_id: undefined } as any), TimbalApiError);
         assert.strictEqual(err.status, 400);
         assert.match(err.message, /Timbal rejected the request \(HTTP 400\): missing field `kb_id`\. Input field: kbId/);
     });
 
     it("422: passes on the API's message and names the input field", async function () {
-        const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey, inputNames: WIRE_TO_INPUT });
+        const client = createTimbalClient({ baseUrl: emu.url, apiKey: emu.apiKey, inputOfWireName: INPUT_OF_WIRE_NAME });
         const err = await rejectionOf(client.dispatchJob({ org_id: ORG, connector_id: "warehouse-pg" }, { ...REQUEST, placement: "local" }), TimbalApiError);
         assert.strictEqual(err.status, 422);
         assert.match(err.message, /HTTP 422\): placement local needs the kb:local capability.*Input field: placement/);

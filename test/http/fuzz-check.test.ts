@@ -2,7 +2,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import type { Emulator } from "../../emulator";
 import { validateDispatchReq } from "../../emulator/dispatch-request";
-import type { ConnectorJobInputs } from "../../provider/fields/fields";
+import type { ConnectorJobInputs } from "../../provider/fields/connector-job-fields";
 import { createConnectorJobProvider } from "../../provider/lifecycle/connector-job-lifecycle";
 import { createSession } from "../../provider/lifecycle/session";
 import { containsUnknown } from "../../provider/fields/unknown";

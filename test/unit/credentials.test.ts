@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_BASE_URL, resolveSettings, SettingsError } from "../../provider/api/settings";
+import { DEFAULT_BASE_URL, resolveSettings, SettingsError } from "../../provider/lifecycle/settings";
 import { emptyHome } from "../../harness/fixtures";
 import { registerSecret } from "../../harness/secret-guard";
 

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { adoptionConflicts, diffInputs } from "../../provider/lifecycle/diff";
 import { checkInputs } from "../../provider/lifecycle/check-inputs";
-import { CONNECTOR_JOB_FIELDS, IN_PLACE_FIELDS, INPUT_FIELDS, REDISPATCH_FIELDS, type ConnectorJobInputs } from "../../provider/fields/fields";
+import { CONNECTOR_JOB_FIELDS, IN_PLACE_FIELDS, INPUT_FIELDS, REDISPATCH_FIELDS, type ConnectorJobInputs } from "../../provider/fields/connector-job-fields";
 import { ORG, ordersInputs, UNKNOWN } from "../../harness/fixtures";
 
 // The diff: which changes dispatch a new job and which change in place, as each field declares it.

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { validateDispatchReq } from "../../emulator/dispatch-request";
-import { toDispatchReq, WIRE_TO_INPUT } from "../../provider/fields/dispatch-body";
+import { toDispatchReq, INPUT_OF_WIRE_NAME } from "../../provider/fields/dispatch-body";
 import { checkInputs } from "../../provider/lifecycle/check-inputs";
 import { flatten } from "../../provider/fields/field-declaration";
-import { CONNECTOR_JOB_FIELDS } from "../../provider/fields/fields";
+import { CONNECTOR_JOB_FIELDS } from "../../provider/fields/connector-job-fields";
 import { JOB_STATUS_FIELDS, toJobStatus } from "../../provider/fields/status-fields";
 import { UNKNOWN as PROVIDER_UNKNOWN } from "../../provider/fields/unknown";
 import { typeText } from "../../provider/fields/validators";
@@ -39,11 +39,11 @@ describe("unit: what derives from the field declarations", function () {
     });
 
     it("names the input behind each wire name an API message may use, but not ordinary words", function () {
-        assert.strictEqual(WIRE_TO_INPUT.kb_id, "kbId");
-        assert.strictEqual(WIRE_TO_INPUT.max_dop, "pacing.maxDop");
-        assert.strictEqual(WIRE_TO_INPUT.connection_ref, "source.connectionRef");
-        assert.strictEqual(WIRE_TO_INPUT.table, undefined);
-        assert.strictEqual(WIRE_TO_INPUT.source, undefined);
+        assert.strictEqual(INPUT_OF_WIRE_NAME.kb_id, "kbId");
+        assert.strictEqual(INPUT_OF_WIRE_NAME.max_dop, "pacing.maxDop");
+        assert.strictEqual(INPUT_OF_WIRE_NAME.connection_ref, "source.connectionRef");
+        assert.strictEqual(INPUT_OF_WIRE_NAME.table, undefined);
+        assert.strictEqual(INPUT_OF_WIRE_NAME.source, undefined);
     });
 
     it("every field a program writes has a doc and a type the README can show", function () {

@@ -6,11 +6,11 @@ import { REPO_ROOT } from "../../harness/pulumi-cli";
 // The code is layered, and imports go one way only. Inside provider/, each folder uses only the folders below it:
 // resource/ (the classes a program uses) → host/ (the provider host's entry points) → plugin/ (the provider plugin) →
 // lifecycle/ (what the engine calls) → jobs/ (the jobs service) → review/ (the policy pack's rules, which timbal-plan
-// runs too) → fields/ (the field declarations) → api/ (the Timbal API). The two shells, host/ (with resource/) and plugin/, import nothing of each other. Around it: test/ and
+// runs too) → fields/ (the field declarations) → api/ (the Timbal API) → support/ (time, log lines, the key masked). The two shells, host/ (with resource/) and plugin/, import nothing of each other. Around it: test/ and
 // scripts/ use harness/; harness/ uses neither; test/ and scripts/ never import each other; provider/ imports none of
 // them.
 
-const PROVIDER_LAYERS = ["resource", "host", "plugin", "lifecycle", "jobs", "review", "fields", "api"];
+const PROVIDER_LAYERS = ["resource", "host", "plugin", "lifecycle", "jobs", "review", "fields", "api", "support"];
 
 /** Every relative import of the .ts files under `folder`, as the repository path it names. */
 function importsUnder(folder: string): { file: string; target: string }[] {

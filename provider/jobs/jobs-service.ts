@@ -1,8 +1,8 @@
 import type { TimbalApi } from "../api/client";
-import { SYSTEM_CLOCK, type Clock } from "../api/clock";
-import type { ProviderLog } from "../api/log";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
+import type { ProviderLog } from "../support/log";
 import type { JobView } from "../api/wire";
-import type { ConnectorJobInputs } from "../fields/fields";
+import type { ConnectorJobInputs } from "../fields/connector-job-fields";
 import { findAdoptableJob } from "./adopt";
 import type { DispatchJournal } from "./dispatch-journal";
 import { createDispatcher, type Dispatched, type ReplacedJob } from "./dispatcher";

@@ -3,10 +3,12 @@ import { OBJECT_TYPES } from "./type-tokens";
 import { anyJson, boolean, duration, INT32_MAX, integer, jsonObject, names, oneOf, seconds, switchOrSettings, text } from "./validators";
 import { z } from "zod";
 
-// Every ConnectorJob input, declared once: how it is validated, what it is, its default, how it is sent, and what a
-// change to it does. The program's Args, the checked values, the schema that check runs, the dispatch body, the
-// diff's field sets, the policy pack's types and the README's input table (npm run readme:tables) all derive from
-// here. To add an input, add its declaration; `npm test` then says what else must follow (the README table).
+// Every ConnectorJob input, declared once: how it is validated, what it is, its default, how it is sent (path or
+// body, by its wire name), and what a change to it does (a nested field changes with its object). The program's Args,
+// the checked values, the schema that check runs, the dispatch request, the diff's field sets, the review rules'
+// types (policy pack, timbal-plan), the plugin's schema (so the Python SDK) and the README's input table all derive
+// from here. To add an input, add its declaration; `npm test` then says what else must follow (npm run
+// readme:tables, npm run plugin:schema, npm run sdk:python).
 
 export const SOURCE_KINDS = ["postgres", "sql_server"] as const;
 export const MODES = ["create", "append", "replace"] as const;
@@ -28,7 +30,7 @@ export const DEFAULT_BATCH_ROWS = 5000;
 const SOURCE_FIELDS = {
     kind: field(oneOf(SOURCE_KINDS), {
         doc: "the connector must advertise `source:<kind>`",
-        sent: { body: "kind", ordinaryWord: true },
+        sent: { body: "kind", namedInMessages: false },
     }),
     connectionRef: field(text("the name of a connection in the connector's connections.json"), {
         doc: "a connection in the connector's `connections.json` (the DSN never leaves the connector)",
@@ -36,7 +38,7 @@ const SOURCE_FIELDS = {
     }),
     table: field(text("the source table to extract"), {
         doc: "the source table to extract",
-        sent: { body: "table", ordinaryWord: true },
+        sent: { body: "table", namedInMessages: false },
     }),
     cursorColumn: field(text("a monotonic column for incremental extraction, such as id or updated_at"), {
         doc: "a monotonic column for incremental extraction (`id`, `updated_at`)",
@@ -44,7 +46,7 @@ const SOURCE_FIELDS = {
     }),
     schema: field(text("the source schema; omit it for public (Postgres) or dbo (SQL Server)").optional(), {
         doc: "the source schema, filled in per kind",
-        sent: { body: "schema", ordinaryWord: true },
+        sent: { body: "schema", namedInMessages: false },
         default: {
             shown: "`public` / `dbo`",
             fill: (source) => (isSourceKind(source.kind) ? DEFAULT_SCHEMA[source.kind] : undefined),
@@ -52,7 +54,7 @@ const SOURCE_FIELDS = {
     }),
     columns: field(names("a column name").optional(), {
         doc: "the columns to extract: no duplicates, not empty",
-        sent: { body: "columns", ordinaryWord: true },
+        sent: { body: "columns", namedInMessages: false },
         default: { shown: "all columns" },
     }),
 };
@@ -116,7 +118,7 @@ export const CONNECTOR_JOB_FIELDS = {
         what: "the table to extract",
         doc: "where the rows come from: a table in a database the connector can reach",
         onChange: "replace",
-        sent: { body: "source", ordinaryWord: true },
+        sent: { body: "source", namedInMessages: false },
     }),
     mode: field(oneOf(MODES).optional(), {
         doc: "how the rows land in the KB table: `create` a new table, `append` to it, `replace` its rows",
@@ -133,14 +135,14 @@ export const CONNECTOR_JOB_FIELDS = {
     cursor: field(jsonObject().optional(), {
         doc: "resume checkpoint; omit for a full extract",
         onChange: "replace",
-        sent: { body: "cursor", ordinaryWord: true },
+        sent: { body: "cursor", namedInMessages: false },
     }),
     pacing: group(PACING_FIELDS, {
         optional: true,
         what: "load shaping against the source",
         doc: "load shaping for busy source systems; omit for no throttle",
         onChange: "replace",
-        sent: { body: "pacing", ordinaryWord: true },
+        sent: { body: "pacing", namedInMessages: false },
     }),
     placement: field(oneOf(PLACEMENTS).optional(), {
         doc: "`local` needs a connector with `kb:local`",
