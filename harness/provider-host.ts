@@ -6,6 +6,7 @@ import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { recordArtifact } from "./secret-guard";
+import { dynamicType } from "../provider/fields/type-tokens";
 
 // Drives the real Pulumi dynamic-provider host the way the engine does: spawned as
 // `node .../cmd/dynamic-provider <engine>` in the program's folder, then called over gRPC.
@@ -17,7 +18,7 @@ const proto = require("@pulumi/pulumi/proto/provider_pb");
 const REPO_ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-export const URN = "urn:pulumi:test::timbal::pulumi-nodejs:dynamic/timbal:ConnectorJob::job";
+export const URN = `urn:pulumi:test::timbal::${dynamicType("connectorJob")}::job`;
 
 /** A value the engine would send as a secret. */
 export function secret(value: unknown): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorJob, type ConnectorJobArgs } from "../provider";
+import { dynamicType } from "../provider/fields/type-tokens";
 
 // The `__provider` text the engine would hand the provider host, taken from a real `new ConnectorJob(...)`: under
 // mocks the engine is replaced, but the SDK still serializes the provider exactly as it does in `pulumi up`.
@@ -10,7 +11,7 @@ export interface RegisteredResource {
     inputs: Record<string, unknown>;
 }
 
-export async function registerUnderMocks(args: ConnectorJobArgs, type = "pulumi-nodejs:dynamic/timbal:ConnectorJob"): Promise<RegisteredResource> {
+export async function registerUnderMocks(args: ConnectorJobArgs, type = dynamicType("connectorJob")): Promise<RegisteredResource> {
     let registered: RegisteredResource | undefined;
     pulumi.runtime.setMocks(
         {

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { requireTool } from "./require-tool";
 import { recordArtifact } from "./secret-guard";
+import { dynamicType } from "../provider/fields/type-tokens";
 
 export { copyExampleProject, projectUsingRepoModules } from "./example-project";
 
@@ -123,7 +124,7 @@ export class PulumiCli {
     }
 
     /** Ids of resources kept in state, marked for deletion after a replacement whose create failed (of one type). */
-    async pendingDeletion(type = "pulumi-nodejs:dynamic/timbal:ConnectorJob"): Promise<(string | undefined)[]> {
+    async pendingDeletion(type = dynamicType("connectorJob")): Promise<(string | undefined)[]> {
         return (await this.exported()).filter((r) => r.delete && r.type === type).map((r) => r.id);
     }
 }

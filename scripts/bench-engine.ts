@@ -4,6 +4,7 @@ import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
 import { consumerProject, INSTALLED_PLUGIN_PATH, pack, sdkVersion } from "../harness/consumer-project";
 import { pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
+import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 
 // `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine in each shell (the dynamic provider, and the
 // timbal provider plugin), against the engine's own floor for dynamic resources (N no-op dynamic resources, whose
@@ -19,7 +20,7 @@ const ORG = "bench";
 const STEPS = ["preview", "up", "refresh", "destroy"] as const;
 type Step = (typeof STEPS)[number];
 type Kind = "noop" | "connectorJob" | "plugin";
-const STATE_TYPES: Record<Kind, string> = { noop: "pulumi-nodejs:dynamic/bench:Noop", connectorJob: "pulumi-nodejs:dynamic/timbal:ConnectorJob", plugin: "timbal:index:ConnectorJob" };
+const STATE_TYPES: Record<Kind, string> = { noop: "pulumi-nodejs:dynamic/bench:Noop", connectorJob: dynamicType("connectorJob"), plugin: pluginType("connectorJob") };
 
 const SEED: WorldSeed = {
     orgs: [{ id: ORG, connectors: CONNECTORS.map((id) => ({ id, capabilities: ["source:postgres"] })), kbs: [{ id: 1, uid: "kb_bench" }] }],

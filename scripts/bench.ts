@@ -3,6 +3,7 @@ import { createTimbalClient } from "../provider/api/client";
 import { ProviderHost, secret } from "../harness/provider-host";
 import { captureProviderText } from "../harness/provider-text";
 import { ENGINE_PARALLELISM, inLanes } from "../harness/lanes";
+import { dynamicType } from "../provider/fields/type-tokens";
 
 // `npm run bench`: what a refresh and a wait cost on the API, through the real provider host, against the emulator
 // with 20 ms added per request. Each scenario runs with request sharing (the provider as shipped) and without it
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     const providerText = {
         job: await captureProviderText(args),
         // Waiting is the ConnectorJobCompletion's: its own serialized provider.
-        completion: await captureProviderText({ ...args, waitForCompletion: true }, "pulumi-nodejs:dynamic/timbal:ConnectorJobCompletion"),
+        completion: await captureProviderText({ ...args, waitForCompletion: true }, dynamicType("completion")),
     };
     const rows: Row[] = [];
     for (const n of SIZES) {
