@@ -12,16 +12,27 @@ const FAST_POLL = { pollIntervalSeconds: 0.05 };
 
 const provider = (emu: Emulator) => inProcessProvider(emulatorEnv(emu));
 
+/**
+ * The providers on a virtual clock, against an emulator on the real one (at speed 1 a job stays unfinished until the
+ * test moves the emulator's time): the waits' polls and pauses happen at known virtual instants, with no real sleep.
+ */
+function onVirtualClock(emu: Emulator) {
+    const clock = new VirtualClock(Date.now());
+    return { clock, start: clock.now(), ...inProcessProvider(emulatorEnv(emu), { clock }) };
+}
+
 describe("waitForCompletion", function () {
     it("create returns right after the dispatch; the completion waits for the job and returns its final view", async function () {
-        await whileRunning(emulator({ speed: 200 }), async (emu) => {
-            const { p, c, lines } = provider(emu);
+        await whileRunning(emulator(), async (emu) => {
+            const { clock, start, p, c, lines } = onVirtualClock(emu);
             const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
             const created = await p.create(inputs);
             assert.strictEqual(created.outs.state, "dispatched", "create does not wait");
             assert.strictEqual(count(emu, "GET"), 0, "create reads nothing after the dispatch: its id reaches state at once");
             assert.match(lines[0], new RegExp(`^dispatched job ${created.id} `), "the id is shown before waiting");
-            const done = await c.create(completionInputs(created, FAST_POLL));
+            clock.at(start + 200, () => emu.world.advance(3600_000));
+            const done = await clock.runOverIo(c.create(completionInputs(created, FAST_POLL)));
+            assert.strictEqual(clock.now() - start, 200, "the poll at 200 ms saw it finished");
             assert.strictEqual(done.id, created.id);
             assert.strictEqual(done.outs.state, "succeeded");
             assert.strictEqual(done.outs.rowsEmitted, 24000);
@@ -34,12 +45,13 @@ describe("waitForCompletion", function () {
     });
 
     it("fails with the job's own message and keeps the job (partial failure carrying id and outputs)", async function () {
-        await whileRunning(emulator({ speed: 200, failTables: ["orders"] }), async (emu) => {
-            const { p, c } = provider(emu);
+        await whileRunning(emulator({ failTables: ["orders"] }), async (emu) => {
+            const { clock, start, p, c } = onVirtualClock(emu);
             const { inputs } = await p.check({}, ordersInputs({ waitForCompletion: FAST_POLL }));
             const created = await p.create(inputs);
             const waiting = completionInputs(created, FAST_POLL);
-            const err = await rejectionOf(c.create(waiting), PartialFailure);
+            clock.at(start + 100, () => emu.world.advance(3600_000));
+            const err = await rejectionOf(clock.runOverIo(c.create(waiting)), PartialFailure);
             assert.strictEqual(err.id, emu.world.jobs[0].id);
             assert.match(err.message, /ended in state "failed": extraction of orders failed after 12000 rows.*change `triggers` or run `pulumi up --replace <urn>`/);
             assert.strictEqual(err.properties.state, "failed");
@@ -54,19 +66,18 @@ describe("waitForCompletion", function () {
     });
 
     it("times out keeping the job; the next up's update waits on the same job, with no second dispatch", async function () {
-        await whileRunning(emulator({ speed: 1 }), async (emu) => {
-            const { p, c } = provider(emu);
+        await whileRunning(emulator(), async (emu) => {
+            const { clock, start, p, c } = onVirtualClock(emu);
             const wait = { timeoutSeconds: 0.3, pollIntervalSeconds: 0.05 };
             const created = await p.create((await p.check({}, ordersInputs({ waitForCompletion: wait }))).inputs);
             const waiting = completionInputs(created, wait);
-            const started = Date.now();
-            const err = await rejectionOf(c.create(waiting), PartialFailure);
-            assert.ok(Date.now() - started < 3000, "the timeout is honoured");
+            const err = await rejectionOf(clock.runOverIo(c.create(waiting)), PartialFailure);
+            assert.strictEqual(clock.now() - start, 300, "it gave up at its deadline, to the millisecond");
             assert.match(err.message, /did not finish within 0\.3 s \(last seen: queued, 0 rows\)\. It stays in the stack: the next `pulumi up` waits for the same job again and dispatches nothing/);
             assert.strictEqual(err.properties.state, "queued");
 
             emu.world.advance(3600_000);
-            const resumed = await c.update(err.id, err.properties, waiting);
+            const resumed = await clock.runOverIo(c.update(err.id, err.properties, waiting));
             assert.strictEqual(resumed.outs!.state, "succeeded");
             assert.strictEqual(count(emu, "POST"), 1);
         });
@@ -92,17 +103,18 @@ describe("waitForCompletion", function () {
     });
 
     it("waits on many jobs of one connector with one list request per poll", async function () {
-        await whileRunning(emulator({ speed: 20 }), async (emu) => {
-            const { p, c, lines } = provider(emu);
+        await whileRunning(emulator(), async (emu) => {
+            const { clock, p, c, lines } = onVirtualClock(emu);
             const jobs = [];
             for (const table of ["orders", "customers", "order_items", "a", "b", "c"]) {
                 jobs.push(await p.create((await p.check({}, ordersInputs({ destTable: table, source: { kind: "postgres", connectionRef: "w", table, cursorColumn: "id" } }))).inputs));
             }
             const getsBefore = count(emu, "GET");
             lines.length = 0;
-            await Promise.all(jobs.map((job) => c.create(completionInputs(job, { pollIntervalSeconds: 0.2 }))));
+            clock.at(clock.now() + 1000, () => emu.world.advance(3600_000));
+            await clock.runOverIo(Promise.all(jobs.map((job) => c.create(completionInputs(job, { pollIntervalSeconds: 0.2 })))));
             const polls = Math.max(...jobs.map((job) => lines.filter((l) => l.includes(job.id)).length));
-            assert.ok(polls >= 2, `expected several polls, saw ${polls}`);
+            assert.strictEqual(polls, 6, "polls at 0, 200, 400, 600, 800 and 1000 ms");
             assert.strictEqual(count(emu, "GET") - getsBefore, polls, "one list request per poll for all six waiters");
         });
     });
