@@ -64,12 +64,20 @@ export const INSTALLED_PLUGIN_PATH = "node_modules/@timbal/pulumi-connector-jobs
  * on), its plugin named in Pulumi.yaml, and `program` (the YAML after `runtime`: resources, outputs).
  */
 export function yamlProject(dir: string, name: string, tarball: string, program: string): string {
+    installPluginPackage(dir, name, tarball);
+    writeYamlProgram(dir, name, program);
+    return dir;
+}
+
+/**
+ * A project folder of a language served by the provider plugin, with the package installed from `tarball` (the
+ * plugin and, for Python, the SDK come with it) and this run's @pulumi/pulumi (the plugin runs on it).
+ */
+export function installPluginPackage(dir: string, name: string, tarball: string): void {
     fs.mkdirSync(dir, { recursive: true });
     const dependencies = { "@pulumi/pulumi": sdkVersion(), "@timbal/pulumi-connector-jobs": `file:${tarball}` };
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, dependencies }));
     npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
-    writeYamlProgram(dir, name, program);
-    return dir;
 }
 
 /** Rewrites the YAML project's program. */

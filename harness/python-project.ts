@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { INSTALLED_PLUGIN_PATH, npm, sdkVersion } from "./consumer-project";
+import { INSTALLED_PLUGIN_PATH, installPluginPackage } from "./consumer-project";
 
 // A Pulumi Python project as a Python user has it: the `pulumi` package from PyPI and `pulumi_timbal` installed with
 // pip into a virtualenv, and the npm package installed from its tarball (its provider plugin runs on Node.js), named
@@ -36,10 +36,7 @@ export function pythonVirtualenv(sdkDir: string): string {
  * its plugin runs on), a virtualenv with the SDK pip-installed from that package, and `program` as `__main__.py`.
  */
 export function pythonProject(dir: string, name: string, tarball: string, program: string): string {
-    fs.mkdirSync(dir, { recursive: true });
-    const dependencies = { "@pulumi/pulumi": sdkVersion(), "@timbal/pulumi-connector-jobs": `file:${tarball}` };
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, dependencies }));
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
+    installPluginPackage(dir, name, tarball);
     // pip builds the SDK in its own folder: a copy leaves the installed npm package as npm left it.
     const sdkCopy = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-python-sdk-copy-"));
     fs.cpSync(path.join(dir, INSTALLED_PYTHON_SDK_PATH), sdkCopy, { recursive: true });
