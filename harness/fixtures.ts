@@ -9,6 +9,8 @@ import type { RetryPolicy } from "../provider/api/retry";
 import { createCompletionProvider } from "../provider/lifecycle/completion-lifecycle";
 import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
 import { createSession } from "../provider/lifecycle/session";
+import { completionInputsOf } from "../provider/fields/completion-fields";
+import type { ConnectorJobInputs } from "../provider/fields/connector-job-fields";
 import { recordArtifact, registerSecret } from "./secret-guard";
 
 // Shared fixtures: an emulator whose key the leak guard knows, and inputs for a typical extraction.
@@ -96,8 +98,8 @@ export function inProcessProvider(env: NodeJS.ProcessEnv, options: InProcessOpti
 
 /** The completion's inputs, as ConnectorJob passes them from a created job's outputs. */
 export function completionInputs(job: { id: string; outs?: Record<string, any> }, waitForCompletion: unknown): Record<string, unknown> {
-    const { orgId, connectorId, baseUrl, kbId, destTable } = job.outs ?? {};
-    return { jobId: job.id, orgId, connectorId, baseUrl, kbId, destTable, waitForCompletion };
+    // The outputs of a created job hold every input (they may be absent in a test that made them up: undefined).
+    return completionInputsOf(job.id, (job.outs ?? {}) as ConnectorJobInputs, waitForCompletion);
 }
 
 /** Runs `use` with a started server (an emulator, a scripted server) and stops the server however `use` ends. */
