@@ -5,7 +5,8 @@ import { GITHUB_COMMENT_LIMIT, headline, renderMarkdown } from "./markdown";
 import { createDecisionClock } from "../provider/jobs/decision-clock";
 import { defaultJournalDir } from "../provider/jobs/dispatch-journal";
 import { countsOf, planStack, type PolicyConfigFile, type StackPlan } from "./plan";
-import { PreviewFormatError, readNotes, readPreview, type PreviewNote, type PreviewStep } from "./preview";
+import { JOB_RULES, PolicyConfigError, ruleConfig, STACK_RULES } from "../provider/review/policy-rules";
+import { PreviewFormatError, readNotes, readPreview, readUnchangedCount, type PreviewNote, type PreviewStep } from "./preview";
 
 // `timbal-plan`: turns `pulumi preview --json` (files, or stdin) into a dispatch plan for a pull-request comment.
 
@@ -43,6 +44,15 @@ function policyConfigs(specs: string[]): Map<string, PolicyConfigFile> {
             throw new UsageError(`--policy-config ${spec}: ${(err as Error).message}`);
         }
         if (config === null || typeof config !== "object" || Array.isArray(config)) throw new UsageError(`--policy-config ${spec}: not a JSON object`);
+        // A setting the pack would refuse fails here too, before any plan is written.
+        for (const rule of [...JOB_RULES, ...STACK_RULES]) {
+            try {
+                ruleConfig(rule, (config as PolicyConfigFile)[rule.name]);
+            } catch (err) {
+                if (err instanceof PolicyConfigError) throw new UsageError(`--policy-config ${spec}: ${err.message}`);
+                throw err;
+            }
+        }
         configs.set(stack, config as PolicyConfigFile);
     }
     return configs;
@@ -79,11 +89,22 @@ function main(): void {
     const previews = sources.map((source) => ({ text: source === "-" ? fs.readFileSync(0, "utf8") : readFile(source), name: source === "-" ? "stdin" : source }));
     const steps: PreviewStep[] = previews.flatMap(({ text, name }) => readPreview(text, name));
     const notes: PreviewNote[] = previews.flatMap(({ text, name }) => readNotes(text, name));
+    // One preview per stack: the unchanged resources it counted, to tell whether it listed them (--show-sames).
+    const unchangedCounts = new Map<string, number>();
+    for (const { text, name } of previews) {
+        const stack = readPreview(text, name)[0]?.stack;
+        const count = readUnchangedCount(text, name);
+        if (stack !== undefined && count !== undefined) unchangedCounts.set(stack, (unchangedCounts.get(stack) ?? 0) + count);
+    }
     const stackNames = [...new Set(steps.map((step) => step.stack))];
     // Run policies are judged at the instant the preview judged them on this machine (see decision-clock.ts).
     const decisionClock = createDecisionClock(defaultJournalDir());
     const stacks: StackPlan[] = stackNames.map((stack) =>
-        planStack(stack, steps.filter((step) => step.stack === stack), policyConfig.get(stack) ?? {}, (jobId) => decisionClock.instantFor(jobId), notes),
+        planStack(stack, steps.filter((step) => step.stack === stack), policyConfig.get(stack) ?? {}, {
+            judgeAt: (jobId) => decisionClock.instantFor(jobId),
+            notes,
+            unchangedCount: unchangedCounts.get(stack),
+        }),
     );
     if (values.format === "json") {
         const report = {

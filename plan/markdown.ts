@@ -44,15 +44,21 @@ export function renderMarkdown(stacks: StackPlan[], maxChars = GITHUB_COMMENT_LI
     for (const stack of stacks) {
         head.push(`- **${stack.stack}**${stack.production ? " (production)" : ""}: ${summary(countsOf(stack.items))}`);
     }
-    const refused = stacks.flatMap((stack) => stack.items.flatMap((item) => item.refusals.map((refusal) => `- ⛔ ${stack.stack} \`${item.resource}\`: ${refusal}`)));
+    const refused = stacks.flatMap((stack) => [
+        ...stack.items.flatMap((item) => item.refusals.map((refusal) => `- ⛔ ${stack.stack} \`${item.resource}\`: ${refusal}`)),
+        ...stack.unchangedRefusals.map(({ resource, refusal }) => `- ⛔ ${stack.stack} \`${resource}\` (unchanged): ${refusal}`),
+    ]);
     const risky = stacks.flatMap((stack) => stack.items.flatMap((item) => item.risks.map((risk) => `- ⚠️ ${stack.stack} \`${item.resource}\`: ${risk}`)));
     const body: string[] = [];
-    if (refused.length > 0) body.push("", "**The policy pack refuses** (with the stack's policy config; nothing is dispatched until it passes)", ...refused);
+    if (refused.length > 0) body.push("", "**The policy pack refuses** (its mandatory policies, with the stack's policy config)", ...refused);
     if (risky.length > 0) body.push("", "**Look twice**", ...risky);
     for (const stack of stacks) {
         body.push("", `#### ${stack.stack}`);
         if (stack.items.length === 0) body.push("No extraction changes.");
         else body.push("", "| resource | action | reason | source → KB / table | mode |", "|---|---|---|---|---|", ...stack.items.map(row));
+        if (!stack.unchangedChecked) {
+            body.push("", "_The jobs this change leaves as they are were not checked against the policy pack: run `pulumi preview --json --show-sames` to include them._");
+        }
         if (stack.held.length > 0) {
             body.push("", "Run policies that wait (nothing is dispatched for these):", ...stack.held.map((h) => `- \`${cell(h.resource)}\`: ${cell(h.reason)}`));
         }

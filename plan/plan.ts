@@ -2,7 +2,7 @@ import { INPUT_FIELDS } from "../provider/fields/connector-job-fields";
 import { sameValue } from "../provider/fields/same-value";
 import { isCompletion } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
-import { asReviewedJob, JOB_RULES, ruleConfig, ruleDisabled, STACK_RULES, type ReviewedJob } from "../provider/review/policy-rules";
+import { asReviewedJob, JOB_RULES, ruleConfig, ruleEnforcement, STACK_RULES, type JobRule, type ReviewedJob, type RuleConfig, type StackRule } from "../provider/review/policy-rules";
 import { hasRunPolicy, readPolicyWait, runDecision, type LastJob, type RunPolicy } from "../provider/jobs/run-policy";
 import type { PreviewNote, PreviewStep } from "./preview";
 
@@ -37,9 +37,12 @@ export interface PlanItem {
     /** e.g. `KB 101 / orders`. */
     destination: string;
     mode: string;
-    /** What deserves a second look although the policy pack lets it through (a re-dispatched `replace` load). */
+    /**
+     * What deserves a second look although the policy pack lets it through: a re-dispatched `replace` load, what an
+     * advisory policy warns of, a policy the plan cannot check (it reads a secret, or a value not known until apply).
+     */
     risks: string[];
-    /** What the policy pack refuses about this job, with the stack's policy config: `<policy>: <problem and fix>`. */
+    /** What the policy pack refuses about this job (a mandatory policy), with the stack's policy config: `<policy>: <problem and fix>`. */
     refusals: string[];
 }
 
@@ -54,6 +57,13 @@ export interface StackPlan {
     otherChanges: { type: string; name: string; op: string }[];
     /** Jobs left as they are although they have a run policy, because their last job has not ended: why (by name, or by job where the shell does not tell the resource). */
     held: { resource: string; reason: string }[];
+    /**
+     * What the policy pack refuses about jobs the change leaves as they are (after their policy config changed, say):
+     * listed by `pulumi preview --json --show-sames` only, whose `same` steps carry their inputs.
+     */
+    unchangedRefusals: { resource: string; refusal: string }[];
+    /** Whether unchanged jobs were checked too: the preview listed them (`--show-sames`), or the stack has none yet. */
+    unchangedChecked: boolean;
 }
 
 /** The instant the run policy judges a job at (the provider's decision clock, so that plan and preview agree). */
@@ -91,6 +101,20 @@ export function showValue(value: unknown): string {
 
 function isSecret(value: unknown): boolean {
     return value === SHOWN_SECRET || (value !== null && typeof value === "object" && SECRET_SIGNATURE in value);
+}
+
+/**
+ * Whether the plan cannot read the value at a field path (`pacing.maxDop`) as the policy pack will: it, or an object
+ * it is in, is a secret (the CLI hides it) or not known until apply.
+ */
+function isHiddenAt(inputs: Record<string, unknown>, path: string): boolean {
+    let value: unknown = inputs;
+    for (const key of path.split(".")) {
+        if (value === UNKNOWN || isSecret(value)) return true;
+        if (!isPlainObject(value)) return false;
+        value = value[key];
+    }
+    return value === UNKNOWN || isSecret(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -143,27 +167,75 @@ function risksFor(action: Action, job: ReviewedJob): string[] {
 
 /** Whether the stack's policy config marks it as production (a rule with `production: true`). */
 export function isProduction(policyConfig: PolicyConfigFile): boolean {
-    return JOB_RULES.some((rule) => !ruleDisabled(rule, policyConfig) && ruleConfig(rule, policyConfig[rule.name]).production === true);
+    return JOB_RULES.some((rule) => ruleEnforcement(rule, policyConfig) !== "disabled" && ruleConfig(rule, policyConfig[rule.name]).production === true);
 }
 
-/** The policy pack's refusals of the jobs the change dispatches or updates (a forgotten job leaves the stack). */
-function addRefusals(items: PlanItem[], jobs: Map<string, ReviewedJob>, policyConfig: PolicyConfigFile): void {
+/** Whether a rule can find anything with this config: a production rule finds nothing outside production. */
+function mayFind(rule: JobRule | StackRule, config: RuleConfig): boolean {
+    return !("production" in rule.config) || config.production === true;
+}
+
+/** A job the change leaves as it is, as a `same` step shows it (`--show-sames`). */
+interface UnchangedJob {
+    resource: string;
+    job: ReviewedJob;
+}
+
+/**
+ * What the policy pack will say of the stack's jobs, rule by rule with the stack's policy config: a mandatory rule's
+ * problems are refusals, an advisory one's are risks (of the jobs the change dispatches or updates; a forgotten job
+ * leaves the stack). Unchanged jobs, when the preview lists them, are checked too: the pack checks every job.
+ */
+function addPolicyFindings(items: PlanItem[], jobs: Map<string, ReviewedJob>, unchanged: UnchangedJob[], policyConfig: PolicyConfigFile): StackPlan["unchangedRefusals"] {
+    const unchangedRefusals: StackPlan["unchangedRefusals"] = [];
     const checked = items.filter((item) => item.action !== "forget");
-    for (const rule of JOB_RULES.filter((rule) => !ruleDisabled(rule, policyConfig))) {
+    const hiddenReads = (rule: JobRule | StackRule, job: ReviewedJob) => rule.reads.filter((path) => isHiddenAt(job, path));
+    for (const rule of [...JOB_RULES, ...STACK_RULES]) {
+        const enforcement = ruleEnforcement(rule, policyConfig);
         const config = ruleConfig(rule, policyConfig[rule.name]);
-        for (const item of checked) item.refusals.push(...rule.problems(jobs.get(item.urn) ?? {}, config).map((problem) => `${rule.name}: ${problem}`));
-    }
-    // A stack rule sees the changed jobs only: the preview has no step for an unchanged one.
-    for (const rule of STACK_RULES.filter((rule) => !ruleDisabled(rule, policyConfig))) {
-        const stackJobs = checked.map((item) => ({ resource: item.resource, job: jobs.get(item.urn) ?? {} }));
-        for (const problem of rule.problems(stackJobs, ruleConfig(rule, policyConfig[rule.name]))) {
-            for (const item of checked.filter((item) => problem.resources.includes(item.resource))) item.refusals.push(`${rule.name}: ${problem.message}`);
+        if (enforcement === "disabled" || !mayFind(rule, config)) continue;
+        const report = (resource: string, message: string) => {
+            const item = checked.find((item) => item.resource === resource);
+            if (!item) {
+                if (enforcement === "mandatory") unchangedRefusals.push({ resource, refusal: `${rule.name}: ${message}` });
+            } else if (enforcement === "mandatory") item.refusals.push(`${rule.name}: ${message}`);
+            else item.risks.push(`${rule.name} (advisory, the pack only warns): ${message}`);
+        };
+        const readable = checked.filter((item) => {
+            const hidden = hiddenReads(rule, jobs.get(item.urn) ?? {});
+            if (hidden.length === 0) return true;
+            item.risks.push(`${rule.name} cannot be checked here: ${hidden.join(", ")} is secret or not known until apply (the policy pack checks it)`);
+            return false;
+        });
+        const stackJobs = [
+            ...readable.map((item) => ({ resource: item.resource, job: jobs.get(item.urn) ?? {} })),
+            ...unchanged.filter(({ job }) => hiddenReads(rule, job).length === 0),
+        ];
+        if (isStackRule(rule)) {
+            for (const problem of rule.problems(stackJobs, config)) for (const resource of problem.resources) report(resource, problem.message);
+        } else {
+            for (const { resource, job } of stackJobs) for (const problem of rule.problems(job, config)) report(resource, problem);
         }
     }
+    return unchangedRefusals.sort((a, b) => a.resource.localeCompare(b.resource));
+}
+
+function isStackRule(rule: JobRule | StackRule): rule is StackRule {
+    return STACK_RULES.includes(rule as StackRule);
 }
 
 /** The plan of one stack's preview steps, with the stack's policy pack config (which marks it production or not). */
-export function planStack(stack: string, steps: PreviewStep[], policyConfig: PolicyConfigFile = {}, judgeAt: JudgeAt = () => Date.now(), notes: PreviewNote[] = []): StackPlan {
+export interface PlanContext {
+    /** The instant the run policy judges a job at (the provider's decision clock). */
+    judgeAt?: JudgeAt;
+    /** The preview's diagnostics: run policies that wait. */
+    notes?: PreviewNote[];
+    /** How many resources the preview counted unchanged (its changeSummary), to tell whether it listed them all. */
+    unchangedCount?: number;
+}
+
+export function planStack(stack: string, steps: PreviewStep[], policyConfig: PolicyConfigFile = {}, context: PlanContext = {}): StackPlan {
+    const { judgeAt = () => Date.now(), notes = [] } = context;
     const items = new Map<string, PlanItem>();
     const jobs = new Map<string, ReviewedJob>();
     const otherChanges: StackPlan["otherChanges"] = [];
@@ -172,7 +244,14 @@ export function planStack(stack: string, steps: PreviewStep[], policyConfig: Pol
         const wait = note.stack === stack ? readPolicyWait(note.message) : undefined;
         return wait ? [{ resource: note.name ?? wait.job, reason: wait.reason }] : [];
     });
+    const unchanged: UnchangedJob[] = [];
+    let unchangedChecked = false;
     for (const step of steps) {
+        if (step.op === "same" && step.type !== "pulumi:pulumi:Stack") {
+            unchangedChecked = true;
+            const job = asReviewedJob(step.type, step.new?.inputs ?? step.old?.inputs);
+            if (job) unchanged.push({ resource: step.name, job });
+        }
         if (UNCHANGED_OPS.has(step.op) || isCompletion(step.type) || step.type === "pulumi:pulumi:Stack") continue;
         const action = ACTION_OF_OP[step.op];
         const job = asReviewedJob(step.type, action === "forget" ? step.old?.inputs : (step.new?.inputs ?? step.old?.inputs));
@@ -191,17 +270,21 @@ export function planStack(stack: string, steps: PreviewStep[], policyConfig: Pol
             ...(policy?.rerun ? { policy: policy.reason } : {}),
             source: describeSource(job),
             destination: `KB ${String(job.kbId)} / ${String(job.destTable)}`,
-            mode: job.mode ?? "create",
+            mode: String(job.mode ?? "create"),
             risks: risksFor(action, job),
             refusals: [],
         });
     }
-    addRefusals([...items.values()], jobs, policyConfig);
+    const unchangedRefusals = addPolicyFindings([...items.values()], jobs, unchanged, policyConfig);
     // The engine's step order varies with its parallelism: the plan reads the same for the same change.
     const ordered = [...items.values()].sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) || a.resource.localeCompare(b.resource));
     otherChanges.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
     held.sort((a, b) => a.resource.localeCompare(b.resource));
-    return { stack, production: isProduction(policyConfig), items: ordered, otherChanges, held };
+    // `--show-sames` lists every unchanged resource the summary counts; without the count, a stack deployed before (its
+    // Stack step has an old state) whose preview lists no unchanged resource is taken not to have listed them.
+    const listedSames = steps.filter((step) => step.op === "same").length;
+    unchangedChecked = context.unchangedCount !== undefined ? listedSames >= context.unchangedCount : unchangedChecked || !steps.some((step) => step.old !== undefined);
+    return { stack, production: isProduction(policyConfig), items: ordered, otherChanges, held, unchangedRefusals, unchangedChecked };
 }
 
 export function countsOf(items: PlanItem[]): Counts {

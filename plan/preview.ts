@@ -84,6 +84,12 @@ export function readPreview(text: string, source: string): PreviewStep[] {
     });
 }
 
+/** How many resources the preview counted unchanged (`changeSummary.same`, the Stack included); undefined when it does not say. */
+export function readUnchangedCount(text: string, source: string): number | undefined {
+    const same = asRecord(parse(text, source).changeSummary).same;
+    return typeof same === "number" ? same : undefined;
+}
+
 /** The diagnostics of one preview's JSON text; one without a URN belongs to the stack of the preview's steps. */
 export function readNotes(text: string, source: string): PreviewNote[] {
     const json = parse(text, source);

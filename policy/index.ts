@@ -7,8 +7,9 @@ import { asReviewedJob, JOB_RULES, STACK_RULES, type JobRule, type RuleConfig, t
 // The rules themselves (what "gentle" means, what a ConnectorJob is, in either shell) live in the provider package
 // (provider/review/policy-rules.ts), which `timbal-plan` runs too: this pack only gives each one to the engine.
 
-function configSchema(rule: JobRule | StackRule): PolicyConfigSchema {
-    return { properties: rule.config };
+/** The rule's settings as the engine validates them (none for a rule without settings). */
+function configSchema(rule: JobRule | StackRule): PolicyConfigSchema | undefined {
+    return Object.keys(rule.config).length > 0 ? { properties: rule.config } : undefined;
 }
 
 function jobPolicy(rule: JobRule): ResourceValidationPolicy {

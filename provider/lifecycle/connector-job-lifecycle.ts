@@ -63,10 +63,12 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
     const { session } = options;
     const { log, journal } = session;
     /**
-     * What diff learnt of a resource it replaces, for the create that follows (which sees only the new inputs), by
-     * extraction: a dispatch never confirmed (look for its job first), or the job a run policy's new one follows.
+     * What diff learnt of the resources it replaces, for the creates that follow (they see only the new inputs), by
+     * extraction: a dispatch never confirmed (its job is looked for first, by the next create of that extraction), and
+     * the job a run policy's new one follows (kept for the process: every create of that extraction journals apart).
      */
     const replacing = new Map<string, ReplacedJob>();
+    const learnt = (extraction: string, replaced: ReplacedJob) => replacing.set(extraction, { ...replacing.get(extraction), ...replaced });
     /** A message to the program's author, naming fields as the program spells them. */
     const spelled = (message: string) => spellFieldsIn(message, options.fieldSpelling ?? "camelCase");
 
@@ -103,7 +105,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
             return { changes, replaces, deleteBeforeReplace: false };
         }
         // A new job of the same inputs replaces the resource; its create journals the dispatch as following this job.
-        replacing.set(extractionDigest(news), { follows: id });
+        learnt(extractionDigest(news), { follows: id });
         if (replaces.length === 0) log.info(`${describeJob(id, news)}: ${policy.reason}: a new job is dispatched`);
         return { changes: true, replaces: [...replaces, policy.because], deleteBeforeReplace: false };
     }
@@ -127,7 +129,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         try {
             const extraction = extractionDigest(inputs);
             const replaced = replacing.get(extraction);
-            replacing.delete(extraction);
+            if (replaced?.unconfirmedSince !== undefined) replacing.set(extraction, { follows: replaced.follows });
             dispatched = await jobs.dispatch(inputs, replaced);
         } catch (err) {
             if (!(err instanceof UnconfirmedDispatch)) throw err;
@@ -231,7 +233,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
     function resumeUnconfirmed(olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): dynamic.DiffResult {
         const since = Date.parse(String(olds.unconfirmedDispatchSince));
         if (extractionDigest(olds) === extractionDigest(news) && !Number.isNaN(since)) {
-            replacing.set(extractionDigest(news), { unconfirmedSince: since });
+            learnt(extractionDigest(news), { unconfirmedSince: since });
         } else {
             log.warn(
                 `the dispatch to ${describeDestination(olds)} since ${olds.unconfirmedDispatchSince} was never confirmed, ` +

@@ -9,12 +9,10 @@ import { JOB_STATUS_FIELDS } from "../fields/status-fields";
  * each is registered as an output) and its options; `done()` after `super()` (a function cannot wrap `super()`).
  */
 export function registration<A extends object, O extends { hideDiffs?: string[] }>(outputNames: ReadonlyArray<string>, args: A, opts: O | undefined) {
-    const restoreStackFrames = dropStackFrames();
-    return {
-        props: { ...Object.fromEntries(outputNames.map((name) => [name, undefined])), ...args },
-        opts: registrationOptions(opts),
-        done: restoreStackFrames,
-    };
+    const props = { ...Object.fromEntries(outputNames.map((name) => [name, undefined])), ...args };
+    const options = registrationOptions(opts);
+    // Last: nothing between here and the caller's `try` can throw and leave the limit at zero.
+    return { props, opts: options, done: dropStackFrames() };
 }
 
 /**

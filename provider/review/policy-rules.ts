@@ -3,7 +3,8 @@ import { isConnectorJob } from "../fields/type-tokens";
 
 // What a reviewer must not let through, defined once: the policy pack refuses it (policy/index.ts wraps each rule in
 // a Pulumi policy) and `timbal-plan` flags it on the pull request (plan/plan.ts runs the same rules on the preview's
-// inputs, with the same policy config), so the two never disagree about a job.
+// inputs, with the same policy config). Where the plan cannot see what the pack sees (a secret, which the CLI hides
+// in `preview --json`; a value not known until apply), it says so instead of guessing.
 
 /** A job's inputs as a review sees them: checked (defaults filled in), any of them possibly not known yet in a preview. */
 export type ReviewedJob = Partial<ConnectorJobInputs>;
@@ -27,6 +28,8 @@ interface Rule {
     name: string;
     description: string;
     config: Record<string, ConfigProperty>;
+    /** The input paths the rule reads: when one is secret or not known yet, the plan cannot tell what the pack will say. */
+    reads: ReadonlyArray<string>;
 }
 
 /** A rule about one job: each problem says what is wrong and the fix (without the resource's name); none when it passes. */
@@ -59,6 +62,7 @@ export const NO_REPLACE_IN_PRODUCTION: JobRule = {
     name: "timbal-no-replace-mode-in-production",
     description: 'In production, mode "replace" rewrites a whole KB table: only with an explicit opt-in on the resource.',
     config: PRODUCTION,
+    reads: ["mode", "allowReplaceInProduction", "destTable"],
     problems: (job, config) =>
         config.production === true && job.mode === "replace" && job.allowReplaceInProduction !== true
             ? [
@@ -72,6 +76,7 @@ export const GENTLE_SQL_SERVER_IN_PRODUCTION: JobRule = {
     name: "timbal-gentle-sql-server-in-production",
     description: "In production, a SQL Server source must be read gently: readUncommitted, maxDop >= 1, or a rows/s cap.",
     config: PRODUCTION,
+    reads: ["source.kind", "source.table", "pacing.readUncommitted", "pacing.maxDop", "pacing.maxRowsPerSec"],
     problems: (job, config) =>
         config.production === true && !readsGently(job)
             ? [
@@ -89,6 +94,7 @@ export const BATCH_AND_RATE_BOUNDS: JobRule = {
         maxBatchRows: { type: "integer", default: 50000 },
         maxRowsPerSec: { type: "integer", default: 20000 },
     },
+    reads: ["batchRows", "pacing.maxRowsPerSec"],
     problems: (job, config) => {
         const found: string[] = [];
         if (job.batchRows !== undefined && (job.batchRows < Number(config.minBatchRows) || job.batchRows > Number(config.maxBatchRows))) {
@@ -106,6 +112,7 @@ export const UNIQUE_DESTINATION: StackRule = {
     name: "timbal-unique-destination",
     description: "No two jobs of one stack write the same KB table.",
     config: {},
+    reads: ["orgId", "kbId", "destTable"],
     problems: (jobs) => {
         const writers = new Map<string, string[]>();
         for (const { resource, job } of jobs) {
@@ -122,18 +129,28 @@ export const UNIQUE_DESTINATION: StackRule = {
 export const JOB_RULES: ReadonlyArray<JobRule> = [NO_REPLACE_IN_PRODUCTION, GENTLE_SQL_SERVER_IN_PRODUCTION, BATCH_AND_RATE_BOUNDS];
 export const STACK_RULES: ReadonlyArray<StackRule> = [UNIQUE_DESTINATION];
 
+/** Thrown for a policy config file the pack would refuse too: it names the setting and what it must be. */
+export class PolicyConfigError extends Error {}
+
 /** A rule's settings from a policy config file's object for it (`{ "production": true }`), defaults filled in. */
 export function ruleConfig(rule: JobRule | StackRule, given: unknown): RuleConfig {
     const config: RuleConfig = {};
     for (const [key, property] of Object.entries(rule.config)) {
         const value = given !== null && typeof given === "object" ? (given as Record<string, unknown>)[key] : undefined;
-        config[key] = typeof value === typeof property.default ? (value as boolean | number) : property.default;
+        const fits = property.type === "boolean" ? typeof value === "boolean" : Number.isInteger(value);
+        if (value !== undefined && !fits) throw new PolicyConfigError(`"${rule.name}".${key} must be ${property.type === "boolean" ? "true or false" : "an integer"}; got ${JSON.stringify(value)}`);
+        config[key] = value === undefined ? property.default : (value as boolean | number);
     }
     return config;
 }
 
-/** Whether a policy config file turns the rule off (`"rule": "disabled"`, or `{ "enforcementLevel": "disabled" }`, or `"all"`). */
-export function ruleDisabled(rule: JobRule | StackRule, file: Record<string, unknown>): boolean {
+/** What the pack does when a rule finds a problem: refuse (mandatory), only warn (advisory), or not run it (disabled). */
+export type Enforcement = "mandatory" | "advisory" | "disabled";
+
+/** A rule's enforcement in a policy config file (`"rule": "advisory"`, `{ "enforcementLevel": ... }`, or `"all"`). */
+export function ruleEnforcement(rule: JobRule | StackRule, file: Record<string, unknown>): Enforcement {
     const level = (entry: unknown) => (typeof entry === "string" ? entry : entry !== null && typeof entry === "object" ? (entry as { enforcementLevel?: unknown }).enforcementLevel : undefined);
-    return (level(file[rule.name]) ?? level(file.all)) === "disabled";
+    const given = level(file[rule.name]) ?? level(file.all);
+    // The pack declares every rule mandatory; "remediate" is a refusal too, for rules that cannot fix anything.
+    return given === "advisory" || given === "disabled" ? given : "mandatory";
 }

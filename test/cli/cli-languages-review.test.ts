@@ -109,7 +109,7 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         const { code, output } = await cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
         assert.notStrictEqual(code, 0, output);
         const refused = refusals(output).map((refusal) => refusal.split(":")[0]);
-        const plan = planStack("prod", readPreview((await cli.ok(["preview", "--json"])).stdout, "typescript"), PROD_POLICY_CONFIG);
+        const plan = planStack("prod", readPreview((await cli.ok(["preview", "--json", "--show-sames"])).stdout, "typescript"), PROD_POLICY_CONFIG);
         const flagged = plan.items.flatMap((item) => item.refusals.map((refusal) => `${refusal.split(":")[0]} ${item.resource}`));
         // ledger (SQL Server, no pacing: not gentle), customers (replace without the opt-in; batchRows above the
         // bound); orders and the Postgres job without pacing pass both.

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack, emulatorStackConfig, typescriptProject } from "../../harness/cli-stack";
@@ -74,7 +75,7 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
     let cli: PulumiCli;
     let project: string;
     const setConfig = (values: Record<string, string>) => writeStackConfig(path.join(project, `Pulumi.${STACK}.yaml`), emulatorStackConfig(emu, values));
-    const previewJson = async () => (await cli.ok(["preview", "--json"])).stdout;
+    const previewJson = async (...flags: string[]) => (await cli.ok(["preview", "--json", ...flags])).stdout;
 
     before(async function () {
         const binDir = requirePulumiCli(this);
@@ -108,7 +109,8 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
 
     it("plans a change: each kind of reason as field paths, in-place updates, a forget, the risks and the policy's refusals called out", async function () {
         setConfig({ "review:variant": "changes" });
-        const json = await previewJson();
+        // As the workflow runs it: with the unchanged resources listed, so that the plan checks every job's policies.
+        const json = await previewJson("--show-sames");
         const { status, stdout, stderr } = plan(json, ["--policy-config", `${STACK}=${POLICY_PROD}`]);
         assert.strictEqual(status, 0, stderr);
         const lines = stdout.split("\n");
@@ -176,6 +178,10 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         const json = await previewJson();
         const full = plan(json);
         assert.ok(full.stdout.length > 6000, `the full plan is only ${full.stdout.length} characters`);
+        // The base jobs are unchanged here: without --show-sames the plan says it could not check them; with it, it did.
+        const notChecked = "_The jobs this change leaves as they are were not checked against the policy pack: run `pulumi preview --json --show-sames` to include them._";
+        assert.ok(full.stdout.includes(notChecked), full.stdout.slice(0, 2000));
+        assert.ok(!plan(await previewJson("--show-sames")).stdout.includes(notChecked));
         const trimmed = plan(json, ["--max-chars", "6000"]);
         assert.strictEqual(trimmed.status, 0, trimmed.stderr);
         assert.ok(trimmed.stdout.length <= 6000, `${trimmed.stdout.length} characters`);
@@ -190,6 +196,12 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         assert.match(notJson.stderr, /^timbal-plan: stdin is not JSON .*pass the output of `pulumi preview --json`\n$/);
         assert.match(plan("{}", ["--format", "html"]).stderr, /--format must be markdown or json, got "html"/);
         assert.match(plan("{}", ["--policy-config", "prod"]).stderr, /--policy-config must be <stack>=<file>/);
+        // A setting the policy pack would refuse is refused here too, by name.
+        const badConfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "timbal-plan-config-")), "config.json");
+        fs.writeFileSync(badConfig, JSON.stringify({ "timbal-batch-and-rate-bounds": { maxBatchRows: "lots" } }));
+        const refused = plan("{}", ["--policy-config", `prod=${badConfig}`]);
+        assert.strictEqual(refused.status, 2);
+        assert.match(refused.stderr, /--policy-config prod=.*: "timbal-batch-and-rate-bounds"\.maxBatchRows must be an integer; got "lots"/);
     });
 });
 
