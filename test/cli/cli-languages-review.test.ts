@@ -75,11 +75,24 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
 
     after(async () => emu?.stop());
 
+    // Each stack's previews of the change, run once whichever test asks first (the previews change nothing).
+    const previews = new Map<string, Promise<{ code: number | null; output: string; stdout: string }>>();
+    const once = (key: string, run: () => Promise<{ code: number | null; output: string; stdout: string }>) => {
+        if (!previews.has(key)) previews.set(key, run());
+        return previews.get(key)!;
+    };
+    /** `pulumi preview --json --show-sames`, as the workflow runs it for timbal-plan. */
+    const previewJson = (language: Language) => once(`${language} json`, () => stacks[language].cli.ok(["preview", "--json", "--show-sames"]));
+    /** `pulumi preview` with the installed policy pack and its production config. */
+    const policyPreview = (language: Language) => {
+        const { cli, policy } = stacks[language];
+        return once(`${language} policy`, () => cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]));
+    };
+
     it("timbal-plan gives the same plan for the three stacks' pulumi preview --json", async function () {
         const plans = [];
         for (const language of LANGUAGES) {
-            const preview = await stacks[language].cli.ok(["preview", "--json"]);
-            plans.push(planStack("prod", readPreview(preview.stdout, language), PROD_POLICY_CONFIG));
+            plans.push(planStack("prod", readPreview((await previewJson(language)).stdout, language), PROD_POLICY_CONFIG));
         }
         const [fromTypescript, fromYaml, fromPython] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
         assert.strictEqual(fromTypescript.items.length, 4, JSON.stringify(fromTypescript.items));
@@ -93,8 +106,7 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         const posts = emu.requests.filter((r) => r.method === "POST").length;
         const found: string[][] = [];
         for (const language of LANGUAGES) {
-            const { cli, policy } = stacks[language];
-            const { code, output } = await cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
+            const { code, output } = await policyPreview(language);
             assert.notStrictEqual(code, 0, output);
             found.push(refusals(output));
         }
@@ -105,11 +117,10 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
     });
 
     it("timbal-plan flags exactly what the policy pack refuses, with the same config: no more, no less", async function () {
-        const { cli, policy } = stacks.typescript;
-        const { code, output } = await cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]);
+        const { code, output } = await policyPreview("typescript");
         assert.notStrictEqual(code, 0, output);
         const refused = refusals(output).map((refusal) => refusal.split(":")[0]);
-        const plan = planStack("prod", readPreview((await cli.ok(["preview", "--json", "--show-sames"])).stdout, "typescript"), PROD_POLICY_CONFIG);
+        const plan = planStack("prod", readPreview((await previewJson("typescript")).stdout, "typescript"), PROD_POLICY_CONFIG);
         const flagged = plan.items.flatMap((item) => item.refusals.map((refusal) => `${refusal.split(":")[0]} ${item.resource}`));
         // ledger (SQL Server, no pacing: not gentle), customers (replace without the opt-in; batchRows above the
         // bound); orders and the Postgres job without pacing pass both.
