@@ -12,12 +12,14 @@ function configSchema(rule: JobRule | StackRule): PolicyConfigSchema | undefined
     return Object.keys(rule.config).length > 0 ? { properties: rule.config } : undefined;
 }
 
+/** What every policy of the pack declares: the rule's name and description, mandatory, its settings. */
+function declared(rule: JobRule | StackRule) {
+    return { name: rule.name, description: rule.description, enforcementLevel: "mandatory" as const, configSchema: configSchema(rule) };
+}
+
 function jobPolicy(rule: JobRule): ResourceValidationPolicy {
     return {
-        name: rule.name,
-        description: rule.description,
-        enforcementLevel: "mandatory",
-        configSchema: configSchema(rule),
+        ...declared(rule),
         validateResource: (args, reportViolation) => {
             const job = asReviewedJob(args.type, args.props);
             if (!job) return;
@@ -28,10 +30,7 @@ function jobPolicy(rule: JobRule): ResourceValidationPolicy {
 
 function stackPolicy(rule: StackRule): StackValidationPolicy {
     return {
-        name: rule.name,
-        description: rule.description,
-        enforcementLevel: "mandatory",
-        configSchema: configSchema(rule),
+        ...declared(rule),
         validateStack: (args, reportViolation) => {
             const jobs = args.resources.flatMap((resource) => {
                 const job = asReviewedJob(resource.type, resource.props);
