@@ -87,14 +87,13 @@ function main(): void {
 
     const sources = positionals.length > 0 ? positionals : ["-"];
     const previews = sources.map((source) => ({ text: source === "-" ? fs.readFileSync(0, "utf8") : readFile(source), name: source === "-" ? "stdin" : source }));
-    const steps: PreviewStep[] = previews.flatMap(({ text, name }) => readPreview(text, name));
-    const notes: PreviewNote[] = previews.flatMap(({ text, name }) => readNotes(text, name));
+    const read = previews.map(({ text, name }) => ({ steps: readPreview(text, name), notes: readNotes(text, name), unchangedCount: readUnchangedCount(text, name) }));
+    const steps: PreviewStep[] = read.flatMap((preview) => preview.steps);
+    const notes: PreviewNote[] = read.flatMap((preview) => preview.notes);
     // One preview per stack: the unchanged resources it counted, to tell whether it listed them (--show-sames).
     const unchangedCounts = new Map<string, number>();
-    for (const { text, name } of previews) {
-        const stack = readPreview(text, name)[0]?.stack;
-        const count = readUnchangedCount(text, name);
-        if (stack !== undefined && count !== undefined) unchangedCounts.set(stack, (unchangedCounts.get(stack) ?? 0) + count);
+    for (const { steps: [first], unchangedCount } of read) {
+        if (first && unchangedCount !== undefined) unchangedCounts.set(first.stack, (unchangedCounts.get(first.stack) ?? 0) + unchangedCount);
     }
     const stackNames = [...new Set(steps.map((step) => step.stack))];
     // Run policies are judged at the instant the preview judged them on this machine (see decision-clock.ts).

@@ -224,7 +224,7 @@ function isStackRule(rule: JobRule | StackRule): rule is StackRule {
     return STACK_RULES.includes(rule as StackRule);
 }
 
-/** The plan of one stack's preview steps, with the stack's policy pack config (which marks it production or not). */
+/** What a plan takes besides the steps and the policy config. */
 export interface PlanContext {
     /** The instant the run policy judges a job at (the provider's decision clock). */
     judgeAt?: JudgeAt;
@@ -234,6 +234,7 @@ export interface PlanContext {
     unchangedCount?: number;
 }
 
+/** The plan of one stack's preview steps, with the stack's policy pack config (which marks it production or not). */
 export function planStack(stack: string, steps: PreviewStep[], policyConfig: PolicyConfigFile = {}, context: PlanContext = {}): StackPlan {
     const { judgeAt = () => Date.now(), notes = [] } = context;
     const items = new Map<string, PlanItem>();
@@ -245,10 +246,8 @@ export function planStack(stack: string, steps: PreviewStep[], policyConfig: Pol
         return wait ? [{ resource: note.name ?? wait.job, reason: wait.reason }] : [];
     });
     const unchanged: UnchangedJob[] = [];
-    let unchangedChecked = false;
     for (const step of steps) {
-        if (step.op === "same" && step.type !== "pulumi:pulumi:Stack") {
-            unchangedChecked = true;
+        if (step.op === "same") {
             const job = asReviewedJob(step.type, step.new?.inputs ?? step.old?.inputs);
             if (job) unchanged.push({ resource: step.name, job });
         }
@@ -282,8 +281,11 @@ export function planStack(stack: string, steps: PreviewStep[], policyConfig: Pol
     held.sort((a, b) => a.resource.localeCompare(b.resource));
     // `--show-sames` lists every unchanged resource the summary counts; without the count, a stack deployed before (its
     // Stack step has an old state) whose preview lists no unchanged resource is taken not to have listed them.
-    const listedSames = steps.filter((step) => step.op === "same").length;
-    unchangedChecked = context.unchangedCount !== undefined ? listedSames >= context.unchangedCount : unchangedChecked || !steps.some((step) => step.old !== undefined);
+    const listedSames = steps.filter((step) => step.op === "same");
+    const unchangedChecked =
+        context.unchangedCount !== undefined
+            ? listedSames.length >= context.unchangedCount
+            : listedSames.some((step) => step.type !== "pulumi:pulumi:Stack") || !steps.some((step) => step.old !== undefined);
     return { stack, production: isProduction(policyConfig), items: ordered, otherChanges, held, unchangedRefusals, unchangedChecked };
 }
 
