@@ -155,7 +155,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
         fs.writeFileSync(path.join(project, "index.ts"), PROGRAM(policy));
     }
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+    // The interrupted command as a user types it (`up` previews first); type-checking has no part in an interruption.
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, { previewBeforeUp: true });
     const results: ChaosRun[] = [];
     try {
         for (let run = 1; run <= options.runs; run++) {

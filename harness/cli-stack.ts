@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
 import { ORG } from "./fixtures";
-import { projectUsingRepoModules, PulumiCli, writeStackConfig } from "./pulumi-cli";
+import { projectUsingRepoModules, PulumiCli, writeStackConfig, type CliOptions } from "./pulumi-cli";
 
 // The stack set-up the CLI suites share: a project, then a stack of it on an emulator, the key in TIMBAL_API_KEY and
 // the org and the emulator's URL in the stack's config.
@@ -21,11 +21,11 @@ export function emulatorStackConfig(emu: Emulator, more: Record<string, string> 
 }
 
 /**
- * A CLI on `project` whose commands carry the emulator's key in TIMBAL_API_KEY, after `pulumi stack init <stack>` and
- * with the stack's config file (Pulumi.<stack>.yaml) written by emulatorStackConfig.
+ * A CLI on `project` (running commands as `options` say) whose commands carry the emulator's key in TIMBAL_API_KEY,
+ * after `pulumi stack init <stack>` and with the stack's config file (Pulumi.<stack>.yaml) written by emulatorStackConfig.
  */
-export async function emulatorStack(project: string, binDir: string, emu: Emulator, stack = "dev"): Promise<PulumiCli> {
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+export async function emulatorStack(project: string, binDir: string, emu: Emulator, stack = "dev", options: CliOptions = {}): Promise<PulumiCli> {
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, options);
     await cli.ok(["stack", "init", stack]);
     writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), emulatorStackConfig(emu));
     return cli;

@@ -24,7 +24,7 @@ export interface RunningCli {
 
 export function startCli(cli: PulumiCli, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
     const mark = `timbal-run-${randomBytes(6).toString("hex")}`;
-    const child = spawn(path.join(cli.binDir, "pulumi"), [...args, "--non-interactive"], {
+    const child = spawn(path.join(cli.binDir, "pulumi"), cli.argv(args), {
         cwd: cli.projectDir,
         env: { ...cli.environment(env), TIMBAL_TEST_RUN_MARK: mark },
         detached: true, // its own process group, as a shell gives a command

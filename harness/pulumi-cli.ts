@@ -9,6 +9,10 @@ import { dynamicType } from "../provider/fields/type-tokens";
 export { copyExampleProject, projectUsingRepoModules } from "./example-project";
 
 // Runs the real Pulumi CLI: a local file backend in a temp folder, a passphrase secrets provider, update checks off.
+// By default two costs a test does not need are cut (each CLI command is seconds of CPU on a 2-core CI machine):
+// `up` skips its preview (preview is its own command, tested as such), and Pulumi's Node.js host transpiles a
+// TypeScript program without type-checking it (`npm run typecheck` checks every program this repository ships).
+// Suites that prove what a user's own commands do ask for them as a user runs them (CliOptions).
 // The CLI comes from TIMBAL_PULUMI_BIN (set by .ci/run after tools/pulumi-cli/ensure.sh), a `pulumi` on PATH, or the
 // folder ensure.sh prepares in this checkout's node_modules.
 
@@ -57,6 +61,17 @@ export interface CliResult {
     output: string;
 }
 
+/** How a PulumiCli runs commands. */
+export interface CliOptions {
+    /** `up` previews first, as a user's `pulumi up --yes` does (otherwise it gets `--skip-preview`). */
+    previewBeforeUp?: boolean;
+    /** The Node.js host type-checks a TypeScript program against the installed types (otherwise transpile only). */
+    typeCheck?: boolean;
+}
+
+/** Commands exactly as a user's shell runs them. */
+export const AS_A_USER: CliOptions = { previewBeforeUp: true, typeCheck: true };
+
 export class PulumiCli {
     readonly stateDir: string;
 
@@ -64,8 +79,15 @@ export class PulumiCli {
         readonly projectDir: string,
         readonly binDir: string,
         readonly env: NodeJS.ProcessEnv = {},
+        readonly options: CliOptions = {},
     ) {
         this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pulumi-state-"));
+    }
+
+    /** The CLI's arguments for `args`: non-interactive always; `up` without its preview unless previewBeforeUp. */
+    argv(args: string[]): string[] {
+        const skipPreview = args[0] === "up" && !this.options.previewBeforeUp && !args.includes("--skip-preview");
+        return [...args, ...(skipPreview ? ["--skip-preview"] : []), "--non-interactive"];
     }
 
     /** The environment every command of this CLI runs with (a local backend of its own), plus `extra`. */
@@ -79,6 +101,7 @@ export class PulumiCli {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             NO_COLOR: "1",
+            PULUMI_NODEJS_TRANSPILE_ONLY: this.options.typeCheck ? "false" : "true",
             TIMBAL_CONFIG_DIR: path.join(this.stateDir, "no-timbal-profiles"),
             ...this.env,
             ...extra,
@@ -90,7 +113,7 @@ export class PulumiCli {
     run(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
         const env = this.environment(options.env);
         return new Promise((resolve, reject) => {
-            const child = spawn(path.join(this.binDir, "pulumi"), [...args, "--non-interactive"], { cwd: this.projectDir, env });
+            const child = spawn(path.join(this.binDir, "pulumi"), this.argv(args), { cwd: this.projectDir, env });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk) => (stdout += chunk));

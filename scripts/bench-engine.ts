@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
 import { consumerProject, INSTALLED_PLUGIN_PATH, pack, sdkVersion } from "../harness/consumer-project";
-import { pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
+import { AS_A_USER, pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
 import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 
 // `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine in each shell (the dynamic provider, and the
@@ -70,7 +70,7 @@ interface Measured {
 }
 
 async function measure(project: string, binDir: string, emu: Emulator, kind: Kind, n: number): Promise<Measured> {
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, AS_A_USER); // what a user waits for
     const stack = `${kind}-${n}`;
     await cli.ok(["stack", "init", stack]);
     writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), {

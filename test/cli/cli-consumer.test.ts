@@ -7,10 +7,11 @@ import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
 import { consumerProject, installedCopies, npm, pack, sdkVersion } from "../../harness/consumer-project";
 import { count, emulator } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
+import { AS_A_USER, PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // As a new user would: a project outside this repository installs the package from `npm pack` and deploys with the
-// real CLI. This proves the serialized provider resolves its modules in a user's project. Then the package is
+// real CLI, its commands as the user types them (the program type-checked against the installed package's types).
+// This proves the serialized provider resolves its modules in a user's project. Then the package is
 // upgraded under existing resources: refresh and destroy run with the provider text stored in state.
 
 const UPGRADE_MARKER = "[upgraded build]";
@@ -59,7 +60,7 @@ describe("a consumer project installing the packed package", function () {
 
         project = consumerProject(path.join(work, "project"), "acme-extractions", { "@timbal/pulumi-connector-jobs": original }, PROGRAM);
 
-        cli = await emulatorStack(project, binDir, emu);
+        cli = await emulatorStack(project, binDir, emu, "dev", AS_A_USER);
     });
 
     after(async function () {

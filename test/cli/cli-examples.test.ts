@@ -6,7 +6,7 @@ import type { Emulator } from "../../emulator";
 import { pack, pluginExampleProject } from "../../harness/consumer-project";
 import { copyExampleProject } from "../../harness/example-project";
 import { emulator, ORG } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
+import { AS_A_USER, PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
 import { README } from "../../harness/readme-tables";
 
 // The three examples (examples/index.ts, examples/yaml/, examples/python/), each set up as its README section says
@@ -43,7 +43,7 @@ describe("the examples in TypeScript, YAML and Python (real CLI, installed as th
         it(`the ${example} example deploys its four extractions to the emulator, each dispatched once`, async function () {
             const emu = await emulator();
             emulators.push(emu);
-            const cliFor = (dir: string) => new PulumiCli(dir, binDir, { TIMBAL_API_KEY: emu.apiKey });
+            const cliFor = (dir: string) => new PulumiCli(dir, binDir, { TIMBAL_API_KEY: emu.apiKey }, AS_A_USER);
             const cli = cliFor(await projectOf(example, cliFor));
             await cli.ok(["stack", "init", "emulator"]);
             await cli.ok(["config", "set", "timbal:baseUrl", emu.url]);
@@ -81,7 +81,7 @@ describe("the examples in TypeScript, YAML and Python (real CLI, installed as th
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), readmeBlock("Use from Python", "yaml", "# Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "requirements.txt"), readmeBlock("Use from Python", "text", "# requirements.txt"));
         fs.writeFileSync(path.join(dir, "__main__.py"), readmeBlock("Use from Python", "python", "# __main__.py"));
-        const cli = new PulumiCli(dir, binDir, { TIMBAL_API_KEY: emu.apiKey });
+        const cli = new PulumiCli(dir, binDir, { TIMBAL_API_KEY: emu.apiKey }, AS_A_USER);
         await cli.ok(["install", "--no-plugins"]);
         await cli.ok(["stack", "init", "dev"]);
         await cli.ok(["config", "set", "timbal:orgId", ORG]);

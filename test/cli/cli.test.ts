@@ -105,7 +105,8 @@ describe("the real Pulumi CLI on the example stack", function () {
         await pulumi(["config", "rm", "timbal:apiKey", "--stack", STACK]);
         const gets = count(emu, "GET");
         await pulumi(["up", "--yes", "--refresh", "--stack", STACK], { TIMBAL_API_KEY: emu.apiKey });
-        assert.ok(count(emu, "GET") >= gets + JOBS.length, "the refresh read every job with the environment's key");
+        // The refresh reads the jobs (through the connector's shared job list): with the environment's key, or it fails.
+        assert.ok(count(emu, "GET") > gets, "the refresh read the jobs with the environment's key");
         assert.deepStrictEqual(leaksIn(transcript.join("\n")), []);
     });
 
