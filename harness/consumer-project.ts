@@ -1,5 +1,6 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./pulumi-cli";
 
@@ -12,10 +13,21 @@ export function npm(args: string[], cwd: string): string {
     return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** `npm pack` of `dir` into `destination`; returns the tarball's path. */
+/** Tarballs packed in this test process, by the folder packed: a folder is packed once (its build does not change). */
+const packed = new Map<string, string>();
+
+/** `npm pack` of `dir` into `destination` (a copy of this process's earlier pack of `dir`); returns the tarball's path. */
 export function pack(dir: string, destination: string): string {
-    const name = npm(["pack", "--ignore-scripts", "--pack-destination", destination], dir).trim().split("\n").pop()!;
-    return path.join(destination, name);
+    let tarball = packed.get(dir);
+    if (!tarball) {
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pack-"));
+        tarball = path.join(folder, npm(["pack", "--ignore-scripts", "--pack-destination", folder], dir).trim().split("\n").pop()!);
+        packed.set(dir, tarball);
+    }
+    const copy = path.join(destination, path.basename(tarball));
+    fs.mkdirSync(destination, { recursive: true });
+    fs.copyFileSync(tarball, copy);
+    return copy;
 }
 
 /** The version of the @pulumi/pulumi this checkout runs (the lockfile's, or the one CI installed over it). */
