@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 
 // Suite-wide proof that no API key leaks: every key a test uses is registered here, everything the suite produces
 // (outputs, diffs, errors, log lines, provider-host output, this process's stdout/stderr) is recorded, and a root
@@ -36,8 +38,14 @@ export const mochaHooks = {
         tap(process.stderr, "stderr");
     },
     afterAll(): void {
-        assert.ok(secrets.size > 0, "the suite registered no API key, so the leak check proved nothing");
-        assert.ok(artifacts.length > 0, "the suite recorded nothing to check for leaks");
+        const totals = process.env.TIMBAL_SECRET_GUARD_DIR;
+        if (totals) {
+            // One job of `npm test` (scripts/test.ts), which asserts over all jobs that keys were registered and output recorded.
+            fs.writeFileSync(path.join(totals, `${process.pid}.json`), JSON.stringify({ secrets: secrets.size, artifacts: artifacts.length }));
+        } else {
+            assert.ok(secrets.size > 0, "the suite registered no API key, so the leak check proved nothing");
+            assert.ok(artifacts.length > 0, "the suite recorded nothing to check for leaks");
+        }
         const leaks = artifacts.filter(({ text }) => leaksIn(text).length > 0).map(({ label }) => label);
         assert.deepStrictEqual(leaks, [], `an API key appeared in: ${leaks.join(", ")}`);
     },
