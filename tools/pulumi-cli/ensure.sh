@@ -24,7 +24,15 @@ if ! command -v go >/dev/null 2>&1; then
     echo "ensure.sh: no pulumi on PATH and no Go to build it; install the Pulumi CLI or Go" >&2
     exit 1
 fi
-sdk=$(node -p "require('$repo/node_modules/@pulumi/pulumi/package.json').version")
+# `ensure.sh --build-only <version>` builds the CLI of that version and the hosts into the cache, and links nothing (CI
+# builds both corners' tools while it installs the rest).
+build_only=
+if [ "${1:-}" = "--build-only" ]; then
+    build_only=1
+    sdk=${2:?usage: ensure.sh --build-only <version>}
+else
+    sdk=$(node -p "require('$repo/node_modules/@pulumi/pulumi/package.json').version")
+fi
 version=v$sdk
 module=$here/$version
 if [ ! -f "$module/go.mod" ]; then
@@ -73,6 +81,8 @@ if [ ! -x "$yaml_host" ]; then
     mkdir -p "$(dirname "$yaml_host")"
     GOBIN=$(dirname "$yaml_host") GOSUMDB=off GOFLAGS=-mod=readonly go install -trimpath "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" >&2
 fi
+
+[ -n "$build_only" ] && exit 0
 
 # The plugins belong to this checkout (they run its node_modules): a folder of its own, linking the shared binaries.
 # Hard links (copies across file systems), not symlinks: the CLI takes plugins beside its own executable as bundled.
