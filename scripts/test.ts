@@ -41,19 +41,19 @@ interface Finished extends Job {
     pending: number;
 }
 
-function testFiles(dir: string): string[] {
+/** The test files of `dir`, but those ignored. */
+function testFiles(dir: string, ignored: Set<string>): string[] {
     return fs
         .readdirSync(path.join(REPO_ROOT, dir))
         .filter((file) => file.endsWith(".test.ts"))
         .sort()
-        .map((file) => `${dir}/${file}`);
+        .map((file) => `${dir}/${file}`)
+        .filter((file) => !ignored.has(file));
 }
 
 function jobs(ignored: Set<string>): Job[] {
-    const layers = ["test/unit", "test/http", "test/host"].map((dir) => ({ name: dir, files: testFiles(dir).filter((f) => !ignored.has(f)) }));
-    const cli = testFiles("test/cli")
-        .filter((file) => !ignored.has(file))
-        .map((file) => ({ name: file, files: [file] }));
+    const layers = ["test/unit", "test/http", "test/host"].map((dir) => ({ name: dir, files: testFiles(dir, ignored) }));
+    const cli = testFiles("test/cli", ignored).map((file) => ({ name: file, files: [file] }));
     const all = [...layers, ...cli].filter((job) => job.files.length > 0);
     const rank = (job: Job) => (SLOWEST_FIRST.includes(job.name) ? SLOWEST_FIRST.indexOf(job.name) : SLOWEST_FIRST.length);
     return all.sort((a, b) => rank(a) - rank(b));
@@ -126,13 +126,13 @@ async function main(): Promise<void> {
     console.log(`\nseconds per job (a layer, or a file of test/cli), slowest first; ${lanes} lanes, ${wall.toFixed(1)} s in all:`);
     for (const job of [...finished].sort((a, b) => b.seconds - a.seconds)) console.log(`${job.seconds.toFixed(1).padStart(8)}  ${job.name}`);
 
-    let failing = finished.reduce((sum, job) => sum + job.failing, 0);
+    const sum = (key: "passing" | "failing" | "pending") => finished.reduce((total, job) => total + job[key], 0);
+    let failing = sum("failing");
     const guard = guardTotals(guardDir);
     if (guard.secrets === 0 || guard.artifacts === 0) {
         console.log(`\nthe secret guard proved nothing: ${guard.secrets} keys registered, ${guard.artifacts} outputs recorded`);
         failing += 1;
     }
-    const sum = (key: "passing" | "pending") => finished.reduce((total, job) => total + job[key], 0);
     console.log(`\n  ${sum("passing")} passing (${Math.round(wall)}s)`);
     if (sum("pending") > 0) console.log(`  ${sum("pending")} pending`);
     if (failing > 0) console.log(`  ${failing} failing`);
