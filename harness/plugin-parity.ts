@@ -167,7 +167,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
 
         it("with the key in the stack's config (a secret), preview shows the jobs and sends nothing", async function () {
             const preview = await cli.ok(["preview"]);
-            assert.match(preview.output, /\+ 6 to create/);
+            assert.match(preview.output, /\+ 7 to create/, "each job, the completion that waits for stage, the stack and the explicit provider");
             assert.strictEqual(emu.requests.length, 0);
         });
 
@@ -186,11 +186,14 @@ export function pluginParitySuite(language: PluginLanguage): void {
                 ],
             );
             // The wait's progress is on the job's own row.
-            assert.match(up.output, /timbal:index:ConnectorJob stage creating \([\d.]+s\) timbal: job job_\w+ of connector "warehouse-pg"[^\n]*: (queued|running|succeeded), \d+ rows[^\n]*Ctrl-C stops waiting/);
+            assert.match(up.output, /timbal:index:ConnectorJobCompletion stage-completion creating \([\d.]+s\) timbal: job job_\w+ of connector "warehouse-pg"[^\n]*: (queued|running|succeeded), \d+ rows[^\n]*Ctrl-C stops waiting/);
             assert.match(up.output, /ordersState\s*: "dispatched"/);
             assert.match(up.output, /stageRows\s*: 1000/);
             const resources = await cli.resources();
-            assert.strictEqual(resources.stage.outputs.state, "succeeded");
+            // The job recorded at the API's answer, then its completion with the final status (the program reads that one).
+            assert.strictEqual(resources.stage.outputs.state, "dispatched");
+            assert.strictEqual(resources["stage-completion"].outputs.state, "succeeded");
+            assert.strictEqual(resources["stage-completion"].parent, resources.stage.urn, "the completion is the job's child");
             assert.strictEqual(resources.orders.type, "timbal:index:ConnectorJob");
             assert.strictEqual(resources.orders.outputs.mode, "append");
             assert.strictEqual(resources.orders.outputs.batchRows, 5000, "defaults are filled in as in TypeScript stacks");
@@ -202,7 +205,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
         it("a second up changes nothing and sends nothing", async function () {
             const before = emu.requests.length;
             const up = await cli.ok(["up", "--yes"]);
-            assert.match(up.output, /6 unchanged/);
+            assert.match(up.output, /7 unchanged/);
             assert.strictEqual(emu.requests.length, before);
         });
 
@@ -267,7 +270,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
         it("the first Ctrl-C ends a wait within 5 s, the job stays recorded, and the next up resumes the wait without dispatching", async function () {
             write(changed(slow));
             const running = startCli(cli, ["up", "--yes"]);
-            await running.waitFor(/slow creating \([\d.]+s\) timbal: job job_\w+[^\n]*running/);
+            await running.waitFor(/slow-completion creating \([\d.]+s\) timbal: job job_\w+[^\n]*running/);
             const interruptedAt = Date.now();
             running.interrupt();
             await running.exited;
@@ -280,9 +283,9 @@ export function pluginParitySuite(language: PluginLanguage): void {
             emu.world.advance(3600_000);
             await cli.ok(["up", "--yes"]);
             assert.strictEqual(count(emu, "POST"), posts, "nothing dispatched again");
-            const resumed = (await cli.resources()).slow;
-            assert.strictEqual(resumed.id, id);
-            assert.strictEqual(resumed.outputs.state, "succeeded");
+            const resources = await cli.resources();
+            assert.strictEqual(resources.slow.id, id);
+            assert.strictEqual(resources["slow-completion"].outputs.state, "succeeded");
         });
 
         it("pulumi import records a job by its id, the declaration it prints pinned with adoptJobId; once the program adds kbId and source, up dispatches nothing", async function () {

@@ -33,4 +33,4 @@ jobs["erp-general-ledger"] = timbal.ConnectorJob(
 )
 
 # Each job's id, state and rows landed, by resource name.
-pulumi.export("jobStatus", {name: {"id": job.id, "state": job.state, "rows": job.rows_emitted} for name, job in jobs.items()})
+pulumi.export("jobStatus", {name: {"id": job.job_id, "state": job.state, "rows": job.rows_emitted} for name, job in jobs.items()})

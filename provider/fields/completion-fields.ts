@@ -35,3 +35,11 @@ export function completionInputsOf<I, J extends { [K in FieldFromJob]: unknown }
     const fromJob = Object.fromEntries(FIELDS_FROM_JOB.map((name) => [name, job[name]])) as Pick<J, FieldFromJob>;
     return { jobId, ...fromJob, waitForCompletion };
 }
+
+/**
+ * Whether a job gets a completion: unless the program said plainly not to wait. A value known only later (an Output, or
+ * unknown in a preview) gets a completion, which does not wait if the value turns out to say so.
+ */
+export function mayWait(waitForCompletion: unknown): boolean {
+    return waitForCompletion !== undefined && waitForCompletion !== null && waitForCompletion !== false;
+}

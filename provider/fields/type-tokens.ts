@@ -40,7 +40,7 @@ export function isConnectorJob(type: string, props: Record<string, unknown> = {}
     return type === MODULELESS_DYNAMIC_TYPE && IDENTIFYING_FIELDS.every((field) => field in props);
 }
 
-/** Whether a resource is the dynamic shell's ConnectorJobCompletion: part of its job, never a change of its own. */
+/** Whether a resource is a ConnectorJobCompletion (in either shell): part of its job, never a change of its own. */
 export function isCompletion(type: string): boolean {
-    return type === dynamicType("completion");
+    return type === dynamicType("completion") || type === pluginType("completion");
 }

@@ -15,14 +15,13 @@ import { withMaskedErrors } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed, type ProviderRef } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 import type { Session } from "./session";
-import { completed, waitOptions } from "./wait-for-completion";
 
 // The ConnectorJob lifecycle, as the engine calls it, in both shells: check validates, create dispatches once (or
 // adopts) and returns at once, so that the job's id reaches state before anything else can interrupt the deployment;
 // read consults the job list (or, for `pulumi import`, the org's); diff decides what re-dispatches; update never
-// dispatches; delete forgets. In the dynamic shell a ConnectorJobCompletion (completion-lifecycle.ts) waits on the
-// recorded job when `waitForCompletion` asks for it; in the plugin, whose resources have no children, create and
-// update wait themselves (`waitsInCreate`), with the same wait (wait-for-completion.ts).
+// dispatches; delete forgets. In both shells a child ConnectorJobCompletion (completion-lifecycle.ts) waits on the
+// recorded job when `waitForCompletion` asks for it: the program's ConnectorJob registers it (resource/ in the dynamic
+// shell, the plugin's Construct in the other).
 
 /** What create is given: the checked inputs, and the serialized provider the engine adds. */
 export type ConnectorJobCreateInputs = ConnectorJobInputs & ProviderRef;
@@ -38,11 +37,6 @@ export type ConnectorJobOutputs = ConnectorJobInputs &
 export interface LifecycleOptions {
     /** The provider process's session (provider-process.ts): settings, the jobs service, the journal. */
     session: Session;
-    /**
-     * Create and update wait for the job when `waitForCompletion` asks for it: the provider plugin, where a resource
-     * has no children (the dynamic shell waits in a child ConnectorJobCompletion instead, and create returns at once).
-     */
-    waitsInCreate?: boolean;
     /** How the program spells field names, for check's messages (the plugin: snake_case for a Python program). */
     fieldSpelling?: FieldSpelling;
 }
@@ -137,28 +131,20 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
             const outputs = { ...outputsOf(inputs, { ...NOT_YET_LISTED, state: "unconfirmed" }), unconfirmedDispatchSince: since };
             throw new PartialFailure(err.message, `${UNCONFIRMED_ID_PREFIX}${since}`, outputs);
         }
-        // Nothing more happens here unless this shell waits in create: the sooner create returns, the sooner the
-        // engine records the id. (A job found from an earlier run was announced by the dispatcher.)
+        // Nothing more happens here: the sooner create returns, the sooner the engine records the id. (A job found
+        // from an earlier run was announced by the dispatcher.)
         const { id, how } = dispatched;
         if (how === "dispatched") log.info(`dispatched ${describeJob(id, inputs)}`);
         return { id, outs: await handOver(id, inputs, NOT_YET_LISTED) };
     }
 
     /**
-     * The outputs to hand the job back to the engine with: at once, or after the wait where this shell waits in create
-     * (a failed or unfinished job is a PartialFailure, which the engine records with the id too). Either way the
-     * engine records the id: the journal can let the job go when the deployment ends.
+     * The outputs to hand the job back to the engine with, which records its id: the journal can let the job go when
+     * the deployment ends.
      */
     async function handOver(id: string, inputs: ConnectorJobCreateInputs, status: JobStatus): Promise<ConnectorJobOutputs> {
-        try {
-            const waits = options.waitsInCreate && waitOptions(inputs.waitForCompletion) !== undefined;
-            const outs = waits ? await completed(session.jobsAt(inputs.baseUrl), { ...inputs, jobId: id }, status, (s) => outputsOf(inputs, s)) : outputsOf(inputs, status);
-            journal.handedOver(id);
-            return outs;
-        } catch (err) {
-            if (err instanceof PartialFailure && err.id === id) journal.handedOver(id);
-            throw err;
-        }
+        journal.handedOver(id);
+        return outputsOf(inputs, status);
     }
 
     async function read(id: string, props?: ConnectorJobOutputs): Promise<dynamic.ReadResult<ConnectorJobOutputs>> {
@@ -211,8 +197,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
 
     async function update(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.UpdateResult<ConnectorJobOutputs>> {
         // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource whose
-        // create or update failed): the job itself is never re-dispatched. Where this shell waits in create, a
-        // resumed or newly asked-for wait happens here too.
+        // create or update failed): the job itself is never re-dispatched.
         journal.recorded({ jobId: id });
         return { outs: await handOver(id, news, statusOf(olds)) };
     }

@@ -16,9 +16,8 @@ import { createSession, type SessionOptions } from "./session";
 const number = (value: string | undefined) => (value === undefined || value === "" ? undefined : Number(value));
 
 /**
- * The session and lifecycles of this process; `engineAddress` is the engine the process was started for. In the
- * plugin, ConnectorJob waits in its own create and update (a plugin's resource has no children); in the dynamic
- * shell, a child ConnectorJobCompletion waits.
+ * The session and lifecycles of this process; `engineAddress` is the engine the process was started for. In both
+ * shells ConnectorJob's create returns at the API's answer and a child ConnectorJobCompletion waits.
  */
 export function startProviderProcess(engineAddress: string | undefined, options: Pick<SessionOptions, "log" | "shell"> & Pick<LifecycleOptions, "fieldSpelling"> = {}) {
     const session = createSession({
@@ -39,7 +38,7 @@ export function startProviderProcess(engineAddress: string | undefined, options:
     });
     return {
         session,
-        connectorJob: createConnectorJobProvider({ session, waitsInCreate: options.shell === "plugin", fieldSpelling: options.fieldSpelling }),
+        connectorJob: createConnectorJobProvider({ session, fieldSpelling: options.fieldSpelling }),
         completion: createCompletionProvider(session),
     };
 }

@@ -19,13 +19,14 @@ export async function main(args: string[]): Promise<void> {
     const engineAddress = args.find((arg, i) => !arg.startsWith("-") && args[i - 1] !== "--tracing");
     let secret: () => string | undefined = () => undefined;
     const log = engineAddress ? engineLog(engineAddress, () => [secret()]) : undefined;
-    const { session, connectorJob } = startProviderProcess(engineAddress, { shell: "plugin", log: log?.log, fieldSpelling: programFieldSpelling() });
+    const { session, connectorJob, completion } = startProviderProcess(engineAddress, { shell: "plugin", log: log?.log, fieldSpelling: programFieldSpelling() });
     secret = session.secret;
     const version = packageVersion();
     const port = await servePlugin({
         version,
         schema: JSON.stringify(pluginSchema(version)),
         connectorJob,
+        completion,
         forResource: log?.forResource ?? ((_urn, call) => call()),
         cancel: () => session.cancel(),
     });

@@ -83,15 +83,15 @@ function statusOutputs(): ObjectSpec {
     return { properties, required };
 }
 
-function resource(description: string, fields: Fields, types: Record<string, ObjectSpec & { description: string }>, settingsOutputs: Record<string, PropertySpec>) {
+function resource(description: string, fields: Fields, types: Record<string, ObjectSpec & { description: string }>, resolvedOutputs: Record<string, PropertySpec>) {
     const inputs = inputsOf(fields, types);
     const status = statusOutputs();
     return {
         description,
         inputProperties: inputs.properties,
         requiredInputs: inputs.required,
-        properties: { ...inputs.properties, ...settingsOutputs, ...status.properties },
-        required: [...inputs.required, ...Object.keys(settingsOutputs), ...status.required],
+        properties: { ...inputs.properties, ...resolvedOutputs, ...status.properties },
+        required: [...inputs.required, ...Object.keys(resolvedOutputs), ...status.required],
     };
 }
 
@@ -101,19 +101,25 @@ export function pluginSchema(version: string) {
     const config = Object.fromEntries(
         Object.entries(CONFIG_DOCS).map(([name, { doc, secret }]) => [name, { type: "string", description: doc, ...(secret ? { secret } : {}) }]),
     );
-    const resolvedSettings = {
+    const resolvedOutputs = {
+        jobId: { type: "string", description: "the id of the job in Timbal (the job's resource id in the stack's state)" },
         orgId: { type: "string", description: "the org the job was dispatched in" },
         baseUrl: { type: "string", description: plainDoc(CONNECTOR_JOB_FIELDS.baseUrl.doc) },
     };
     const resources = {
-        [pluginType("connectorJob")]: resource(
-            "A Timbal connector extraction job. Creating it dispatches the job once, and with waitForCompletion waits for it to " +
-                "finish; refresh reads its progress from the job list; a change to what it extracts dispatches a new job; deleting " +
-                "it forgets the job (Timbal cannot cancel).",
-            CONNECTOR_JOB_FIELDS,
-            types,
-            resolvedSettings,
-        ),
+        // A component to the languages (they register it remotely, and the plugin's Construct registers the job and
+        // the child that waits: provider/plugin/construct.ts), so it has no `id` of its own: `jobId` is the job's.
+        [pluginType("connectorJob")]: {
+            isComponent: true,
+            ...resource(
+                "A Timbal connector extraction job. Creating it dispatches the job once, and with waitForCompletion waits for it to " +
+                    "finish in a child ConnectorJobCompletion, once the job's id is recorded; refresh reads its progress from the job " +
+                    "list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).",
+                CONNECTOR_JOB_FIELDS,
+                types,
+                resolvedOutputs,
+            ),
+        },
     };
     return {
         name: PACKAGE,

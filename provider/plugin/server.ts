@@ -7,11 +7,14 @@ import * as path from "path";
 import { CONFIG_KEYS } from "../lifecycle/settings";
 import { pluginType } from "../fields/type-tokens";
 import { PartialFailure } from "../lifecycle/partial-failure";
+import { constructConnectorJob } from "./construct";
+import { keepSecret, revealSecrets } from "./secret-values";
 
 // The provider plugin's gRPC service: what the engine calls, turned into the calls the dynamic provider host makes on
-// the same lifecycles (check, diff, create, read, update, delete), and back. Written over the SDK's generated
-// service rather than `provider.main` because that server drops the stack's provider configuration (its Configure
-// keeps nothing), and this one must hand `timbal:apiKey`, `timbal:orgId` and `timbal:baseUrl` to the session.
+// the same lifecycles (check, diff, create, read, update, delete), and back; and Construct, which serves a program's
+// ConnectorJob as the two resources the dynamic shell has (construct.ts). Written over the SDK's generated service
+// rather than `provider.main` because that server drops the stack's provider configuration (its Configure keeps
+// nothing), and this one must hand `timbal:apiKey`, `timbal:orgId` and `timbal:baseUrl` to the session.
 
 // gRPC and protobuf from the SDK's own dependencies: the generated messages are built by those very modules.
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -27,8 +30,10 @@ type Handler<Req, Res> = (call: { request: Req }, callback: (error: unknown, res
 export interface PluginOptions {
     version: string;
     schema: string;
-    /** The ConnectorJob lifecycle, waiting in create and update when `waitForCompletion` asks for it. */
+    /** The ConnectorJob lifecycle: dispatch (create returns at the API's answer). */
     connectorJob: Lifecycle;
+    /** The ConnectorJobCompletion lifecycle: the wait, when `waitForCompletion` asks for it. */
+    completion: Lifecycle;
     /** Runs a call on a resource, so that its log lines go to that resource's row. */
     forResource<T>(urn: string, call: () => Promise<T>): Promise<T>;
     /** Ends the waits in flight, and those to come: the engine's Cancel, on the first Ctrl-C. */
@@ -36,13 +41,29 @@ export interface PluginOptions {
 }
 
 /** The lifecycle for a URN's resource type (its type is the last `$`-separated part of the URN's type segment). */
-function lifecycleFor(urn: string, connectorJob: Lifecycle): Lifecycle {
+function lifecycleFor(urn: string, options: PluginOptions): Lifecycle {
     const type = urn.split("::")[2]?.split("$").pop();
-    if (type !== pluginType("connectorJob")) throw new Error(`the timbal plugin has no resource of type ${type}`);
-    return connectorJob;
+    if (type === pluginType("connectorJob")) return options.connectorJob;
+    if (type === pluginType("completion")) return options.completion;
+    throw new Error(`the timbal plugin has no resource of type ${type}`);
 }
 
 const plain = (struct: import("google-protobuf/google/protobuf/struct_pb").Struct | undefined) => (struct?.toJavaScript() ?? {}) as Record<string, any>;
+/** A property bag as the lifecycles take it, and which of its properties were secret (secret-values.ts). */
+const revealed = (struct: import("google-protobuf/google/protobuf/struct_pb").Struct | undefined) => revealSecrets(plain(struct));
+/** Outputs for the engine: as plain JSON, with the properties that were secret in `from` secret again. */
+const structOf = (props: Record<string, unknown> | undefined, from: { secretNames: ReadonlySet<string> }) =>
+    Struct.fromJavaScript(keepSecret(props ?? {}, from.secretNames) as never);
+
+/** Runs `work`; a PartialFailure leaves with its properties' secrets kept too. */
+async function keepingSecrets<T>(from: { secretNames: ReadonlySet<string> }, work: () => Promise<T>): Promise<T> {
+    try {
+        return await work();
+    } catch (err) {
+        if (err instanceof PartialFailure) throw Object.assign(err, { properties: keepSecret(err.properties, from.secretNames) });
+        throw err;
+    }
+}
 
 /** Answers a call with `work`'s result, or with its error: a PartialFailure keeps the resource with its id. */
 function serve<Req, Res>(work: (request: Req) => Promise<Res>): Handler<Req, Res> {
@@ -85,7 +106,9 @@ const SETTING_NAMES = Object.keys(CONFIG_KEYS);
 export function pluginService(options: PluginOptions) {
     /** Serves a call on the resource a request names: its lifecycle, with its log lines on its row. */
     const onResource = <Req extends { getUrn(): string }, Res>(work: (lifecycle: Lifecycle, request: Req) => Promise<Res>) =>
-        serve((request: Req) => options.forResource(request.getUrn(), () => work(lifecycleFor(request.getUrn(), options.connectorJob), request)));
+        serve((request: Req) => options.forResource(request.getUrn(), () => work(lifecycleFor(request.getUrn(), options), request)));
+    /** This provider's reference (`<urn>::<id>`), from Configure: what the resources it constructs are served by. */
+    let ownReference: string | undefined;
     return {
         getPluginInfo: serve(async () => new plugproto.PluginInfo().setVersion(options.version)),
         getSchema: serve(async () => new provproto.GetSchemaResponse().setSchema(options.schema)),
@@ -109,16 +132,23 @@ export function pluginService(options: PluginOptions) {
         configure: serve(async (req: provproto.ConfigureRequest) => {
             const request = configureRequest(req.getVariablesMap());
             await options.connectorJob.configure(request);
-            // Plain values in every call (as the dynamic provider host has them): secrets stay the engine's to mark.
-            return new provproto.ConfigureResponse().setAcceptsecrets(false).setAcceptresources(false).setSupportspreview(false);
+            if (req.getUrn() && req.getId()) ownReference = `${req.getUrn()}::${req.getId()}`;
+            // Secrets arrive wrapped (the engine serves components only to a provider that accepts them), and the
+            // shell unwraps them for the lifecycles and wraps their outputs again.
+            return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(false).setSupportspreview(false);
+        }),
+        construct: serve(async (req: provproto.ConstructRequest) => {
+            if (!ownReference) throw new Error("this Pulumi CLI did not tell the timbal plugin its provider's URN (Configure): upgrade the CLI to v3.248.0 or later");
+            return constructConnectorJob(req, ownReference);
         }),
         check: onResource(async (lifecycle, req: provproto.CheckRequest) => {
-            const result = await lifecycle.check(plain(req.getOlds()), plain(req.getNews()));
+            const news = revealed(req.getNews());
+            const result = await lifecycle.check(revealed(req.getOlds()).plain, news.plain);
             const failures = (result.failures ?? []).map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
-            return new provproto.CheckResponse().setInputs(Struct.fromJavaScript((result.inputs ?? {}) as never)).setFailuresList(failures);
+            return new provproto.CheckResponse().setInputs(structOf(result.inputs, news)).setFailuresList(failures);
         }),
         diff: onResource(async (lifecycle, req: provproto.DiffRequest) => {
-            const result = await lifecycle.diff(req.getId(), plain(req.getOlds()), plain(req.getNews()));
+            const result = await lifecycle.diff(req.getId(), revealed(req.getOlds()).plain, revealed(req.getNews()).plain);
             const changes =
                 result.changes === true
                     ? provproto.DiffResponse.DiffChanges.DIFF_SOME
@@ -132,23 +162,25 @@ export function pluginService(options: PluginOptions) {
                 .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
         }),
         create: onResource(async (lifecycle, req: provproto.CreateRequest) => {
-            const result = await lifecycle.create(plain(req.getProperties()));
-            return new provproto.CreateResponse().setId(result.id).setProperties(Struct.fromJavaScript((result.outs ?? {}) as never));
+            const props = revealed(req.getProperties());
+            const result = await keepingSecrets(props, () => lifecycle.create(props.plain));
+            return new provproto.CreateResponse().setId(result.id).setProperties(structOf(result.outs, props));
         }),
         read: onResource(async (lifecycle, req: provproto.ReadRequest) => {
-            const props = plain(req.getProperties());
-            const result = await lifecycle.read(req.getId(), Object.keys(props).length > 0 ? props : undefined);
-            const response = new provproto.ReadResponse().setId(result.id ?? req.getId()).setProperties(Struct.fromJavaScript((result.props ?? {}) as never));
+            const props = revealed(req.getProperties());
+            const result = await lifecycle.read(req.getId(), Object.keys(props.plain).length > 0 ? props.plain : undefined);
+            const response = new provproto.ReadResponse().setId(result.id ?? req.getId()).setProperties(structOf(result.props, props));
             // An import's inputs, for the engine to record and to write the declaration from.
-            if (result.inputs) response.setInputs(Struct.fromJavaScript(result.inputs as never));
+            if (result.inputs) response.setInputs(structOf(result.inputs, props));
             return response;
         }),
         update: onResource(async (lifecycle, req: provproto.UpdateRequest) => {
-            const result = await lifecycle.update(req.getId(), plain(req.getOlds()), plain(req.getNews()));
-            return new provproto.UpdateResponse().setProperties(Struct.fromJavaScript((result.outs ?? {}) as never));
+            const news = revealed(req.getNews());
+            const result = await keepingSecrets(news, () => lifecycle.update(req.getId(), revealed(req.getOlds()).plain, news.plain));
+            return new provproto.UpdateResponse().setProperties(structOf(result.outs, news));
         }),
         delete: onResource(async (lifecycle, req: provproto.DeleteRequest) => {
-            await lifecycle.delete(req.getId(), plain(req.getProperties()));
+            await lifecycle.delete(req.getId(), revealed(req.getProperties()).plain);
             return new Empty();
         }),
     };

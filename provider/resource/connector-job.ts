@@ -7,7 +7,7 @@ import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-depen
 import { registration } from "./registration";
 import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
-import { completionInputsOf } from "../fields/completion-fields";
+import { completionInputsOf, mayWait } from "../fields/completion-fields";
 
 /** What a program passes to ConnectorJob: one entry per declared field (fields/connector-job-fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
@@ -23,11 +23,6 @@ const OUTPUT_NAMES: ReadonlyArray<string> = [...INPUT_FIELDS, ...JOB_STATUS_FIEL
 
 // Loaded in a program: `dependsOn` on a job that waits orders after the job finished (see finished-dependencies.ts).
 orderDependentsAfterFinishedJobs();
-
-/** True unless the program said plainly not to wait; a value known only later gets a completion that may not wait. */
-function mayWait(value: ConnectorJobArgs["waitForCompletion"]): boolean {
-    return value !== undefined && value !== null && value !== false;
-}
 
 /**
  * A Timbal connector extraction job. Creating it dispatches the job once; `pulumi refresh` reads its progress from

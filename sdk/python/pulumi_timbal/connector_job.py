@@ -286,7 +286,7 @@ class ConnectorJobArgs:
 
 
 @pulumi.type_token("timbal:index:ConnectorJob")
-class ConnectorJob(pulumi.CustomResource):
+class ConnectorJob(pulumi.ComponentResource):
     @overload
     def __init__(__self__,
                  resource_name: str,
@@ -309,7 +309,7 @@ class ConnectorJob(pulumi.CustomResource):
                  wait_for_completion: pulumi.Input[Optional[Union[_builtins.bool, Union['ConnectorJobWaitForCompletionArgs', 'ConnectorJobWaitForCompletionArgsDict']]]] = None,
                  __props__=None):
         """
-        A Timbal connector extraction job. Creating it dispatches the job once, and with waitForCompletion waits for it to finish; refresh reads its progress from the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
+        A Timbal connector extraction job. Creating it dispatches the job once, and with waitForCompletion waits for it to finish in a child ConnectorJobCompletion, once the job's id is recorded; refresh reads its progress from the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -337,7 +337,7 @@ class ConnectorJob(pulumi.CustomResource):
                  args: ConnectorJobArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A Timbal connector extraction job. Creating it dispatches the job once, and with waitForCompletion waits for it to finish; refresh reads its progress from the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
+        A Timbal connector extraction job. Creating it dispatches the job once, and with waitForCompletion waits for it to finish in a child ConnectorJobCompletion, once the job's id is recorded; refresh reads its progress from the job list; a change to what it extracts dispatches a new job; deleting it forgets the job (Timbal cannot cancel).
 
         :param str resource_name: The name of the resource.
         :param ConnectorJobArgs args: The arguments to use to populate this resource's properties.
@@ -374,7 +374,9 @@ class ConnectorJob(pulumi.CustomResource):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
             raise TypeError('Expected resource options to be a ResourceOptions instance')
-        if opts.id is None:
+        if opts.id is not None:
+            raise ValueError('ComponentResource classes do not support opts.id')
+        else:
             if __props__ is not None:
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ConnectorJobArgs.__new__(ConnectorJobArgs)
@@ -413,6 +415,7 @@ class ConnectorJob(pulumi.CustomResource):
             __props__.__dict__["created_at"] = None
             __props__.__dict__["duration_ms"] = None
             __props__.__dict__["finished_at"] = None
+            __props__.__dict__["job_id"] = None
             __props__.__dict__["kb_uid"] = None
             __props__.__dict__["message"] = None
             __props__.__dict__["rows_emitted"] = None
@@ -425,53 +428,8 @@ class ConnectorJob(pulumi.CustomResource):
             'timbal:index:ConnectorJob',
             resource_name,
             __props__,
-            opts)
-
-    @staticmethod
-    def get(resource_name: str,
-            id: pulumi.Input[str],
-            opts: Optional[pulumi.ResourceOptions] = None) -> 'ConnectorJob':
-        """
-        Get an existing ConnectorJob resource's state with the given name, id, and optional extra
-        properties used to qualify the lookup.
-
-        :param str resource_name: The unique name of the resulting resource.
-        :param pulumi.Input[str] id: The unique provider ID of the resource to lookup.
-        :param pulumi.ResourceOptions opts: Options for the resource.
-        """
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-
-        __props__ = ConnectorJobArgs.__new__(ConnectorJobArgs)
-
-        __props__.__dict__["adopt_job_id"] = None
-        __props__.__dict__["allow_replace_in_production"] = None
-        __props__.__dict__["base_url"] = None
-        __props__.__dict__["batch_rows"] = None
-        __props__.__dict__["connector_id"] = None
-        __props__.__dict__["created_at"] = None
-        __props__.__dict__["cursor"] = None
-        __props__.__dict__["dest_table"] = None
-        __props__.__dict__["duration_ms"] = None
-        __props__.__dict__["finished_at"] = None
-        __props__.__dict__["kb_id"] = None
-        __props__.__dict__["kb_uid"] = None
-        __props__.__dict__["message"] = None
-        __props__.__dict__["mode"] = None
-        __props__.__dict__["org_id"] = None
-        __props__.__dict__["pacing"] = None
-        __props__.__dict__["placement"] = None
-        __props__.__dict__["rerun_after"] = None
-        __props__.__dict__["retry_failed"] = None
-        __props__.__dict__["rows_emitted"] = None
-        __props__.__dict__["rows_per_sec"] = None
-        __props__.__dict__["source"] = None
-        __props__.__dict__["started_at"] = None
-        __props__.__dict__["state"] = None
-        __props__.__dict__["sync_id"] = None
-        __props__.__dict__["triggers"] = None
-        __props__.__dict__["updated_at"] = None
-        __props__.__dict__["wait_for_completion"] = None
-        return ConnectorJob(resource_name, opts=opts, __props__=__props__)
+            opts,
+            remote=True)
 
     @_builtins.property
     @pulumi.getter(name="adoptJobId")
@@ -552,6 +510,14 @@ class ConnectorJob(pulumi.CustomResource):
         when the run reached a terminal state
         """
         return pulumi.get(self, "finished_at")
+
+    @_builtins.property
+    @pulumi.getter(name="jobId")
+    def job_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        the id of the job in Timbal (the job's resource id in the stack's state)
+        """
+        return pulumi.get(self, "job_id")
 
     @_builtins.property
     @pulumi.getter(name="kbId")
