@@ -6,7 +6,7 @@ import { DEFAULT_SEED, type Emulator } from "../emulator";
 import { snakeCase } from "../provider/fields/field-spelling";
 import { pack, writeYamlProgram, yamlProject } from "./consumer-project";
 import { count, emulator, ORG } from "./fixtures";
-import { startCli } from "./interrupt";
+import { processesMarked, startCli } from "./interrupt";
 import { programIn, type JobDeclaration, type StackProgram } from "./program-text";
 import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig, type LanguageHost } from "./pulumi-cli";
 import { pythonProject, writePythonProgram } from "./python-project";
@@ -105,6 +105,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
         let emu: Emulator;
         let cli: PulumiCli;
         let project: string;
+        let work: string;
         const devKey = registerSecret(`tmbl_dev_${"d".repeat(24)}`);
         const prodKey = registerSecret(`tmbl_prod_${"p".repeat(24)}`);
         const write = (program: StackProgram) => setup.write(project, programIn(language, program));
@@ -119,7 +120,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
                 failTables: ["broken_source"],
                 seed: { ...DEFAULT_SEED, tableRows: { ...DEFAULT_SEED.tableRows, small_source: 1000, slow_source: 60000, broken_source: 1000 } },
             });
-            const work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${language}-`));
+            work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${language}-`));
             project = setup.project(path.join(work, "project"), pack(REPO_ROOT, work), programIn(language, stack(emu.url)));
             cli = new PulumiCli(project, binDir);
             await cli.ok(["stack", "init", "dev"]);
@@ -286,6 +287,47 @@ export function pluginParitySuite(language: PluginLanguage): void {
             const resources = await cli.resources();
             assert.strictEqual(resources.slow.id, id);
             assert.strictEqual(resources["slow-completion"].outputs.state, "succeeded");
+        });
+
+        it("a runner killed (SIGKILL) while a job waits: a new runner's plain up dispatches nothing again, waits for the job, then dispatches its dependent", async function () {
+            // A fresh copy of the project, the package installed from its tarball again, a new PULUMI_HOME and HOME
+            // (no dispatch journal): only the backend and the stack's config files are the killed runner's. (Python:
+            // the virtualenv is shared by the run's projects; it holds no state of this package.)
+            const waiting = warehouse("slow_again", "slow_again", "slow_source", WAITS);
+            const dependent = warehouse("after_slow", "after_slow", "small_source", {}, { dependsOn: "slow_again" });
+            const program = changed(slow, waiting, dependent);
+            write(program);
+            const running = startCli(cli, ["up", "--yes"]);
+            await running.waitFor(/slow_again\S* creating \([\d.]+s\) timbal: job job_\w+[^\n]*running/);
+            running.killGroup();
+            await running.exited;
+            for (const pid of processesMarked(running.mark).keys()) process.kill(pid, "SIGKILL");
+            const jobsOf = (table: string) => emu.world.jobs.filter((j) => j.destTable === table);
+            assert.strictEqual(jobsOf("slow_again").length, 1);
+            assert.strictEqual(jobsOf("after_slow").length, 0, "the dependent waits for its dependency to finish");
+            const posts = count(emu, "POST");
+
+            const freshProject = setup.project(fs.mkdtempSync(path.join(work, "runner-")), pack(REPO_ROOT, work), programIn(language, program));
+            const runner = cli.onFreshRunner(freshProject);
+            emu.world.advance(3600_000);
+            // As a CI workflow runs it: the stack named (a new PULUMI_HOME has none selected). The killed run still
+            // holds the backend's lock: `up` refuses and says to run `pulumi cancel`, sending nothing.
+            const locked = await runner.run(["up", "--yes", "--stack", "dev"]);
+            assert.match(locked.output, /the stack is currently locked[^]*pulumi cancel/);
+            assert.strictEqual(count(emu, "POST"), posts);
+            await runner.ok(["cancel", "--yes", "--stack", "dev"]);
+            const up = await runner.ok(["up", "--yes", "--stack", "dev"]);
+            assert.strictEqual(count(emu, "POST"), posts + 1, "one dispatch: the dependent's");
+            assert.deepStrictEqual([jobsOf("slow_again").length, jobsOf("after_slow").length], [1, 1], "one job per resource");
+            assert.match(up.output, /slow_again-completion created[^\n]*succeeded, 60000 rows/, "the wait resumed on the new runner");
+            await runner.ok(["stack", "select", "dev"]);
+            const resources = await runner.resources();
+            assert.strictEqual(resources.slow_again.id, jobsOf("slow_again")[0].id, "the killed runner's job is the one recorded");
+            assert.strictEqual(resources["slow_again-completion"].outputs.state, "succeeded", "and waited for");
+            assert.strictEqual(resources.after_slow.id, jobsOf("after_slow")[0].id);
+            // On the emulator's clock (advanced above): the dependent's job was created after its dependency finished.
+            const finished = Date.parse(emu.world.view(jobsOf("slow_again")[0]).finished_at!);
+            assert.ok(Date.parse(emu.world.view(jobsOf("after_slow")[0]).created_at) >= finished, "the dependent was dispatched after its dependency finished");
         });
 
         it("pulumi import records a job by its id, the declaration it prints pinned with adoptJobId; once the program adds kbId and source, up dispatches nothing", async function () {

@@ -48,6 +48,7 @@ export interface ExportedResource {
     id?: string;
     type: string;
     outputs: Record<string, any>;
+    parent?: string;
     /** The URNs the engine recorded this resource as depending on. */
     dependencies?: string[];
     delete?: boolean;
@@ -127,6 +128,19 @@ export class PulumiCli {
                 resolve(result);
             });
         });
+    }
+
+    /**
+     * The same stack as another CI runner has it: the project in `projectDir` (a fresh copy, with this one's stack
+     * config files), a new PULUMI_HOME and a new HOME (no plugin cache, no dispatch journal, no ~/.timbal), and this
+     * CLI's backend and passphrase. Only what a runner keeps between jobs is shared: the backend.
+     */
+    onFreshRunner(projectDir: string): PulumiCli {
+        for (const file of fs.readdirSync(this.projectDir).filter((name) => /^Pulumi\..+\.yaml$/.test(name))) {
+            fs.copyFileSync(path.join(this.projectDir, file), path.join(projectDir, file));
+        }
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-runner-home-"));
+        return new PulumiCli(projectDir, this.binDir, { ...this.env, HOME: home, PULUMI_BACKEND_URL: `file://${this.stateDir}` }, this.options);
     }
 
     /** Runs and fails the test with the CLI's own output when the command fails. */
