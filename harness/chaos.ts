@@ -1,12 +1,16 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { emulator, ORG } from "./fixtures";
 import { processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
-import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStackConfig } from "./pulumi-cli";
+import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStackConfig, type LanguageHost } from "./pulumi-cli";
+import { pythonVirtualenv } from "./python-project";
 
 // `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
 // emulator; each time one of: one Ctrl-C (SIGINT to the CLI), two Ctrl-C, or SIGKILL of the CLI's process group (a CI
-// runner's timeout). Then what a user does: `pulumi cancel --yes` where the stack is locked, and `pulumi up --yes`.
+// runner's timeout, or a runner lost). Then what a user does: `pulumi cancel --yes` where the stack is locked, and
+// `pulumi up --yes`, on the same machine or on a fresh runner (a fresh copy of the project, a new PULUMI_HOME and
+// HOME: no dispatch journal; only the backend is shared).
 // What must hold: exactly one job per resource, every resource with its job, no process of the run left behind.
 // The `rerun` scenario interrupts a run policy's re-dispatch instead: each stack is first deployed in full, its jobs
 // finished 30 hours ago on the emulator's clock, and `pulumi up --refresh` (which re-dispatches all three under
@@ -59,10 +63,52 @@ ${[
 ${wait ? "      waitForCompletion: { timeoutSeconds: 900, pollIntervalSeconds: 0.5 }\n" : ""}${policy ? `      ${policy.trim()}\n` : ""}`,
     )
     .join("")}`;
+/** The same extractions in Python, on the plugin and the Python SDK (pulumi_timbal, pip-installed from sdk/python). */
+const PYTHON_PROGRAM = (policy: string) => `import pulumi
+import pulumi_timbal as timbal
+
+run = pulumi.Config().require("run")
+for name, wait in [("orders", True), ("customers", True), ("ledger", False)]:
+    timbal.ConnectorJob(
+        name,
+        connector_id="warehouse-pg",
+        kb_id=101,
+        dest_table=f"{name}_{run}",
+        mode="append",
+        source={"kind": "postgres", "connection_ref": "warehouse", "table": "order_items", "cursor_column": "id"},
+        pacing={"max_rows_per_sec": 200},
+        wait_for_completion={"timeout_seconds": 900, "poll_interval_seconds": 0.5} if wait else None,${policy ? `\n        rerun_after="24h",` : ""}
+    )
+`;
 const RESOURCES = ["orders", "customers", "ledger"];
-/** The programs chaos runs: TypeScript on the dynamic provider, YAML on the provider plugin. */
-export const LANGUAGES = ["typescript", "yaml"] as const;
+/** The programs chaos runs: TypeScript on the dynamic provider, YAML and Python on the provider plugin. */
+export const LANGUAGES = ["typescript", "yaml", "python"] as const;
 export type Language = (typeof LANGUAGES)[number];
+/** Where the `up` after an interruption runs: the machine that was interrupted, or a fresh runner. */
+export const RECOVERIES = ["same machine", "fresh runner"] as const;
+export type Recovery = (typeof RECOVERIES)[number];
+/** The language hosts each program needs beside `pulumi`. */
+export const HOSTS: Record<Language, LanguageHost[]> = { typescript: ["nodejs"], yaml: ["nodejs", "yaml"], python: ["nodejs", "python"] };
+
+/** A copy of the project chaos runs in `language` (with `policy`): the checkout's package and plugin, built. */
+function chaosProject(language: Language, policy: string): string {
+    const project = projectUsingRepoModules();
+    const plugin = path.join(REPO_ROOT, "plugin");
+    if (language === "yaml") {
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(plugin, policy.replace('"24h",', "24h")));
+    } else if (language === "python") {
+        // pip builds the SDK in the folder it is given: a copy of the checkout's.
+        const sdk = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-chaos-sdk-"));
+        fs.cpSync(path.join(REPO_ROOT, "sdk", "python"), sdk, { recursive: true });
+        const runtime = `runtime:\n  name: python\n  options:\n    virtualenv: ${pythonVirtualenv(sdk)}\n`;
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), `name: chaos\n${runtime}plugins:\n  providers:\n    - name: timbal\n      path: ${plugin}\n`);
+        fs.writeFileSync(path.join(project, "__main__.py"), PYTHON_PROGRAM(policy));
+    } else {
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
+        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM(policy));
+    }
+    return project;
+}
 export const INTERRUPTIONS = ["one Ctrl-C", "two Ctrl-C", "SIGKILL of the process group"] as const;
 /** What is interrupted: a stack's first deployment, or a run policy's re-dispatch of a deployed stack. */
 export const SCENARIOS = ["first", "rerun"] as const;
@@ -74,6 +120,7 @@ export interface ChaosRun {
     language: Language;
     scenario: Scenario;
     interruption: (typeof INTERRUPTIONS)[number];
+    recovery: Recovery;
     /** Seconds after `pulumi up` started. */
     at: number;
     /** What the run had done by then: dispatches seen, and whether it was waiting. */
@@ -134,6 +181,8 @@ export interface ChaosOptions {
     interruptions?: ReadonlyArray<(typeof INTERRUPTIONS)[number]>;
     /** The program interrupted (default: TypeScript). */
     language?: Language;
+    /** Where each run recovers, in turn (default: the same machine and a fresh runner, alternately). */
+    recoveries?: ReadonlyArray<Recovery>;
     /** What is interrupted (default: the first deployment). */
     scenario?: Scenario;
     log?: (line: string) => void;
@@ -144,17 +193,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
     const scenario = options.scenario ?? "first";
     const policy = scenario === "rerun" ? `\n        rerunAfter: "24h",` : "";
     const expectedJobs = scenario === "rerun" ? 2 : 1;
-    const binDir = pulumiBinDir(language === "yaml" ? ["nodejs", "yaml"] : ["nodejs"]);
+    const binDir = pulumiBinDir(HOSTS[language]);
     if (!binDir) throw new Error(`no Pulumi CLI with the ${language} language host found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`);
     const next = random(options.seed ?? 11);
     const emu = await emulator();
-    const project = projectUsingRepoModules();
-    if (language === "yaml") {
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(path.join(REPO_ROOT, "plugin"), policy.replace('"24h",', "24h")));
-    } else {
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM(policy));
-    }
+    const project = chaosProject(language, policy);
     // The interrupted command as a user types it (`up` previews first); type-checking has no part in an interruption.
     const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, { previewBeforeUp: true });
     const results: ChaosRun[] = [];
@@ -166,6 +209,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             const pick = Math.floor(next() * INTERRUPTIONS.length);
             const interruption = options.interruptions ? options.interruptions[(run - 1) % options.interruptions.length] : INTERRUPTIONS[pick];
             const at = 2 + next() * ((options.maxDelaySeconds ?? 14) - 2);
+            const recoveries = options.recoveries ?? RECOVERIES;
+            const recovery = recoveries[(run - 1) % recoveries.length];
             const tables = RESOURCES.map((name) => `${name}_${run}`);
             const jobsOf = (table: string) => emu.world.jobs.filter((job) => job.destTable === table);
 
@@ -215,12 +260,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             }
             for (const pid of leftOver(up.mark)) process.kill(pid, "SIGKILL"); // what a user would do: nothing else ends them
 
-            // What a user does next. Meanwhile the emulator's clock runs fast, so that every wait ends.
+            // What a user does next, where the next run happens. Meanwhile the emulator's clock runs fast, so that
+            // every wait ends.
+            const recovering = recovery === "fresh runner" ? cli.onFreshRunner(chaosProject(language, policy)) : cli;
             const fastClock = setInterval(() => emu.world.advance(600_000), 500);
-            let recovery = await cli.run(command);
-            if (recovery.code !== 0 && /pulumi cancel/.test(recovery.output)) {
-                await cli.ok(["cancel", "--yes", "--stack", stack]);
-                recovery = await cli.run(command);
+            let recovered = await recovering.run(command);
+            if (recovered.code !== 0 && /pulumi cancel/.test(recovered.output)) {
+                await recovering.ok(["cancel", "--yes", "--stack", stack]);
+                recovered = await recovering.run(command);
             }
             clearInterval(fastClock);
             const exported = JSON.parse((await cli.ok(["stack", "export", "--stack", stack])).stdout).deployment.resources ?? [];
@@ -230,12 +277,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 const jobs = jobsOf(tables[i]);
                 return jobs.length !== expectedJobs || recorded(name) !== jobs.at(-1)!.id;
             }).length;
-            if (recovery.code !== 0) notes = `${notes}${notes ? "; " : ""}recovery failed: ${recovery.output.slice(-300)}`;
+            if (recovered.code !== 0) notes = `${notes}${notes ? "; " : ""}recovery failed: ${recovered.output.slice(-300)}`;
             const result: ChaosRun = {
                 run,
                 language,
                 scenario,
                 interruption,
+                recovery,
                 at: scenario === "rerun" ? rerunDelay : Number(at.toFixed(1)),
                 progress,
                 exitAfter: Number(exitAfter.toFixed(1)),
@@ -244,7 +292,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 idleLanguageHosts,
                 jobsPerResource,
                 resourcesWithoutJob,
-                recovered: recovery.code === 0,
+                recovered: recovered.code === 0,
                 notes,
             };
             options.log?.(formatRow(result));
@@ -270,11 +318,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 }
 
 export const HEADER =
-    "| run | program | scenario | interruption | at (s; rerun: after its first new dispatch) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+    "| run | program | scenario | interruption | recovered on | at (s; rerun: after its first new dispatch) | by then | first signal to exit (s) | processes left after 10 s | idle uncalled Pulumi hosts | idle Pulumi language hosts | jobs per resource | resources without their job | recovered | notes |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 export function formatRow(r: ChaosRun): string {
-    return `| ${r.run} | ${r.language} | ${r.scenario} | ${r.interruption} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
+    return `| ${r.run} | ${r.language} | ${r.scenario} | ${r.interruption} | ${r.recovery} | ${r.at} | ${r.progress} | ${r.exitAfter} | ${r.survivors} | ${r.idleUncalledHosts} | ${r.idleLanguageHosts} | ${r.jobsPerResource.join(", ")} | ${r.resourcesWithoutJob} | ${r.recovered ? "yes" : "NO"} | ${r.notes} |`;
 }
 
 /** True when every run kept the promise: one job per resource (two after a re-dispatch), each recorded, nothing left running. */

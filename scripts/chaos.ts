@@ -1,14 +1,22 @@
-import { allHeld, HEADER, LANGUAGES, runChaos, type ChaosRun } from "../harness/chaos";
+import { allHeld, HEADER, LANGUAGES, RECOVERIES, runChaos, type ChaosRun, type Recovery } from "../harness/chaos";
 
-// `npm run chaos`: see harness/chaos.ts. For each program, TypeScript (the dynamic provider) and YAML (the provider
-// plugin): CHAOS_RUNS interrupted first deployments, then CHAOS_RERUN_RUNS interrupted re-dispatches of a run policy.
+// `npm run chaos`: see harness/chaos.ts. For each program, TypeScript (the dynamic provider), YAML and Python (the
+// provider plugin): CHAOS_RUNS interrupted first deployments, then CHAOS_RERUN_RUNS interrupted re-dispatches of a run
+// policy. Each run recovers on the same machine or on a fresh runner, alternately; CHAOS_RECOVERY=fresh-runner (or
+// same-machine) recovers every run there.
 
 const runs = Number(process.env.CHAOS_RUNS ?? 12);
 const rerunRuns = Number(process.env.CHAOS_RERUN_RUNS ?? 6);
 const seed = Number(process.env.CHAOS_SEED ?? 11);
+const recoveryMode = process.env.CHAOS_RECOVERY;
+const recoveries: ReadonlyArray<Recovery> = RECOVERIES.filter((where) => !recoveryMode || where.replace(" ", "-") === recoveryMode);
+if (recoveries.length === 0) {
+    console.error(`CHAOS_RECOVERY=${recoveryMode}: say fresh-runner or same-machine (or leave it unset: both, alternately)`);
+    process.exit(2);
+}
 console.log(
     `\nChaos: ${runs} interrupted \`pulumi up\` runs and ${rerunRuns} interrupted run-policy re-dispatches (seed ${seed}) of each ` +
-        "program, 3 resources each (2 wait, 1 does not)\n",
+        `program, 3 resources each (2 wait, 1 does not), recovered on: ${recoveries.join(" and ")}\n`,
 );
 console.log(HEADER);
 
@@ -16,8 +24,8 @@ async function runBoth(): Promise<ChaosRun[]> {
     const results: ChaosRun[] = [];
     const log = (line: string) => console.log(line);
     for (const language of LANGUAGES) {
-        results.push(...(await runChaos({ runs, seed, language, log })));
-        results.push(...(await runChaos({ runs: rerunRuns, seed, language, scenario: "rerun", log })));
+        results.push(...(await runChaos({ runs, seed, language, recoveries, log })));
+        results.push(...(await runChaos({ runs: rerunRuns, seed, language, recoveries, scenario: "rerun", log })));
     }
     return results;
 }

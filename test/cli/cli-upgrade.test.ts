@@ -5,9 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, npm, pack } from "../../harness/consumer-project";
+import { consumerProject, npm, pack, writeYamlProgram, yamlProject } from "../../harness/consumer-project";
 import { count, emulator } from "../../harness/fixtures";
+import { programIn, type JobDeclaration } from "../../harness/program-text";
 import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
+import { pythonProject, upgradePythonProject, writePythonProgram } from "../../harness/python-project";
 
 // A stack created by the release before the completion resource existed (its create dispatched and waited in one
 // step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that
@@ -17,6 +19,8 @@ import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli
 const RELEASED_REV = "e132705";
 /** The last commit before `dependsOn: [job]` meant "after the job finished". */
 const BEFORE_FINISHED_DEPENDS_ON_REV = "3b2d1b4";
+/** The last commit whose plugin dispatched and waited in one create (no completion resource): main on 2026-12-04. */
+const PLUGIN_WAITED_IN_CREATE_REV = "3496b72";
 
 /** The package as it was at `rev`, built with this repository's toolchain. */
 function buildAt(rev: string, work: string): string {
@@ -169,3 +173,80 @@ describe("upgrading a chained stack deployed before dependsOn waited for the job
         );
     });
 });
+
+// A YAML or Python stack deployed by the plugin whose ConnectorJob dispatched and waited in one create (a custom
+// resource) upgrades to the plugin that registers the job and a child that waits in its place (Construct): the jobs
+// keep their URNs and ids, the waiting ones get a completion that finds them finished (or failed, as before), a
+// dependent stays after its dependency, and nothing is dispatched or replaced.
+const WAITS = { waitForCompletion: { pollIntervalSeconds: 0.2 } };
+const warehouseJob = (name: string, more: Record<string, unknown> = {}, dependsOn?: string): JobDeclaration => ({
+    name,
+    args: { connectorId: "warehouse-pg", kbId: 101, destTable: name, mode: "append", source: { kind: "postgres", connectionRef: "warehouse", table: name, cursorColumn: "id" }, ...more },
+    dependsOn,
+});
+const PLUGIN_JOBS = [warehouseJob("orders", WAITS), warehouseJob("customers"), warehouseJob("final_orders", {}, "orders")];
+/** The stack's program: the failing job comes second (a failure stops the engine's run before what it has not begun). */
+const pluginStack = (withFailing: boolean) => ({ jobs: [...PLUGIN_JOBS, ...(withFailing ? [warehouseJob("broken_table", WAITS)] : [])] });
+
+for (const language of ["yaml", "python"] as const) {
+    describe(`upgrading a ${language} stack deployed by the plugin that waited in create`, function () {
+        this.timeout(600_000);
+        let emu: Emulator;
+        let cli: PulumiCli;
+        let upgrade: () => void;
+        let write: (withFailing: boolean) => void;
+
+        before(async function () {
+            const binDir = requirePulumiCli(this, ["nodejs", language]);
+            emu = await emulator({ speed: 200, failTables: ["broken_table"] });
+            const work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-upgrade-${language}-`));
+            const old = buildAt(PLUGIN_WAITED_IN_CREATE_REV, work);
+            const current = pack(REPO_ROOT, work);
+            const dir = path.join(work, "project");
+            const program = programIn(language, pluginStack(false));
+            const project = language === "yaml" ? yamlProject(dir, "acme-upgrade", old, program) : pythonProject(dir, "acme-upgrade", old, program, { ownVirtualenv: true });
+            write = (withFailing) => (language === "yaml" ? writeYamlProgram(project, "acme-upgrade", programIn(language, pluginStack(withFailing))) : writePythonProgram(project, programIn(language, pluginStack(withFailing))));
+            upgrade = () => (language === "yaml" ? void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) : upgradePythonProject(project, current));
+            cli = await emulatorStack(project, binDir, emu);
+        });
+
+        after(async () => emu?.stop());
+
+        it("the plugin that waited in create deploys: a failed job stays in the stack, no completion exists", async function () {
+            await cli.ok(["up", "--yes"]);
+            write(true);
+            const result = await cli.run(["up", "--yes"]);
+            assert.notStrictEqual(result.code, 0, "the failed job fails the up");
+            assert.match(result.output, /broken_table.*ended in state "failed"/);
+            assert.strictEqual(count(emu, "POST"), 4);
+            const resources = await cli.resources();
+            assert.strictEqual(resources.orders.outputs.state, "succeeded");
+            assert.ok(!Object.keys(resources).some((name) => name.endsWith("-completion")));
+        });
+
+        it("after the upgrade, preview shows only the new completions (and resumes the failed job), and up dispatches nothing", async function () {
+            const before = await cli.resources();
+            upgrade();
+
+            const preview = await cli.ok(["preview", "--diff"]);
+            assert.doesNotMatch(preview.output, /timbal:index:ConnectorJob: \((replace|delete|create)\)/);
+            const created = [...preview.output.matchAll(/\+ timbal:index:ConnectorJobCompletion: \(create\)\n\s+\[urn=[^\]]+::([\w-]+)\]/g)].map((m) => m[1]);
+            assert.deepStrictEqual(created.sort(), ["broken_table-completion", "orders-completion"]);
+            const updates = [...preview.output.matchAll(/~ timbal:index:ConnectorJob: \(update\)\n\s+\[id=[^\]]+\]\n\s+\[urn=[^\]]+::(\w+)\]/g)].map((m) => m[1]);
+            assert.deepStrictEqual(updates, ["broken_table"], "the job whose wait failed is resumed with an update, which never dispatches");
+
+            const result = await cli.run(["up", "--yes"]);
+            assert.strictEqual(count(emu, "POST"), 4, "nothing dispatched again");
+            assert.notStrictEqual(result.code, 0, "the failed job keeps failing the up, as before the upgrade");
+            assert.match(result.output, /broken_table.*ended in state "failed"/);
+            const after = await cli.resources();
+            for (const name of ["orders", "broken_table", "customers", "final_orders"]) {
+                assert.strictEqual(after[name].id, before[name].id, name);
+                assert.strictEqual(after[name].urn, before[name].urn, name);
+            }
+            assert.strictEqual(after["orders-completion"].outputs.state, "succeeded");
+            assert.strictEqual(after["broken_table-completion"].outputs.state, "failed");
+            assert.strictEqual(after.customers.outputs.state, before.customers.outputs.state, "a job that does not wait is left as it was");
+        });
+    });
+}
