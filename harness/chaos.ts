@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { emulator, ORG } from "./fixtures";
-import { processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
+import { describeProcesses, processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
 import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStackConfig, type LanguageHost } from "./pulumi-cli";
 import { pythonVirtualenv } from "./python-project";
 
@@ -160,10 +160,12 @@ function random(seed: number): () => number {
 }
 
 /** Survivors that count against the run, and Pulumi's own idle processes that never ran this package's code. */
-function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: number; idleLanguageHosts: number } {
+function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: number; idleLanguageHosts: number; survivorNotes: string } {
     const idleUncalledHosts = aftermath.idleUncalledHosts.length;
     const idleLanguageHosts = aftermath.idleLanguageHosts.length;
-    return { survivors: aftermath.survivors.length - idleUncalledHosts - idleLanguageHosts, idleUncalledHosts, idleLanguageHosts };
+    const idle = new Set([...aftermath.idleUncalledHosts, ...aftermath.idleLanguageHosts]);
+    const counted = aftermath.survivors.filter((pid) => !idle.has(pid));
+    return { survivors: counted.length, idleUncalledHosts, idleLanguageHosts, survivorNotes: counted.length > 0 ? `left: ${describeProcesses(counted)}` : "" };
 }
 
 function leftOver(mark: string): number[] {
@@ -238,13 +240,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             let idleLanguageHosts = 0;
             let exitAfter = 0;
             let notes = "";
+            let survivorNotes = "";
             if (up.child.exitCode !== null) {
                 notes = "finished before the interruption";
             } else if (interruption === "SIGKILL of the process group") {
                 up.killGroup();
                 await up.exited;
                 exitAfter = (Date.now() - signalledAt) / 1000;
-                ({ survivors, idleUncalledHosts, idleLanguageHosts } = counted(await watchAftermath(up.mark, 10)));
+                ({ survivors, idleUncalledHosts, idleLanguageHosts, survivorNotes } = counted(await watchAftermath(up.mark, 10)));
             } else {
                 up.interrupt();
                 if (interruption === "two Ctrl-C") {
@@ -256,7 +259,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 }
                 await up.exited;
                 exitAfter = (Date.now() - signalledAt) / 1000;
-                ({ survivors, idleUncalledHosts, idleLanguageHosts } = counted(await watchAftermath(up.mark, 10)));
+                ({ survivors, idleUncalledHosts, idleLanguageHosts, survivorNotes } = counted(await watchAftermath(up.mark, 10)));
             }
             for (const pid of leftOver(up.mark)) process.kill(pid, "SIGKILL"); // what a user would do: nothing else ends them
 
@@ -278,6 +281,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 return jobs.length !== expectedJobs || recorded(name) !== jobs.at(-1)!.id;
             }).length;
             if (recovered.code !== 0) notes = `${notes}${notes ? "; " : ""}recovery failed: ${recovered.output.slice(-300)}`;
+            if (survivorNotes) notes = `${notes}${notes ? "; " : ""}${survivorNotes}`;
             const result: ChaosRun = {
                 run,
                 language,

@@ -98,7 +98,7 @@ export interface Aftermath {
      */
     idleUncalledHosts: number[];
     /**
-     * Of those, Pulumi's Node.js or YAML language host (upstream): after a killed CLI it lives until its health check,
+     * Of those, Pulumi's Node.js, YAML or Python language host (upstream): after a killed CLI it lives until its health check,
      * which pings the engine every 5 minutes, finds it gone. Idle, with no program under it; out of this provider's reach.
      */
     idleLanguageHosts: number[];
@@ -130,7 +130,7 @@ export async function watchAftermath(mark: string, seconds: number): Promise<Aft
     // loaded it: the engine was gone before it called it.
     const named = (pattern: RegExp) => survivors.filter((pid) => pattern.test(readText(`/proc/${pid}/cmdline`)));
     const hosts = named(/dynamic-provider|pulumi-resource-pulumi-nodejs/);
-    const languageHosts = named(/pulumi-language-(nodejs|yaml)/);
+    const languageHosts = named(/pulumi-language-(nodejs|yaml|python)/);
     let idle: (pids: number[]) => number[] = () => [];
     if (hosts.length + languageHosts.length > 0) {
         const before = processesMarked(mark);

@@ -9,18 +9,29 @@ import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 // `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine in each shell (the dynamic provider, and the
 // timbal provider plugin), against the engine's own floor for dynamic resources (N no-op dynamic resources, whose
 // create returns their inputs), in the same run, through the real CLI (file backend) and the emulator. The package is
-// installed from `npm pack` into a project of its own, as a user installs it; one TypeScript program declares all
-// three (the plugin's resources by type token, as any language's SDK registers them), so that the language host is
-// the same for all. Prints, per N: preview, up, refresh and destroy wall times, their ratio to the floor, the
-// requests each step sent, the state bytes per resource and the `__provider` bytes.
+// installed from `npm pack` into a project of its own, as a user installs it; one TypeScript program declares them all
+// (the plugin's ConnectorJob by type token, a remote component, as every language's SDK registers it), so that the
+// language host is the same for all. The plugin runs twice: jobs that do not wait (one resource each, as in the
+// dynamic shell's row) and jobs that wait (each with its completion: the shape a wait costs). Prints, per N: preview,
+// up, refresh and destroy wall times, their ratio to the floor, the requests each step sent, the state bytes per job
+// (its resources together) and the `__provider` bytes. Then, in `up`s of their own (watching the checkpoint costs
+// CPU), the window a lost runner can still fall into: from the dispatch's arrival at the API to the job's id in the
+// backend's checkpoint (BENCH_WINDOW_SIZES jobs, default 20 and 200).
 
 const SIZES = (process.env.BENCH_ENGINE_SIZES ?? "200,1000").split(",").map(Number);
+const WINDOW_SIZES = (process.env.BENCH_WINDOW_SIZES ?? "20,200").split(",").map(Number);
 const CONNECTORS = ["c1", "c2", "c3", "c4", "c5"];
 const ORG = "bench";
 const STEPS = ["preview", "up", "refresh", "destroy"] as const;
 type Step = (typeof STEPS)[number];
-type Kind = "noop" | "connectorJob" | "plugin";
-const STATE_TYPES: Record<Kind, string> = { noop: "pulumi-nodejs:dynamic/bench:Noop", connectorJob: dynamicType("connectorJob"), plugin: pluginType("connectorJob") };
+type Kind = "noop" | "connectorJob" | "plugin" | "pluginWaiting";
+/** The resources a job is in state, by kind. */
+const STATE_TYPES: Record<Kind, string[]> = {
+    noop: ["pulumi-nodejs:dynamic/bench:Noop"],
+    connectorJob: [dynamicType("connectorJob")],
+    plugin: [pluginType("connectorJob")],
+    pluginWaiting: [pluginType("connectorJob"), pluginType("completion")],
+};
 
 const SEED: WorldSeed = {
     orgs: [{ id: ORG, connectors: CONNECTORS.map((id) => ({ id, capabilities: ["source:postgres"] })), kbs: [{ id: 1, uid: "kb_bench" }] }],
@@ -43,9 +54,9 @@ class Noop extends pulumi.dynamic.Resource {
         super(noop, name, args, {}, "bench", "Noop");
     }
 }
-class PluginConnectorJob extends pulumi.CustomResource {
+class PluginConnectorJob extends pulumi.ComponentResource {
     constructor(name: string, args: pulumi.Inputs) {
-        super("timbal:index:ConnectorJob", name, args);
+        super("timbal:index:ConnectorJob", name, args, {}, true);
     }
 }
 for (let i = 0; i < count; i++) {
@@ -58,6 +69,7 @@ for (let i = 0; i < count; i++) {
     };
     if (kind === "noop") new Noop(\`job-\${i}\`, args);
     else if (kind === "plugin") new PluginConnectorJob(\`job-\${i}\`, args);
+    else if (kind === "pluginWaiting") new PluginConnectorJob(\`job-\${i}\`, { ...args, waitForCompletion: { pollIntervalSeconds: 1 } });
     else new ConnectorJob(\`job-\${i}\`, args);
 }
 `;
@@ -65,13 +77,13 @@ for (let i = 0; i < count; i++) {
 interface Measured {
     seconds: Record<Step, number>;
     requests: Record<Step, string>;
-    stateBytesPerResource: number;
+    stateBytesPerJob: number;
     providerBytes: number;
 }
 
-async function measure(project: string, binDir: string, emu: Emulator, kind: Kind, n: number): Promise<Measured> {
+/** A CLI on a new stack of `n` jobs of `kind`. */
+async function benchStack(project: string, binDir: string, emu: Emulator, stack: string, kind: Kind, n: number): Promise<PulumiCli> {
     const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, AS_A_USER); // what a user waits for
-    const stack = `${kind}-${n}`;
     await cli.ok(["stack", "init", stack]);
     writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), {
         "timbal:orgId": ORG,
@@ -79,9 +91,15 @@ async function measure(project: string, binDir: string, emu: Emulator, kind: Kin
         "bench:count": String(n),
         "bench:kind": kind,
     });
+    return cli;
+}
+
+async function measure(project: string, binDir: string, emu: Emulator, kind: Kind, n: number): Promise<Measured> {
+    const stack = `${kind}-${n}`;
+    const cli = await benchStack(project, binDir, emu, stack, kind, n);
     const seconds = {} as Record<Step, number>;
     const requests = {} as Record<Step, string>;
-    let stateBytesPerResource = 0;
+    let stateBytesPerJob = 0;
     let providerBytes = 0;
     for (const step of STEPS) {
         const args = step === "preview" ? ["preview"] : [step, "--yes"];
@@ -93,13 +111,49 @@ async function measure(project: string, binDir: string, emu: Emulator, kind: Kin
         requests[step] = `${sent.filter((r) => r.method === "POST").length} / ${sent.filter((r) => r.method === "GET").length}`;
         if (step === "up") {
             const exported = JSON.parse((await cli.ok(["stack", "export", "--stack", stack])).stdout);
-            const resources = (exported.deployment.resources ?? []).filter((r: { type: string }) => r.type === STATE_TYPES[kind]);
-            stateBytesPerResource = Buffer.byteLength(JSON.stringify(resources)) / resources.length;
+            const resources = (exported.deployment.resources ?? []).filter((r: { type: string }) => STATE_TYPES[kind].includes(r.type));
+            stateBytesPerJob = Buffer.byteLength(JSON.stringify(resources)) / n;
             providerBytes = Buffer.byteLength(resources[0].outputs.__provider ?? "");
         }
     }
     await cli.ok(["stack", "rm", "--yes", "--stack", stack]);
-    return { seconds, requests, stateBytesPerResource, providerBytes };
+    return { seconds, requests, stateBytesPerJob, providerBytes };
+}
+
+/**
+ * For each job an `up` of `n` jobs dispatches: milliseconds from the dispatch's arrival at the API (the emulator's
+ * request log) to the first checkpoint of the file backend that holds the job's id (the file read whenever it changes).
+ */
+async function dispatchWindows(project: string, binDir: string, emu: Emulator, kind: Kind, n: number): Promise<number[]> {
+    const stack = `window-${kind}-${n}`;
+    const cli = await benchStack(project, binDir, emu, stack, kind, n);
+    const checkpoint = path.join(cli.stateDir, ".pulumi", "stacks", "bench", `${stack}.json`);
+    const recordedAt = new Map<string, number>();
+    let lastChange = 0;
+    const watching = setInterval(() => {
+        const changed = fs.statSync(checkpoint, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+        if (changed === lastChange) return;
+        lastChange = changed;
+        const now = Date.now();
+        for (const [id] of fs.readFileSync(checkpoint, "utf8").matchAll(/job_[0-9a-f]{16}/g)) if (!recordedAt.has(id)) recordedAt.set(id, now);
+    }, 2);
+    const firstRequest = emu.requests.length;
+    const firstJob = emu.world.jobs.length;
+    try {
+        await cli.ok(["up", "--yes", "--skip-preview", "--stack", stack], { timeoutMs: 1_800_000 });
+    } finally {
+        clearInterval(watching);
+    }
+    // Each accepted dispatch created the next job of the world, in order.
+    const accepted = emu.requests.slice(firstRequest).filter((r) => r.method === "POST" && r.status === 202);
+    const jobs = emu.world.jobs.slice(firstJob);
+    await cli.ok(["destroy", "--yes", "--skip-preview", "--stack", stack], { timeoutMs: 1_800_000 });
+    await cli.ok(["stack", "rm", "--yes", "--stack", stack]);
+    return jobs.map((job, i) => (recordedAt.get(job.id) ?? Number.NaN) - accepted[i].at);
+}
+
+function percentile(sorted: number[], p: number): number {
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main(): Promise<void> {
@@ -114,31 +168,46 @@ async function main(): Promise<void> {
     console.log(`Node ${process.versions.node}, @pulumi/pulumi ${sdkVersion()}; requests sent as POST / GET\n`);
     const rows: string[] = [];
     const sizes: string[] = [];
+    const windowRows: string[] = [];
     try {
         for (const n of SIZES) {
             const floor = await measure(project, binDir, emu, "noop", n);
             const dynamic = await measure(project, binDir, emu, "connectorJob", n);
             const plugin = await measure(project, binDir, emu, "plugin", n);
+            const waiting = await measure(project, binDir, emu, "pluginWaiting", n);
             for (const step of STEPS) {
-                const cells = [dynamic, plugin].map((m) => `${m.seconds[step].toFixed(1)} | ${(m.seconds[step] / floor.seconds[step]).toFixed(2)} | ${m.requests[step]}`);
+                const cells = [dynamic, plugin, waiting].map((m) => `${m.seconds[step].toFixed(1)} | ${(m.seconds[step] / floor.seconds[step]).toFixed(2)} | ${m.requests[step]}`);
                 rows.push(`| ${n} | ${step} | ${floor.seconds[step].toFixed(1)} | ${cells.join(" | ")} |`);
             }
             sizes.push(
-                `| ${n} | ${(floor.stateBytesPerResource / 1024).toFixed(2)} KB | ${floor.providerBytes} B | ` +
-                    `${(dynamic.stateBytesPerResource / 1024).toFixed(2)} KB | ${dynamic.providerBytes} B | ` +
-                    `${(plugin.stateBytesPerResource / 1024).toFixed(2)} KB | ${plugin.providerBytes} B |`,
+                `| ${n} | ${(floor.stateBytesPerJob / 1024).toFixed(2)} KB | ${floor.providerBytes} B | ` +
+                    `${(dynamic.stateBytesPerJob / 1024).toFixed(2)} KB | ${dynamic.providerBytes} B | ` +
+                    `${(plugin.stateBytesPerJob / 1024).toFixed(2)} KB | ${plugin.providerBytes} B | ${(waiting.stateBytesPerJob / 1024).toFixed(2)} KB |`,
             );
             console.error(`bench:engine: N=${n} done`);
+        }
+        for (const n of WINDOW_SIZES) {
+            for (const kind of ["connectorJob", "plugin"] as const) {
+                const windows = (await dispatchWindows(project, binDir, emu, kind, n)).sort((a, b) => a - b);
+                const unseen = windows.filter(Number.isNaN).length;
+                const seen = windows.filter((w) => !Number.isNaN(w));
+                const shell = kind === "plugin" ? "plugin" : "dynamic";
+                windowRows.push(`| ${shell} | ${n} | ${percentile(seen, 50)} | ${percentile(seen, 95)} | ${seen.at(-1)} | ${unseen} |`);
+            }
         }
     } finally {
         await emu.stop();
     }
-    console.log("| N | step | no-op floor (s) | dynamic (s) | ratio | dynamic requests | plugin (s) | ratio | plugin requests |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    console.log("| N | step | no-op floor (s) | dynamic (s) | ratio | dynamic requests | plugin (s) | ratio | plugin requests | plugin, waiting (s) | ratio | plugin, waiting requests |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
-    console.log("\n| N | no-op state per resource | no-op `__provider` | dynamic state per resource | dynamic `__provider` | plugin state per resource | plugin `__provider` |");
-    console.log("|---|---|---|---|---|---|---|");
+    console.log("\n| N | no-op state per resource | no-op `__provider` | dynamic state per job | dynamic `__provider` | plugin state per job | plugin `__provider` | plugin, waiting: state per job (job and completion) |");
+    console.log("|---|---|---|---|---|---|---|---|");
     for (const row of sizes) console.log(row);
+    console.log("\nFrom a dispatch's arrival at the API to its job's id in the checkpoint (ms), per job of one `up`:\n");
+    console.log("| shell | N | median | p95 | max | ids never seen in the checkpoint |");
+    console.log("|---|---|---|---|---|---|");
+    for (const row of windowRows) console.log(row);
 }
 
 main().catch((err) => {
