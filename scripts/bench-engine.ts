@@ -12,9 +12,10 @@ import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 // installed from `npm pack` into a project of its own, as a user installs it; one TypeScript program declares them all
 // (the plugin's ConnectorJob by type token, a remote component, as every language's SDK registers it), so that the
 // language host is the same for all. The plugin runs twice: jobs that do not wait (one resource each, as in the
-// dynamic shell's row) and jobs that wait (each with its completion: the shape a wait costs). Prints, per N: preview,
-// up, refresh and destroy wall times, their ratio to the floor, the requests each step sent, the state bytes per job
-// (its resources together) and the `__provider` bytes. Then, in `up`s of their own (watching the checkpoint costs
+// dynamic shell's row) and jobs that wait (each with its completion, the shape a wait costs in either shell), the
+// latter against the floor of that shape (N no-op resources, each with a no-op child). Prints, per N: preview, up,
+// refresh and destroy wall times, their ratio to the floor, the requests each step sent, the state bytes per job (its
+// resources together) and the `__provider` bytes. Then, in `up`s of their own (watching the checkpoint costs
 // CPU), the window a lost runner can still fall into: from the dispatch's arrival at the API to the job's id in the
 // backend's checkpoint (BENCH_WINDOW_SIZES jobs, default 20 and 200).
 
@@ -24,10 +25,11 @@ const CONNECTORS = ["c1", "c2", "c3", "c4", "c5"];
 const ORG = "bench";
 const STEPS = ["preview", "up", "refresh", "destroy"] as const;
 type Step = (typeof STEPS)[number];
-type Kind = "noop" | "connectorJob" | "plugin" | "pluginWaiting";
+type Kind = "noop" | "noopPair" | "connectorJob" | "plugin" | "pluginWaiting";
 /** The resources a job is in state, by kind. */
 const STATE_TYPES: Record<Kind, string[]> = {
     noop: ["pulumi-nodejs:dynamic/bench:Noop"],
+    noopPair: ["pulumi-nodejs:dynamic/bench:Noop"],
     connectorJob: [dynamicType("connectorJob")],
     plugin: [pluginType("connectorJob")],
     pluginWaiting: [pluginType("connectorJob"), pluginType("completion")],
@@ -50,8 +52,8 @@ const noop: pulumi.dynamic.ResourceProvider = {
     },
 };
 class Noop extends pulumi.dynamic.Resource {
-    constructor(name: string, args: pulumi.Inputs) {
-        super(noop, name, args, {}, "bench", "Noop");
+    constructor(name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions = {}) {
+        super(noop, name, args, opts, "bench", "Noop");
     }
 }
 class PluginConnectorJob extends pulumi.ComponentResource {
@@ -68,6 +70,10 @@ for (let i = 0; i < count; i++) {
         source: { kind: "postgres" as const, connectionRef: "db", table, cursorColumn: "id" },
     };
     if (kind === "noop") new Noop(\`job-\${i}\`, args);
+    else if (kind === "noopPair") {
+        const job = new Noop(\`job-\${i}\`, args);
+        new Noop(\`job-\${i}-completion\`, { ...args, destTable: \`\${table}-completion\` }, { parent: job });
+    }
     else if (kind === "plugin") new PluginConnectorJob(\`job-\${i}\`, args);
     else if (kind === "pluginWaiting") new PluginConnectorJob(\`job-\${i}\`, { ...args, waitForCompletion: { pollIntervalSeconds: 1 } });
     else new ConnectorJob(\`job-\${i}\`, args);
@@ -172,15 +178,17 @@ async function main(): Promise<void> {
     try {
         for (const n of SIZES) {
             const floor = await measure(project, binDir, emu, "noop", n);
+            const pairFloor = await measure(project, binDir, emu, "noopPair", n);
             const dynamic = await measure(project, binDir, emu, "connectorJob", n);
             const plugin = await measure(project, binDir, emu, "plugin", n);
             const waiting = await measure(project, binDir, emu, "pluginWaiting", n);
             for (const step of STEPS) {
-                const cells = [dynamic, plugin, waiting].map((m) => `${m.seconds[step].toFixed(1)} | ${(m.seconds[step] / floor.seconds[step]).toFixed(2)} | ${m.requests[step]}`);
-                rows.push(`| ${n} | ${step} | ${floor.seconds[step].toFixed(1)} | ${cells.join(" | ")} |`);
+                const cell = (m: Measured, base: Measured) => `${m.seconds[step].toFixed(1)} | ${(m.seconds[step] / base.seconds[step]).toFixed(2)} | ${m.requests[step]}`;
+                const oneResource = [dynamic, plugin].map((m) => cell(m, floor)).join(" | ");
+                rows.push(`| ${n} | ${step} | ${floor.seconds[step].toFixed(1)} | ${oneResource} | ${pairFloor.seconds[step].toFixed(1)} | ${cell(waiting, pairFloor)} |`);
             }
             sizes.push(
-                `| ${n} | ${(floor.stateBytesPerJob / 1024).toFixed(2)} KB | ${floor.providerBytes} B | ` +
+                `| ${n} | ${(floor.stateBytesPerJob / 1024).toFixed(2)} KB | ${floor.providerBytes} B | ${(pairFloor.stateBytesPerJob / 1024).toFixed(2)} KB | ` +
                     `${(dynamic.stateBytesPerJob / 1024).toFixed(2)} KB | ${dynamic.providerBytes} B | ` +
                     `${(plugin.stateBytesPerJob / 1024).toFixed(2)} KB | ${plugin.providerBytes} B | ${(waiting.stateBytesPerJob / 1024).toFixed(2)} KB |`,
             );
@@ -198,11 +206,17 @@ async function main(): Promise<void> {
     } finally {
         await emu.stop();
     }
-    console.log("| N | step | no-op floor (s) | dynamic (s) | ratio | dynamic requests | plugin (s) | ratio | plugin requests | plugin, waiting (s) | ratio | plugin, waiting requests |");
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log(
+        "| N | step | no-op floor (s) | dynamic (s) | ratio | dynamic requests | plugin (s) | ratio | plugin requests " +
+            "| no-op pairs floor (s) | plugin, waiting (s) | ratio to pairs | plugin, waiting requests |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
-    console.log("\n| N | no-op state per resource | no-op `__provider` | dynamic state per job | dynamic `__provider` | plugin state per job | plugin `__provider` | plugin, waiting: state per job (job and completion) |");
-    console.log("|---|---|---|---|---|---|---|---|");
+    console.log(
+        "\n| N | no-op state per resource | no-op `__provider` | no-op pair state | dynamic state per job | dynamic `__provider` " +
+            "| plugin state per job | plugin `__provider` | plugin, waiting: state per job (job and completion) |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|");
     for (const row of sizes) console.log(row);
     console.log("\nFrom a dispatch's arrival at the API to its job's id in the checkpoint (ms), per job of one `up`:\n");
     console.log("| shell | N | median | p95 | max | ids never seen in the checkpoint |");

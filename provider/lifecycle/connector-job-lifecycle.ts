@@ -117,7 +117,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         if (inputs.adoptJobId !== undefined) {
             const job = await jobs.adopt(inputs, inputs.adoptJobId);
             log.info(`${describeJob(job.id, inputs)} adopted: nothing was dispatched`);
-            return { id: job.id, outs: await handOver(job.id, inputs, toJobStatus(job)) };
+            return { id: job.id, outs: handOver(job.id, inputs, toJobStatus(job)) };
         }
         let dispatched: Dispatched;
         try {
@@ -135,14 +135,14 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         // from an earlier run was announced by the dispatcher.)
         const { id, how } = dispatched;
         if (how === "dispatched") log.info(`dispatched ${describeJob(id, inputs)}`);
-        return { id, outs: await handOver(id, inputs, NOT_YET_LISTED) };
+        return { id, outs: handOver(id, inputs, NOT_YET_LISTED) };
     }
 
     /**
      * The outputs to hand the job back to the engine with, which records its id: the journal can let the job go when
      * the deployment ends.
      */
-    async function handOver(id: string, inputs: ConnectorJobCreateInputs, status: JobStatus): Promise<ConnectorJobOutputs> {
+    function handOver(id: string, inputs: ConnectorJobCreateInputs, status: JobStatus): ConnectorJobOutputs {
         journal.handedOver(id);
         return outputsOf(inputs, status);
     }
@@ -199,7 +199,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         // Only fields that are not sent to the API change here (or nothing, when the engine resumes a resource whose
         // create or update failed): the job itself is never re-dispatched.
         journal.recorded({ jobId: id });
-        return { outs: await handOver(id, news, statusOf(olds)) };
+        return { outs: handOver(id, news, statusOf(olds)) };
     }
 
     async function forget(id: string, props: ConnectorJobOutputs): Promise<void> {

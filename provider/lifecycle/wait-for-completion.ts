@@ -7,11 +7,10 @@ import { toJobStatus, type JobStatus } from "../fields/status-fields";
 import { NOT_YET_LISTED, wasListed } from "./outputs";
 import { PartialFailure } from "./partial-failure";
 
-// What `waitForCompletion` means where a shell waits (the dynamic shell's ConnectorJobCompletion, the plugin's
-// ConnectorJob), in create and in update alike: wait for the job to finish, then succeed with its final view, or fail
-// the deployment with the job's own message while keeping the job in state (a PartialFailure). The engine records
-// such a resource with its id and runs an update on it at the next `pulumi up`: the update waits on the same job
-// again and never dispatches another one.
+// What `waitForCompletion` means to the ConnectorJobCompletion that waits (in both shells), in create and in update
+// alike: wait for the job to finish, then succeed with its final view, or fail the deployment with the job's own
+// message while keeping the job in state (a PartialFailure). The engine records such a resource with its id and runs
+// an update on it at the next `pulumi up`: the update waits on the same job again and never dispatches another one.
 
 export function waitOptions(value: WaitForCompletion | undefined): WaitOptions | undefined {
     if (value === undefined || value === false) return undefined;
