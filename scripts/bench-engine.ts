@@ -71,8 +71,10 @@ for (let i = 0; i < count; i++) {
     };
     if (kind === "noop") new Noop(\`job-\${i}\`, args);
     else if (kind === "noopPair") {
+        // Its own copy: a dynamic resource adds its provider to the args it is given.
+        const childArgs = { ...args, destTable: \`\${table}-completion\` };
         const job = new Noop(\`job-\${i}\`, args);
-        new Noop(\`job-\${i}-completion\`, { ...args, destTable: \`\${table}-completion\` }, { parent: job });
+        new Noop(\`job-\${i}-completion\`, childArgs, { parent: job });
     }
     else if (kind === "plugin") new PluginConnectorJob(\`job-\${i}\`, args);
     else if (kind === "pluginWaiting") new PluginConnectorJob(\`job-\${i}\`, { ...args, waitForCompletion: { pollIntervalSeconds: 1 } });
