@@ -350,6 +350,25 @@ export function pluginParitySuite(language: PluginLanguage): void {
             assert.strictEqual(returns.outputs.source.table, "returns");
         });
 
+        it("a secret input stays secret: in state, in what the program reads, never in plain text", async function () {
+            // The plugin accepts secrets (Construct needs it), so the engine no longer marks its outputs secret for it.
+            const revision = registerSecret(`rev-${"7".repeat(24)}`);
+            await cli.ok(["config", "set", "--secret", "triggerRev", revision]);
+            const returns = warehouse("returns", "returns", "returns", { adoptJobId: emu.world.jobs.find((j) => j.destTable === "returns")!.id });
+            const secretJob = warehouse("secret_rev", "secret_rev", "orders", { triggers: { rev: { secretConfig: "triggerRev" } }, ...WAITS });
+            write(changed(slow, returns, secretJob));
+            const up = await cli.ok(["up", "--yes"]);
+            assert.doesNotMatch(up.output, new RegExp(revision));
+            const exported = (await cli.ok(["stack", "export"])).stdout;
+            assert.ok(!exported.includes(revision), "no plain text of the secret in state");
+            const resources = await cli.resources();
+            for (const where of ["inputs", "outputs"] as const) {
+                const triggers = resources.secret_rev[where]?.triggers;
+                assert.strictEqual(triggers?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", `the job's ${where}' triggers are a secret`);
+            }
+            assert.strictEqual(resources["secret_rev-completion"].outputs.state, "succeeded");
+        });
+
         it("destroy forgets every job and sends nothing", async function () {
             const before = emu.requests.length;
             const destroy = await cli.ok(["destroy", "--yes"]);

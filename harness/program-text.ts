@@ -14,6 +14,7 @@ export interface SecretConfig {
 
 export interface JobDeclaration {
     name: string;
+    /** Its inputs; in YAML and Python, a SecretConfig anywhere among them reads that secret from the stack's config. */
     args: Record<string, unknown>;
     /** The job (by name) this one depends on. */
     dependsOn?: string;
@@ -36,8 +37,16 @@ const isSecretConfig = (value: unknown): value is SecretConfig => typeof value =
 /** The JSON of the program's values, without the undefined ones. */
 const plain = (args: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(args));
 
+/** The secret config values a value reads, at any depth. */
+function secretsIn(value: unknown): string[] {
+    if (isSecretConfig(value)) return [value.secretConfig];
+    if (typeof value !== "object" || value === null) return [];
+    return Object.values(value).flatMap(secretsIn);
+}
+
 function secretNames(program: StackProgram): string[] {
-    return Object.values(program.providers ?? {}).flatMap((args) => Object.values(args).filter(isSecretConfig).map((value) => value.secretConfig));
+    const values = [...Object.values(program.providers ?? {}), ...program.jobs.map((job) => job.args)];
+    return [...new Set(values.flatMap(secretsIn))];
 }
 
 export function programIn(language: Language, program: StackProgram): string {
@@ -66,7 +75,8 @@ function yamlProgram(program: StackProgram): string {
     }
     for (const job of program.jobs) {
         const options = [job.dependsOn && `      dependsOn: ["\${${job.dependsOn}}"]\n`, job.provider && `      provider: \${${job.provider}}\n`].filter(Boolean);
-        resources.push(`  ${job.name}:\n    type: timbal:index:ConnectorJob\n    properties: ${JSON.stringify(plain(job.args))}\n${options.length ? `    options:\n${options.join("")}` : ""}`);
+        const properties = JSON.stringify(plain(job.args), (_key, v) => (isSecretConfig(v) ? `\${${v.secretConfig}}` : v));
+        resources.push(`  ${job.name}:\n    type: timbal:index:ConnectorJob\n    properties: ${properties}\n${options.length ? `    options:\n${options.join("")}` : ""}`);
     }
     const outputs = Object.entries(program.outputs ?? {}).map(([name, [job, output]]) => `  ${name}: \${${job}.${output}}\n`);
     return [secrets.length ? `config:\n${secrets.join("")}` : "", `resources:\n${resources.join("")}`, outputs.length ? `outputs:\n${outputs.join("")}` : ""].join("");

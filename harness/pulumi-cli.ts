@@ -47,6 +47,7 @@ export interface ExportedResource {
     urn: string;
     id?: string;
     type: string;
+    inputs?: Record<string, any>;
     outputs: Record<string, any>;
     parent?: string;
     /** The URNs the engine recorded this resource as depending on. */
