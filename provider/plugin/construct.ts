@@ -1,11 +1,11 @@
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import * as path from "path";
 import { completionInputsOf, mayWait } from "../fields/completion-fields";
 import { JOB_STATUS_FIELDS } from "../fields/status-fields";
 import { pluginType } from "../fields/type-tokens";
 import { UNKNOWN } from "../fields/unknown";
+import { grpc, Struct } from "./sdk-modules";
 import { revealSecrets } from "./secret-values";
 
 // ConnectorJob in the plugin, the shape the dynamic shell has: the program declares one resource, and the plugin
@@ -20,9 +20,6 @@ import { revealSecrets } from "./secret-values";
 // ConnectorJob is registered at the URN a ConnectorJob always had (same type, name and parent): a stack deployed
 // before this shape keeps its jobs as they are.
 
-const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const grpc: typeof import("@grpc/grpc-js") = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] })) as typeof import("google-protobuf/google/protobuf/struct_pb");
 
 type Props = Record<string, unknown>;
 

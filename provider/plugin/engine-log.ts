@@ -1,8 +1,8 @@
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { AsyncLocalStorage } from "async_hooks";
-import * as path from "path";
 import type { ProviderLog } from "../support/log";
+import { grpc } from "./sdk-modules";
 import { redact } from "../support/redact";
 
 // The plugin's log lines go to the engine's Log service, which the CLI shows (a plugin's own stdout and stderr are
@@ -10,8 +10,6 @@ import { redact } from "../support/redact";
 // URN, and a wait's progress lines are ephemeral (its row's status column in `pulumi up`, not the diagnostics).
 // Every line passes through redaction first, as in the dynamic shell.
 
-const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const grpc: typeof import("@grpc/grpc-js") = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
 
 export interface EngineLog {
     log: ProviderLog;

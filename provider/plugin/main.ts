@@ -1,18 +1,12 @@
-import * as fs from "fs";
-import * as path from "path";
 import { startProviderProcess } from "../lifecycle/provider-process";
 import { engineLog } from "./engine-log";
+import { packageVersion } from "./package-version";
 import { programFieldSpelling } from "./program-spelling";
 import { pluginSchema } from "./schema";
 import { servePlugin } from "./server";
 
 // The `timbal` provider plugin's entry (plugin/index.js runs it): the CLI starts it through the Node.js language
 // host's RunPlugin, with the engine's address as its argument, and reads the port it serves on from its first line.
-
-/** The package's version: the plugin's, and its schema's. */
-function packageVersion(): string {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8")).version;
-}
 
 export async function main(args: string[]): Promise<void> {
     // Pulumi passes flags (-v=, --logtostderr, --tracing <endpoint>) before or after the engine's address.

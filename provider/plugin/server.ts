@@ -3,11 +3,11 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import * as path from "path";
 import { CONFIG_KEYS } from "../lifecycle/settings";
 import { pluginType } from "../fields/type-tokens";
 import { PartialFailure } from "../lifecycle/partial-failure";
 import { constructConnectorJob } from "./construct";
+import { Any, Empty, grpc, Struct } from "./sdk-modules";
 import { keepSecret, revealSecrets } from "./secret-values";
 
 // The provider plugin's gRPC service: what the engine calls, turned into the calls the dynamic provider host makes on
@@ -16,13 +16,6 @@ import { keepSecret, revealSecrets } from "./secret-values";
 // rather than `provider.main` because that server drops the stack's provider configuration (its Configure keeps
 // nothing), and this one must hand `timbal:apiKey`, `timbal:orgId` and `timbal:baseUrl` to the session.
 
-// gRPC and protobuf from the SDK's own dependencies: the generated messages are built by those very modules.
-const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromSdk = (name: string) => require(require.resolve(name, { paths: [sdkDir] }));
-const grpc: typeof import("@grpc/grpc-js") = fromSdk("@grpc/grpc-js");
-const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
-const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
-const { Any } = fromSdk("google-protobuf/google/protobuf/any_pb") as typeof import("google-protobuf/google/protobuf/any_pb");
 
 type Lifecycle = Required<dynamic.ResourceProvider>;
 type Handler<Req, Res> = (call: { request: Req }, callback: (error: unknown, response?: Res | null, metadata?: unknown) => void) => void;

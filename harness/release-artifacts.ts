@@ -1,0 +1,95 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import type { AddressInfo } from "net";
+import { REPOSITORY } from "../provider/plugin/release";
+import { SDK_DIRS } from "./generated-sdks";
+import { artifactName, artifactPath, buildPluginArtifact, packageVersion } from "./plugin-artifact";
+import { REPO_ROOT } from "./pulumi-cli";
+
+// What a release publishes for users of Pulumi's own commands (npm run release builds both into build/): the plugin's
+// tarball, and the Python SDK's wheel. The suites use them as built when they are newer than their sources (npm test
+// builds them first), and build them otherwise. A local server stands in for the release page.
+
+export const WHEEL_DIR = path.join(REPO_ROOT, "build", "python");
+
+/** The newest modification time of the files under `dirs`. */
+function newestSource(dirs: string[]): number {
+    let newest = 0;
+    const walk = (at: string) => {
+        for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+            const file = path.join(at, entry.name);
+            if (entry.isDirectory()) walk(file);
+            else newest = Math.max(newest, fs.statSync(file).mtimeMs);
+        }
+    };
+    for (const dir of dirs) walk(dir);
+    return Math.max(newest, fs.statSync(path.join(REPO_ROOT, "package.json")).mtimeMs);
+}
+
+const isFresh = (file: string, sources: string[]) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newestSource(sources);
+
+/** The plugin's tarball, built from provider/ if it is missing or older. */
+export async function pluginTarball(): Promise<string> {
+    return isFresh(artifactPath(), [path.join(REPO_ROOT, "provider")]) ? artifactPath() : buildPluginArtifact();
+}
+
+export function wheelPath(): string {
+    return path.join(WHEEL_DIR, `pulumi_timbal-${packageVersion()}-py3-none-any.whl`);
+}
+
+/** The `pulumi_timbal` wheel, built from sdk/python with pip if it is missing or older. */
+export function pythonWheel(): string {
+    if (isFresh(wheelPath(), [SDK_DIRS.python])) return wheelPath();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-wheel-"));
+    try {
+        // pip builds in the folder it is given: a copy keeps build/ and *.egg-info out of sdk/python.
+        fs.cpSync(SDK_DIRS.python, path.join(work, "sdk"), { recursive: true });
+        execFileSync("python3", ["-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--wheel-dir", path.join(work, "out"), path.join(work, "sdk")], {
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        fs.mkdirSync(WHEEL_DIR, { recursive: true });
+        fs.copyFileSync(path.join(work, "out", path.basename(wheelPath())), wheelPath());
+        return wheelPath();
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+export interface ReleasePage {
+    url: string;
+    /** The environment that sends Pulumi's downloads of the release page's files here. */
+    env: Record<string, string>;
+    /** The paths of the files downloaded, in order. */
+    downloads: string[];
+    stop(): Promise<void>;
+}
+
+/**
+ * A local server standing in for the release page: it serves the plugin's tarball (its only file) at
+ * `<url>/<tarball name>`, and `env` points Pulumi's downloads from the schema's pluginDownloadURL at it
+ * (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES).
+ */
+export async function releasePage(tarball: string): Promise<ReleasePage> {
+    const downloads: string[] = [];
+    const server = http.createServer((request, response) => {
+        const name = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname.split("/").pop() ?? "");
+        if (name !== artifactName()) {
+            response.writeHead(404).end();
+            return;
+        }
+        downloads.push(request.url ?? "");
+        response.writeHead(200, { "content-type": "application/gzip", "content-length": fs.statSync(tarball).size });
+        fs.createReadStream(tarball).pipe(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+        url,
+        env: { PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${REPOSITORY}/.*$=${url}` },
+        downloads,
+        stop: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+}
