@@ -22,9 +22,9 @@ const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 
 /**
  * The language hosts a suite's programs need beside `pulumi`: Node.js always (the plugin runs on it), YAML for YAML programs,
- * Python for Python programs and for generating the Python SDK.
+ * Python for Python programs and for generating the Python SDK, Go for Go programs and the Go SDK.
  */
-export type LanguageHost = "nodejs" | "yaml" | "python";
+export type LanguageHost = "nodejs" | "yaml" | "python" | "go";
 
 /** The folder holding `pulumi` and the given language hosts, or undefined when there is none. */
 export function pulumiBinDir(hosts: LanguageHost[] = ["nodejs"]): string | undefined {

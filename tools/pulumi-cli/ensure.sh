@@ -7,8 +7,8 @@
 #   outside the repository, and reused from there on later runs. Cold: a few minutes on 2 cores.
 # - Next to it go the plugins the CLI needs for a Node.js program with dynamic resources and for a YAML program, all
 #   upstream: pulumi-language-yaml from the Go module proxy at a pinned version, and:
-#   pulumi-language-nodejs and pulumi-language-python, built from their unmodified sources in ../pulumi-language-nodejs
-#   and ../pulumi-language-python (the Go module proxy refuses those modules, so their sources are vendored), the
+#   pulumi-language-nodejs, pulumi-language-python and pulumi-language-go, built from their unmodified sources in
+#   ../pulumi-language-<language> (the Go module proxy refuses those modules, so their sources are vendored), the
 #   Python host's upstream script pulumi-language-python-exec, and pulumi-resource-pulumi-nodejs (a script shipped
 #   inside @pulumi/pulumi). The Python host also generates the Python SDK (`pulumi package gen-sdk --language python`).
 set -euo pipefail
@@ -53,8 +53,8 @@ if [ ! -x "$bin/pulumi" ] || [ "$("$bin/pulumi" version 2>/dev/null)" != "$versi
     mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
 
-# A language host vendored in tools/pulumi-language-<language>/ (Node.js: programs with dynamic resources and the
-# timbal plugin; Python: Python programs, and Python SDK generation). A host does not depend on the CLI's version: one
+# A language host vendored in tools/pulumi-language-<language>/ (Node.js: programs with dynamic resources and the npm
+# package's plugin folder; Python and Go: programs in those languages, and their SDK generation). A host does not depend on the CLI's version: one
 # build per vendored upstream commit. Prints the binary's path.
 vendored_host() {
     local src host
@@ -70,6 +70,7 @@ vendored_host() {
 }
 host=$(vendored_host nodejs)
 python_host=$(vendored_host python)
+go_host=$(vendored_host go)
 python_src=$(cd "$here/../pulumi-language-python" && pwd)
 
 # The YAML language host (YAML programs, which use the timbal provider plugin), from the Go module proxy at a pinned
@@ -98,5 +99,7 @@ ln -f "$yaml_host" "$plugins/pulumi-language-yaml" 2>/dev/null || cp -f "$yaml_h
 rm -f "$plugins/pulumi-language-python"
 ln -f "$python_host" "$plugins/pulumi-language-python" 2>/dev/null || cp -f "$python_host" "$plugins/pulumi-language-python"
 ln -sf "$python_src/pulumi-language-python-exec" "$plugins/pulumi-language-python-exec"
+rm -f "$plugins/pulumi-language-go"
+ln -f "$go_host" "$plugins/pulumi-language-go" 2>/dev/null || cp -f "$go_host" "$plugins/pulumi-language-go"
 
 echo "$plugins"
