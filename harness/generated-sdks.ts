@@ -5,24 +5,27 @@ import * as path from "path";
 import { PLUGIN_SCHEMA_FILE } from "./plugin-schema";
 import { REPO_ROOT } from "./pulumi-cli";
 
-// sdk/python, the `pulumi_timbal` package, generated from plugin/schema.json by the CLI's own generator
-// (`pulumi package gen-sdk --language python`, which runs inside Pulumi's Python language host).
+// The SDKs generated from plugin/schema.json by the CLI's own generator (`pulumi package gen-sdk`, which runs inside
+// the language's host): sdk/python, the `pulumi_timbal` package, and sdk/go, the Go module whose package `timbal`
+// programs import.
 
-export const PYTHON_SDK_DIR = path.join(REPO_ROOT, "sdk", "python");
+export type SdkLanguage = "python" | "go";
 
-/** Generates the Python SDK into `<out>/python` with the CLI and Python host in `binDir`; returns that folder. */
-export function generatePythonSdk(binDir: string, out: string): string {
+export const SDK_DIRS: Record<SdkLanguage, string> = { python: path.join(REPO_ROOT, "sdk", "python"), go: path.join(REPO_ROOT, "sdk", "go") };
+
+/** Generates the language's SDK into `<out>/<language>` with the CLI and that language's host in `binDir`; returns that folder. */
+export function generateSdk(binDir: string, language: SdkLanguage, out: string): string {
     const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version;
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-gen-sdk-home-"));
     try {
-        execFileSync(path.join(binDir, "pulumi"), ["package", "gen-sdk", PLUGIN_SCHEMA_FILE, "--language", "python", "--out", out, "--version", version], {
+        execFileSync(path.join(binDir, "pulumi"), ["package", "gen-sdk", PLUGIN_SCHEMA_FILE, "--language", language, "--out", out, "--version", version], {
             env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}`, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true" },
             stdio: ["ignore", "pipe", "pipe"],
         });
     } finally {
         fs.rmSync(home, { recursive: true, force: true });
     }
-    return path.join(out, "python");
+    return path.join(out, language);
 }
 
 /** Every file under `dir` (relative path → text), leaving out what building or installing the package writes. */
@@ -40,14 +43,14 @@ export function sdkFiles(dir: string): Map<string, string> {
     return files;
 }
 
-/** Rewrites sdk/python from the schema. */
-export function writePythonSdk(binDir: string): void {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-python-sdk-"));
+/** Rewrites the language's SDK folder from the schema. */
+export function writeSdk(binDir: string, language: SdkLanguage): void {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${language}-sdk-`));
     try {
-        const generated = generatePythonSdk(binDir, out);
-        fs.rmSync(PYTHON_SDK_DIR, { recursive: true, force: true });
-        fs.mkdirSync(path.dirname(PYTHON_SDK_DIR), { recursive: true });
-        fs.cpSync(generated, PYTHON_SDK_DIR, { recursive: true });
+        const generated = generateSdk(binDir, language, out);
+        fs.rmSync(SDK_DIRS[language], { recursive: true, force: true });
+        fs.mkdirSync(path.dirname(SDK_DIRS[language]), { recursive: true });
+        fs.cpSync(generated, SDK_DIRS[language], { recursive: true });
     } finally {
         fs.rmSync(out, { recursive: true, force: true });
     }

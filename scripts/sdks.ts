@@ -1,12 +1,13 @@
-import { writePythonSdk } from "../harness/python-sdk";
+import { writeSdk } from "../harness/generated-sdks";
 import { pulumiBinDir } from "../harness/pulumi-cli";
 
-// npm run sdk:python: rewrites sdk/python (the pulumi_timbal package) from plugin/schema.json. Needs the CLI and the
-// Python language host (bash tools/pulumi-cli/ensure.sh prepares both).
-const binDir = pulumiBinDir(["python"]);
+// npm run sdks: rewrites sdk/python (the pulumi_timbal package) and sdk/go (the Go module) from plugin/schema.json.
+// Needs the CLI with the Python and Go language hosts (bash tools/pulumi-cli/ensure.sh prepares them).
+const binDir = pulumiBinDir(["python", "go"]);
 if (!binDir) {
-    console.error("no Pulumi CLI with the Python language host: run bash tools/pulumi-cli/ensure.sh first");
+    console.error("no Pulumi CLI with the Python and Go language hosts: run bash tools/pulumi-cli/ensure.sh first");
     process.exit(1);
 }
-writePythonSdk(binDir);
-console.log("sdk/python written from plugin/schema.json");
+writeSdk(binDir, "python");
+writeSdk(binDir, "go");
+console.log("sdk/python and sdk/go written from plugin/schema.json");

@@ -8,7 +8,7 @@ import { z } from "zod";
 // the checked values, the schema that check runs, the dispatch request, the diff's field sets, the review rules'
 // types (policy pack, timbal-plan), the plugin's schema (so the Python SDK) and the README's input table all derive
 // from here. To add an input, add its declaration; `npm test` then says what else must follow (npm run
-// readme:tables, npm run plugin:schema, npm run sdk:python).
+// readme:tables, npm run plugin:schema, npm run sdks).
 
 export const SOURCE_KINDS = ["postgres", "sql_server"] as const;
 export const MODES = ["create", "append", "replace"] as const;

@@ -6,6 +6,7 @@ import { CONNECTOR_JOB_FIELDS } from "../fields/connector-job-fields";
 import { STATUS_FIELDS } from "../fields/status-fields";
 import { OBJECT_TYPES, PACKAGE, pluginType } from "../fields/type-tokens";
 import { typeSpec, type PulumiTypeSpec } from "../fields/validators";
+import { GO_IMPORT_PATH, pluginDownloadUrl, REPOSITORY } from "./release";
 
 // The provider plugin's Pulumi package schema (plugin/schema.json), generated from the field declarations: each
 // input's type, doc, default and whether it is required; each status output's type from the API's job view. YAML
@@ -131,7 +132,16 @@ export function pluginSchema(version: string) {
         provider: { description: "The Timbal provider: where jobs are dispatched, and with which key", inputProperties: config },
         resources,
         types: Object.fromEntries(Object.entries(types).map(([token, spec]) => [token, { type: "object", ...spec }])),
-        // The Python SDK (sdk/python) carries the package's version, so its default provider is this plugin's version.
-        language: { python: { packageName: "pulumi_timbal", respectSchemaVersion: true, pyproject: { enabled: true } } },
+        repository: REPOSITORY,
+        // Where `pulumi install` and `pulumi up` fetch the plugin a program's SDK names (the release's tarballs).
+        pluginDownloadURL: pluginDownloadUrl(version),
+        // Each SDK (sdk/python, sdk/go) carries the package's version, so its default provider is this plugin's version;
+        // the Go SDK is a module of its own (sdk/go/go.mod).
+        meta: { supportPack: true },
+        language: {
+            nodejs: { packageName: "@timbal/pulumi-timbal", respectSchemaVersion: true },
+            python: { packageName: "pulumi_timbal", respectSchemaVersion: true, pyproject: { enabled: true } },
+            go: { importBasePath: GO_IMPORT_PATH, respectSchemaVersion: true, generateResourceContainerTypes: false },
+        },
     };
 }
