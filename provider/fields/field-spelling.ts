@@ -3,30 +3,49 @@ import { schemaOf } from "./field-declaration";
 import { CONNECTOR_JOB_FIELDS } from "./connector-job-fields";
 
 // How the program's language spells ConnectorJob's fields. The declarations (and TypeScript and YAML programs) use
-// camelCase; a Python program writes snake_case (`kb_id`, `source={"connection_ref": ...}`), which its generated SDK
-// maps to camelCase before the provider sees it. A message to the program's author names each field as they wrote it.
+// camelCase; a Python program writes snake_case (`kb_id`, `source={"connection_ref": ...}`) and a Go program
+// PascalCase (`KbId`, `Source: timbal.ConnectorJobSourceArgs{ConnectionRef: ...}`), which their generated SDKs map to
+// camelCase before the provider sees it. A message to the program's author names each field as they wrote it.
 
-export type FieldSpelling = "camelCase" | "snake_case";
+export type FieldSpelling = "camelCase" | "snake_case" | "PascalCase";
 
-/** Every field name at every level (`kbId`, `connectionRef`, `pollIntervalSeconds`) that snake_case spells otherwise. */
-function camelCaseNames(schema: z.ZodType, into = new Set<string>()): Set<string> {
-    if (schema instanceof z.ZodOptional) return camelCaseNames(schema.unwrap() as z.ZodType, into);
-    if (schema instanceof z.ZodUnion) for (const option of schema.options) camelCaseNames(option as z.ZodType, into);
+/** Every field name at every level (`kbId`, `source`, `connectionRef`, `pollIntervalSeconds`). */
+function fieldNames(schema: z.ZodType, into = new Set<string>()): Set<string> {
+    if (schema instanceof z.ZodOptional) return fieldNames(schema.unwrap() as z.ZodType, into);
+    if (schema instanceof z.ZodUnion) for (const option of schema.options) fieldNames(option as z.ZodType, into);
     if (schema instanceof z.ZodObject) {
         for (const [name, field] of Object.entries(schema.shape)) {
-            if (/[A-Z]/.test(name)) into.add(name);
-            camelCaseNames(field as z.ZodType, into);
+            into.add(name);
+            fieldNames(field as z.ZodType, into);
         }
     }
     return into;
 }
 
-const NAMES = [...camelCaseNames(schemaOf(CONNECTOR_JOB_FIELDS))];
-// A field name as a whole word, not a config key (`timbal:orgId` is spelled so in every language).
-const NAME_PATTERN = new RegExp(`(?<![\\w:])(${NAMES.join("|")})(?!\\w)`, "g");
+const NAMES = [...fieldNames(schemaOf(CONNECTOR_JOB_FIELDS))].sort((a, b) => b.length - a.length).join("|");
+// A field path (`kbId`, `source.cursorColumn`) as a whole word, not a config key (`timbal:orgId` is spelled so in
+// every language), with what follows it.
+const PATH_PATTERN = new RegExp(`(?<![\\w:.])((?:${NAMES})(?:\\.(?:${NAMES}))*)(?!\\w|\\.\\w)(:?)`, "g");
 
 export function snakeCase(name: string): string {
     return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+export function pascalCase(name: string): string {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * A field path as the spelling writes it. A one-word name (`source`, `mode`) is also a word of prose: it is respelt
+ * only where it is surely a field: in a path (`source.table`), in backticks, or naming the subject of a message
+ * (`source: is required`, at its start or after `; `).
+ */
+function respell(path: string, colon: string, at: number, message: string, spelling: FieldSpelling): string {
+    const names = path.split(".");
+    const inBackticks = message[at - 1] === "`" && message[at + path.length] === "`";
+    const subject = colon !== "" && (at === 0 || /(; |\n)$/.test(message.slice(0, at)));
+    if (names.length === 1 && !/[A-Z]/.test(path) && !inBackticks && !subject) return path + colon;
+    return names.map(spelling === "snake_case" ? snakeCase : pascalCase).join(".") + colon;
 }
 
 /**
@@ -37,5 +56,5 @@ export function spellFieldsIn(message: string, spelling: FieldSpelling): string 
     if (spelling === "camelCase") return message;
     const quoteAt = message.indexOf("; got ");
     const [prose, quote] = quoteAt < 0 ? [message, ""] : [message.slice(0, quoteAt), message.slice(quoteAt)];
-    return prose.replace(NAME_PATTERN, (name) => snakeCase(name)) + quote;
+    return prose.replace(PATH_PATTERN, (_match, path: string, colon: string, at: number) => respell(path, colon, at, prose, spelling)) + quote;
 }

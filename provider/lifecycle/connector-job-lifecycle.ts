@@ -186,8 +186,8 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         const described = describeJob(id, { ...inputs, kbId: view.kb_uid, orgId: settings.orgId });
         log.warn(
             spelled(
-                `imported ${described}. Timbal's job list gives neither its KB's numeric id nor its source: add kbId and source ` +
-                    "to the declaration below, and keep adoptJobId; the next `pulumi up` records them and dispatches nothing",
+                `imported ${described}. Timbal's job list gives neither its KB's numeric id nor its source table: add \`kbId\` and ` +
+                    "`source` to the declaration below, and keep `adoptJobId`; the next `pulumi up` records them and dispatches nothing",
             ),
         );
         const props = plainOutputs({ ...inputs, orgId: settings.orgId, baseUrl: settings.baseUrl }, toJobStatus(view));

@@ -4,7 +4,7 @@ import type { FieldSpelling } from "../fields/field-spelling";
 
 // Which language the program that runs this plugin is written in, and so how it spells field names. No call of the
 // provider protocol says; but the CLI starts a provider plugin in the project's folder, whose Pulumi.yaml names the
-// runtime (`runtime: python`, or `runtime: {name: python, options: ...}` in either YAML form).
+// runtime (`runtime: python`, `runtime: go`, or `runtime: {name: python, options: ...}` in either YAML form).
 
 const RUNTIME = /^runtime:[ \t]*(?:["']?([\w-]+)["']?[ \t]*(?:#.*)?$|\{[^}]*\bname:[ \t]*["']?([\w-]+)|(?:#.*)?\n(?:(?:[ \t]+.*|[ \t]*)\n)*?[ \t]+name:[ \t]*["']?([\w-]+))/m;
 
@@ -23,7 +23,8 @@ export function programFieldSpelling(dir = process.cwd()): FieldSpelling {
         } catch {
             continue;
         }
-        return runtimeOf(text) === "python" ? "snake_case" : "camelCase";
+        const runtime = runtimeOf(text);
+        return runtime === "python" ? "snake_case" : runtime === "go" ? "PascalCase" : "camelCase";
     }
     return "camelCase";
 }

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { spellFieldsIn } from "../../provider/fields/field-spelling";
 import { runtimeOf } from "../../provider/plugin/program-spelling";
 
-// Check's messages name fields as the program spells them: a Python program writes snake_case.
+// Check's messages name fields as the program spells them: a Python program writes snake_case, a Go program
+// PascalCase.
 
 describe("field names in messages, as the program spells them", function () {
     it("snake_case renames every declared field, nested ones too, but not config keys or the quoted value", function () {
@@ -17,6 +18,22 @@ describe("field names in messages, as the program spells them", function () {
             "wait_for_completion: must be true, false or { timeout_seconds?, poll_interval_seconds? }; got 3",
         );
         assert.strictEqual(spellFieldsIn("pacing.maxRowsPerSec: must be", "snake_case"), "pacing.max_rows_per_sec: must be");
+    });
+
+    it("PascalCase renames every field of a path, and a one-word field only where it surely is one (a path, a colon)", function () {
+        assert.strictEqual(spellFieldsIn("source.cursorColumn: must not be empty", "PascalCase"), "Source.CursorColumn: must not be empty");
+        assert.strictEqual(spellFieldsIn("kbId: must be an integer >= 1; got \"kbId\"", "PascalCase"), "KbId: must be an integer >= 1; got \"kbId\"");
+        assert.strictEqual(spellFieldsIn("mode: must be create, append or replace", "PascalCase"), "Mode: must be create, append or replace");
+        assert.strictEqual(
+            spellFieldsIn("orgId: set `timbal:orgId`, or orgId on this resource.", "PascalCase"),
+            "OrgId: set `timbal:orgId`, or OrgId on this resource.",
+        );
+        assert.strictEqual(spellFieldsIn("set waitForCompletion.", "snake_case"), "set wait_for_completion.");
+        assert.strictEqual(
+            spellFieldsIn("gives no source table: add `kbId` and `source`; source: is required", "PascalCase"),
+            "gives no source table: add `KbId` and `Source`; Source: is required",
+        );
+        assert.strictEqual(spellFieldsIn("nor its source: none", "PascalCase"), "nor its source: none", "a word of prose stays");
     });
 
     it("camelCase leaves the message as the declarations spell it", function () {
