@@ -3,31 +3,34 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../emulator";
-import { snakeCase } from "../provider/fields/field-spelling";
-import { pack, writeYamlProgram, yamlProject } from "./consumer-project";
+import { pascalCase, snakeCase } from "../provider/fields/field-spelling";
 import { count, emulator, ORG } from "./fixtures";
 import { processesMarked, startCli } from "./interrupt";
+import { goProject, pythonProject, writeGoProgram, writePythonProgram, writeYamlProgram, yamlProject } from "./language-projects";
 import { programIn, type JobDeclaration, type StackProgram } from "./program-text";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig, type LanguageHost } from "./pulumi-cli";
-import { pythonProject, writePythonProgram } from "./python-project";
+import { PulumiCli, requirePulumiCli, writeStackConfig, type LanguageHost } from "./pulumi-cli";
+import { pluginTarball, releasePage, type ReleasePage } from "./release-artifacts";
 import { registerSecret } from "./secret-guard";
 
-// The parity suite of a language served by the timbal provider plugin (YAML, Python): a program through the real CLI
-// and Pulumi's own language host, the package installed from its tarball as a user installs it (and, for Python, the
-// SDK pip-installed), against the emulator. The same behaviour as a TypeScript program on the dynamic provider, and
-// what only the plugin does (the first Ctrl-C ends a wait; progress on the job's own row). One suite, one program
-// description (program-text.ts), written in each language.
+// The parity suite of a language served by the timbal provider plugin (YAML, Python, Go): a program through the real
+// CLI and Pulumi's own language host, installed as a user of that language installs it (the plugin by `pulumi install`
+// from the release page, served locally; the SDK by the language's own tool), against the emulator. The same
+// behaviour as a TypeScript program on the dynamic provider, and what only the plugin does (the first Ctrl-C ends a
+// wait; progress on the job's own row). One suite, one program description (program-text.ts), written in each
+// language.
 
-export type PluginLanguage = "yaml" | "python";
+export type PluginLanguage = "yaml" | "python" | "go";
 
 interface LanguageSetup {
     title: string;
     hosts: LanguageHost[];
-    /** The project in `dir`, the package installed from `tarball`, running `program`. */
-    project(dir: string, tarball: string, program: string): string;
+    /** The project in `dir` running `program`, before `pulumi install`. */
+    project(dir: string, program: string): string;
     write(dir: string, program: string): void;
-    /** A field path as the language's programs spell it (`source.connectionRef`, `source.connection_ref`). */
+    /** A field path as the language's programs spell it (`source.connectionRef`, `source.connection_ref`, `Source.ConnectionRef`). */
     spell(path: string): string;
+    /** What a preview says of a misspelt `source.connectionRef` (`conectionRef`). */
+    misspelt: RegExp;
     /** How the declaration `pulumi import` prints gives a field its text value. */
     printedField(name: string, value: string): RegExp;
 }
@@ -38,18 +41,32 @@ const LANGUAGES: Record<PluginLanguage, LanguageSetup> = {
     yaml: {
         title: "a YAML program on the timbal provider plugin (real CLI, YAML language host)",
         hosts: ["nodejs", "yaml"],
-        project: (dir, tarball, program) => yamlProject(dir, NAME, tarball, program),
+        project: (dir, program) => yamlProject(dir, NAME, program),
         write: (dir, program) => writeYamlProgram(dir, NAME, program),
         spell: (path) => path,
+        // The YAML host checks the program against the schema.
+        misspelt: /connectionRef: Missing required property 'connectionRef'/,
         printedField: (name, value) => new RegExp(`${name}: ${value}`),
     },
     python: {
-        title: "a Python program on the timbal provider plugin (real CLI, Python language host, SDK from pip)",
-        hosts: ["nodejs", "python"],
-        project: (dir, tarball, program) => pythonProject(dir, NAME, tarball, program),
+        title: "a Python program on the timbal provider plugin (real CLI, Python language host, SDK wheel from pip)",
+        hosts: ["python"],
+        project: (dir, program) => pythonProject(dir, NAME, program),
         write: (dir, program) => writePythonProgram(dir, program),
         spell: (path) => path.split(".").map(snakeCase).join("."),
+        // A dict reaches the provider as written: the provider names it.
+        misspelt: /source\.conection_ref: is not a ConnectorJob input\. Did you mean "connection_ref"\? Allowed here: kind, connection_ref, table, cursor_column/,
         printedField: (name, value) => new RegExp(`${snakeCase(name)}="${value}"`),
+    },
+    go: {
+        title: "a Go program on the timbal provider plugin (real CLI, Go language host, SDK module from sdk/go)",
+        hosts: ["go"],
+        project: (dir, program) => goProject(dir, NAME, program),
+        write: (dir, program) => writeGoProgram(dir, program),
+        spell: (path) => path.split(".").map(pascalCase).join("."),
+        // Go's compiler names it, before anything runs.
+        misspelt: /unknown field ConectionRef in struct literal of type timbal\.ConnectorJobSourceArgs/,
+        printedField: (name, value) => new RegExp(`${pascalCase(name)}: +pulumi\.String\("${value}"\)`),
     },
 };
 
@@ -106,6 +123,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
         let cli: PulumiCli;
         let project: string;
         let work: string;
+        let release: ReleasePage;
         const devKey = registerSecret(`tmbl_dev_${"d".repeat(24)}`);
         const prodKey = registerSecret(`tmbl_prod_${"p".repeat(24)}`);
         const write = (program: StackProgram) => setup.write(project, programIn(language, program));
@@ -121,13 +139,20 @@ export function pluginParitySuite(language: PluginLanguage): void {
                 seed: { ...DEFAULT_SEED, tableRows: { ...DEFAULT_SEED.tableRows, small_source: 1000, slow_source: 60000, broken_source: 1000 } },
             });
             work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${language}-`));
-            project = setup.project(path.join(work, "project"), pack(REPO_ROOT, work), programIn(language, stack(emu.url)));
-            cli = new PulumiCli(project, binDir);
+            release = await releasePage(await pluginTarball());
+            project = setup.project(path.join(work, "project"), programIn(language, stack(emu.url)));
+            cli = new PulumiCli(project, binDir, release.env);
+            // A user's first command: it fetches the plugin the program's SDK (YAML: Pulumi.yaml) names.
+            await cli.ok(["install"]);
+            assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin from the release page");
             await cli.ok(["stack", "init", "dev"]);
             writeStackConfig(path.join(project, `Pulumi.dev.yaml`), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
         });
 
-        after(async () => emu?.stop());
+        after(async () => {
+            await emu?.stop();
+            await release?.stop();
+        });
 
         it("preview fails without an API key, saying how to set it, and sends nothing", async function () {
             await cli.ok(["config", "set", "--secret", "prodKey", prodKey]);
@@ -148,20 +173,16 @@ export function pluginParitySuite(language: PluginLanguage): void {
             assert.match(preview.output, new RegExp(quote(`${spell("kbId")}: must be an integer >= 1`)));
             assert.match(preview.output, new RegExp(quote(`${spell("source.cursorColumn")}: must not be empty`)));
             assert.match(preview.output, new RegExp(quote(`${spell("waitForCompletion.timeoutSeconds")}: must be more than 0 seconds`)));
-            if (language === "python") assert.doesNotMatch(preview.output, /kbId|cursorColumn|timeoutSeconds/, "no field in the declarations' camelCase");
+            if (language !== "yaml") assert.doesNotMatch(preview.output, /kbId|cursorColumn|timeoutSeconds/, "no field in the declarations' camelCase");
             assert.strictEqual(emu.requests.length, 0);
         });
 
-        it("a misspelt field is named with the right spelling, by the provider (Python: a dict reaches it as written) or by the YAML host (its schema check)", async function () {
+        it("a misspelt field is named with the right spelling: by the YAML host (its schema check), the provider (Python: a dict reaches it as written) or Go's compiler", async function () {
             const misspelt = { kind: "postgres", conectionRef: "warehouse", table: "orders", cursorColumn: "id" };
             write(stack(emu.url, { more: [warehouse("bad", "bad", "orders", { source: misspelt })] }));
             const preview = await cli.run(["preview"]);
             assert.notStrictEqual(preview.code, 0);
-            const expected =
-                language === "python"
-                    ? /source\.conection_ref: is not a ConnectorJob input\. Did you mean "connection_ref"\? Allowed here: kind, connection_ref, table, cursor_column/
-                    : /connectionRef: Missing required property 'connectionRef'/;
-            assert.match(preview.output, expected);
+            assert.match(preview.output, setup.misspelt);
             assert.strictEqual(emu.requests.length, 0);
             write(stack(emu.url));
         });
@@ -290,7 +311,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
         });
 
         it("a runner killed (SIGKILL) while a job waits: a new runner's plain up dispatches nothing again, waits for the job, then dispatches its dependent", async function () {
-            // A fresh copy of the project, the package installed from its tarball again, a new PULUMI_HOME and HOME
+            // A fresh copy of the project, the plugin installed again (`pulumi install`), a new PULUMI_HOME and HOME
             // (no dispatch journal): only the backend and the stack's config files are the killed runner's. (Python:
             // the virtualenv is shared by the run's projects; it holds no state of this package.)
             const waiting = warehouse("slow_again", "slow_again", "slow_source", WAITS);
@@ -307,8 +328,9 @@ export function pluginParitySuite(language: PluginLanguage): void {
             assert.strictEqual(jobsOf("after_slow").length, 0, "the dependent waits for its dependency to finish");
             const posts = count(emu, "POST");
 
-            const freshProject = setup.project(fs.mkdtempSync(path.join(work, "runner-")), pack(REPO_ROOT, work), programIn(language, program));
+            const freshProject = setup.project(fs.mkdtempSync(path.join(work, "runner-")), programIn(language, program));
             const runner = cli.onFreshRunner(freshProject);
+            await runner.ok(["install"]);
             emu.world.advance(3600_000);
             // As a CI workflow runs it: the stack named (a new PULUMI_HOME has none selected). The killed run still
             // holds the backend's lock: `up` refuses and says to run `pulumi cancel`, sending nothing.
@@ -333,7 +355,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
         it("pulumi import records a job by its id, the declaration it prints pinned with adoptJobId; once the program adds kbId and source, up dispatches nothing", async function () {
             const jobId = await dispatchByHand("returns");
             const imported = await cli.ok(["import", "timbal:index:ConnectorJob", "returns", jobId, "--yes"]);
-            assert.match(imported.output, new RegExp(`Timbal's job list gives neither its KB's numeric id nor its source: add ${setup.spell("kbId")} and source`));
+            assert.match(imported.output, new RegExp(`Timbal's job list gives neither its KB's numeric id nor its source table: add \`${setup.spell("kbId")}\` and \`${setup.spell("source")}\``));
             assert.match(imported.output, setup.printedField("adoptJobId", jobId), "the declaration to paste pins the job");
             assert.match(imported.output, setup.printedField("connectorId", "warehouse-pg"));
             const posts = count(emu, "POST");

@@ -1,11 +1,14 @@
-import { snakeCase } from "../provider/fields/field-spelling";
+import { pascalCase, snakeCase } from "../provider/fields/field-spelling";
+import { pluginSchema } from "../provider/plugin/schema";
+import { GO_IMPORT_PATH } from "../provider/plugin/release";
 
-// One stack of ConnectorJobs, described once, written as a TypeScript, YAML or Python program: what the suites that
-// compare languages deploy. TypeScript and YAML name fields as the declarations do; Python in snake_case, nested
-// typed objects (`source`, `pacing`, `waitForCompletion`) included, while the free-form ones (`triggers`, `cursor`)
-// keep their keys as written, as the generated SDK does.
+// One stack of ConnectorJobs, described once, written as a TypeScript, YAML, Python or Go program: what the suites
+// that compare languages deploy. TypeScript and YAML name fields as the declarations do; Python in snake_case and Go
+// in PascalCase, nested typed objects (`source`, `pacing`, `waitForCompletion`) included, while the free-form ones
+// (`triggers`, `cursor`) keep their keys as written, as the generated SDKs do. Go's values take the SDK's types,
+// read from the plugin's schema.
 
-export type Language = "typescript" | "yaml" | "python";
+export type Language = "typescript" | "yaml" | "python" | "go";
 
 /** A value read from the stack's config as a secret (the explicit provider's key). */
 export interface SecretConfig {
@@ -50,7 +53,7 @@ function secretNames(program: StackProgram): string[] {
 }
 
 export function programIn(language: Language, program: StackProgram): string {
-    return { typescript: typescriptProgram, yaml: yamlProgram, python: pythonProgram }[language](program);
+    return { typescript: typescriptProgram, yaml: yamlProgram, python: pythonProgram, go: goProgram }[language](program);
 }
 
 /** The dynamic provider's program (no explicit providers: its jobs name their settings themselves). */
@@ -105,5 +108,87 @@ function pythonProgram(program: StackProgram): string {
         lines.push(`jobs[${JSON.stringify(job.name)}] = timbal.ConnectorJob(${[JSON.stringify(job.name), ...kwargs(plain(job.args)), ...opts].join(", ")})`);
     }
     for (const [name, [job, output]] of Object.entries(program.outputs ?? {})) lines.push(`pulumi.export(${JSON.stringify(name)}, jobs[${JSON.stringify(job)}].${snakeCase(output)})`);
+    return `${lines.join("\n")}\n`;
+}
+
+type PropertySpec = { type?: string; $ref?: string; oneOf?: PropertySpec[]; items?: PropertySpec };
+type ObjectSpec = { properties: Record<string, PropertySpec>; required?: string[] };
+
+const SCHEMA = pluginSchema("0.0.0") as unknown as { resources: Record<string, { inputProperties: Record<string, PropertySpec>; requiredInputs: string[] }>; types: Record<string, ObjectSpec>; provider: { inputProperties: Record<string, PropertySpec> } };
+const GO_SCALARS: Record<string, string> = { string: "String", integer: "Int", number: "Float64", boolean: "Bool" };
+
+/** A free-form value (`triggers`, `cursor`, a `oneOf`) as Go source: pulumi.Map, pulumi.Array, or a scalar input. */
+function goAny(value: unknown): string {
+    if (isSecretConfig(value)) return `cfg.RequireSecret(${JSON.stringify(value.secretConfig)})`;
+    if (Array.isArray(value)) return `pulumi.Array{${value.map(goAny).join(", ")}}`;
+    if (typeof value === "object" && value !== null) return `pulumi.Map{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${goAny(v)}`).join(", ")}}`;
+    if (typeof value === "number") return Number.isInteger(value) ? `pulumi.Int(${value})` : `pulumi.Float64(${value})`;
+    return typeof value === "boolean" ? `pulumi.Bool(${value})` : `pulumi.String(${JSON.stringify(value)})`;
+}
+
+/** A value of a schema property as Go source; `required`: the SDK's input is not a pointer. */
+function goValue(spec: PropertySpec, value: unknown, required: boolean): string {
+    if (isSecretConfig(value)) return `cfg.RequireSecret(${JSON.stringify(value.secretConfig)})`;
+    if (spec.$ref?.startsWith("#/types/")) return goObject(spec.$ref.slice("#/types/".length), value as Record<string, unknown>, required);
+    if (spec.oneOf) {
+        const object = spec.oneOf.find((option) => option.$ref);
+        return typeof value === "object" && object ? goObject(object.$ref!.slice("#/types/".length), value as Record<string, unknown>, true) : goAny(value);
+    }
+    if (spec.type === "array") return `pulumi.${GO_SCALARS[spec.items!.type!]}Array{${(value as unknown[]).map((item) => goValue(spec.items!, item, true)).join(", ")}}`;
+    const scalar = spec.type && GO_SCALARS[spec.type];
+    if (!scalar) return goAny(value);
+    return `pulumi.${scalar}${required ? "" : "Ptr"}(${JSON.stringify(value)})`;
+}
+
+/** An object of the schema's `token` type as its SDK's Args struct. */
+function goObject(token: string, value: Record<string, unknown>, required: boolean): string {
+    const type = SCHEMA.types[token];
+    return `${required ? "" : "&"}timbal.${token.split(":").pop()}Args{${goFields(type.properties, type.required ?? [], value)}}`;
+}
+
+function goFields(properties: Record<string, PropertySpec>, required: string[], values: Record<string, unknown>): string {
+    return Object.entries(values)
+        .map(([name, value]) => {
+            const spec = properties[name];
+            // A field the schema does not have (a test's misspelling) is written as it is: Go's compiler names it.
+            return `${pascalCase(name)}: ${spec ? goValue(spec, value, required.includes(name)) : goAny(value)}`;
+        })
+        .join(", ");
+}
+
+function goProgram(program: StackProgram): string {
+    const job = SCHEMA.resources["timbal:index:ConnectorJob"];
+    const lines = [
+        "package main",
+        "",
+        "import (",
+        '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"',
+        '\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"',
+        `\t"${GO_IMPORT_PATH}"`,
+        ")",
+        "",
+        "func main() {",
+        "\tpulumi.Run(func(ctx *pulumi.Context) error {",
+        '\t\tcfg := config.New(ctx, "")',
+        "\t\t_ = cfg",
+        "\t\tproviders := map[string]*timbal.Provider{}",
+        "\t\tjobs := map[string]*timbal.ConnectorJob{}",
+        "\t\t_ = providers",
+        "\t\tvar err error",
+    ];
+    const check = "\t\tif err != nil {\n\t\t\treturn err\n\t\t}";
+    for (const [name, args] of Object.entries(program.providers ?? {})) {
+        lines.push(`\t\tproviders[${JSON.stringify(name)}], err = timbal.NewProvider(ctx, ${JSON.stringify(name)}, &timbal.ProviderArgs{${goFields(SCHEMA.provider.inputProperties, [], args)}})`, check);
+    }
+    for (const declared of program.jobs) {
+        const options = [
+            declared.dependsOn && `pulumi.DependsOn([]pulumi.Resource{jobs[${JSON.stringify(declared.dependsOn)}]})`,
+            declared.provider && `pulumi.Provider(providers[${JSON.stringify(declared.provider)}])`,
+        ].filter(Boolean);
+        const args = `&timbal.ConnectorJobArgs{${goFields(job.inputProperties, job.requiredInputs, plain(declared.args))}}`;
+        lines.push(`\t\tjobs[${JSON.stringify(declared.name)}], err = timbal.NewConnectorJob(${[`ctx, ${JSON.stringify(declared.name)}`, args, ...options].join(", ")})`, check);
+    }
+    for (const [name, [declared, output]] of Object.entries(program.outputs ?? {})) lines.push(`\t\tctx.Export(${JSON.stringify(name)}, jobs[${JSON.stringify(declared)}].${pascalCase(output)})`);
+    lines.push("\t\treturn nil", "\t})", "}");
     return `${lines.join("\n")}\n`;
 }
