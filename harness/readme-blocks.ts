@@ -1,0 +1,25 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import { README } from "./readme-tables";
+
+// The README's fenced blocks, read by the tests that run what the README tells a user to type or write, word for word.
+
+/** The text of the README's section under `heading` (`## Install`, `### Python`), up to the next heading. */
+export function readmeSection(heading: string): string {
+    const readme = fs.readFileSync(README, "utf8");
+    const start = readme.indexOf(`\n${heading}\n`);
+    assert.ok(start >= 0, `README.md has a section "${heading}"`);
+    const next = readme.slice(start + heading.length + 2).search(/\n#{2,3} /);
+    return next < 0 ? readme.slice(start) : readme.slice(start, start + heading.length + 2 + next);
+}
+
+/**
+ * The fenced block of `language` in the section under `heading`: the first one, or the one whose first line is
+ * `firstLine` (then without that line).
+ */
+export function readmeBlock(heading: string, language: string, firstLine?: string): string {
+    const blocks = [...readmeSection(heading).matchAll(/```(\w+)\n([^]*?)```/g)].filter((m) => m[1] === language);
+    const block = firstLine === undefined ? blocks[0] : blocks.find((m) => m[2].startsWith(`${firstLine}\n`));
+    assert.ok(block, `README.md has a ${language} block${firstLine ? ` "${firstLine}"` : ""} in ${heading}`);
+    return firstLine === undefined ? block[2] : block[2].slice(firstLine.length + 1);
+}

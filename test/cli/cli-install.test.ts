@@ -1,0 +1,214 @@
+import * as assert from "assert";
+import { execFile, execFileSync } from "child_process";
+import { promisify } from "util";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Emulator } from "../../emulator";
+import { emulatorStackConfig } from "../../harness/cli-stack";
+import { npm, pack, sdkVersion } from "../../harness/consumer-project";
+import { count, emulator } from "../../harness/fixtures";
+import { pythonVirtualenv } from "../../harness/language-projects";
+import { artifactName } from "../../harness/plugin-artifact";
+import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
+import { AS_A_USER, PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { readmeBlock } from "../../harness/readme-blocks";
+import { pluginTarball, pythonWheel, releasePage, type ReleasePage } from "../../harness/release-artifacts";
+import { SDK_DIRS } from "../../harness/generated-sdks";
+
+// Installed as Pulumi users install providers: the plugin with Pulumi's own commands (`pulumi plugin install --file`
+// and `--server`, `pulumi install`, `pulumi up` fetching it itself, `pulumi package add`), the SDKs with each
+// language's tool, the README's install commands and programs run word for word. A local server stands in for the
+// release page (the schema's pluginDownloadURL, redirected by PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES). Each project has
+// a PULUMI_HOME of its own: no plugin is there before its first install.
+
+const ORDERS: JobDeclaration = {
+    name: "orders",
+    args: { connectorId: "warehouse-pg", kbId: 101, destTable: "orders", mode: "append", source: { kind: "postgres", connectionRef: "warehouse", table: "orders", cursorColumn: "id" } },
+};
+
+describe("installed as Pulumi users install providers (real CLI, the release page served locally)", function () {
+    this.timeout(600_000);
+    let binDir: string;
+    let emu: Emulator;
+    let release: ReleasePage;
+    let tarball: string;
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-install-"));
+
+    before(async function () {
+        binDir = requirePulumiCli(this, ["nodejs", "yaml", "python", "go"]);
+        emu = await emulator();
+        tarball = await pluginTarball();
+        release = await releasePage(tarball);
+    });
+
+    after(async () => {
+        await emu?.stop();
+        await release?.stop();
+    });
+
+    /** A project folder `name` with `files`, and a CLI on it (a PULUMI_HOME of its own) that reaches the release page. */
+    function project(name: string, files: Record<string, string>, env: NodeJS.ProcessEnv = {}): PulumiCli {
+        const dir = path.join(work, name);
+        fs.mkdirSync(dir, { recursive: true });
+        for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+        return new PulumiCli(dir, binDir, { TIMBAL_API_KEY: emu.apiKey, ...release.env, ...env }, AS_A_USER);
+    }
+
+    /**
+     * Runs the README's shell block in the project's folder, as a user's shell does, with the CLI's environment (not
+     * blocking: the release page answers from this process).
+     */
+    async function runAsTyped(cli: PulumiCli, block: string): Promise<void> {
+        await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: cli.projectDir, env: cli.environment(), maxBuffer: 64 * 1024 * 1024 });
+    }
+
+    async function stackOnEmulator(cli: PulumiCli): Promise<void> {
+        await cli.ok(["stack", "init", "dev"]);
+        writeStackConfig(path.join(cli.projectDir, "Pulumi.dev.yaml"), emulatorStackConfig(emu));
+    }
+
+    /** `up` of the README's two jobs (stage_orders waits; orders depends on it): stage first, orders once it finished. */
+    async function upDispatchesAfterTheWait(cli: PulumiCli): Promise<void> {
+        const jobsBefore = emu.world.jobs.length;
+        // The wait runs in the emulator's time: its clock moves a minute every 200 ms of the machine's.
+        const fastClock = setInterval(() => emu.world.advance(60_000), 200);
+        await cli.ok(["up", "--yes"]).finally(() => clearInterval(fastClock));
+        const [stage, orders] = emu.world.jobs.slice(jobsBefore);
+        assert.deepStrictEqual([stage?.destTable, orders?.destTable], ["stage_orders", "orders"]);
+        assert.ok(orders.createdAt >= Date.parse(emu.world.view(stage).finished_at!), "orders was dispatched after stage_orders finished");
+    }
+
+    const installedPlugin = (cli: PulumiCli) => path.join(cli.environment().PULUMI_HOME!, "plugins", "resource-timbal-v0.1.0", "pulumi-resource-timbal");
+
+    it("pulumi plugin install --file <the tarball>: one executable in the plugin cache; a YAML program's up runs it, fetching nothing", async function () {
+        const cli = project("plugin-file", { "Pulumi.yaml": `name: from-file\nruntime: yaml\n${readmeBlock("### YAML", "yaml")}resources:\n  orders:\n    type: timbal:index:ConnectorJob\n    properties: ${JSON.stringify(ORDERS.args)}\n` });
+        await cli.ok(["plugin", "install", "resource", "timbal", "v0.1.0", "--file", tarball]);
+        assert.ok(fs.statSync(installedPlugin(cli)).mode & 0o111, "the plugin is an executable");
+        assert.deepStrictEqual(fs.readdirSync(path.dirname(installedPlugin(cli))), ["pulumi-resource-timbal"], "nothing else: no node_modules, no npm");
+        await stackOnEmulator(cli);
+        const posts = count(emu, "POST");
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), posts + 1);
+        assert.strictEqual(release.downloads.length, 0, "nothing fetched from the release page");
+    });
+
+    it("pulumi plugin install --server <the release page>: the tarball fetched by its name, installed", async function () {
+        const cli = project("plugin-server", { "Pulumi.yaml": "name: from-server\nruntime: yaml\n" });
+        await cli.ok(["plugin", "install", "resource", "timbal", "v0.1.0", "--server", release.url]);
+        assert.deepStrictEqual(release.downloads, [`/${artifactName()}`]);
+        assert.match((await cli.ok(["plugin", "ls"])).output, /timbal\s+resource\s+0\.1\.0/);
+        release.downloads.length = 0;
+    });
+
+    it("Python: the README's install commands and program, word for word; pulumi install fetches the plugin the wheel's SDK names", async function () {
+        const cli = project("readme-python", {
+            "Pulumi.yaml": readmeBlock("## Use from Python", "yaml", "# Pulumi.yaml"),
+            "requirements.txt": readmeBlock("## Use from Python", "text", "# requirements.txt"),
+            "__main__.py": readmeBlock("## Use from Python", "python", "# __main__.py"),
+        });
+        // The wheel, downloaded from the release page into the project's folder.
+        fs.copyFileSync(pythonWheel(), path.join(cli.projectDir, path.basename(pythonWheel())));
+        assert.strictEqual(readmeBlock("## Use from Python", "bash"), readmeBlock("### Python", "bash"), "one set of commands in both sections");
+        await runAsTyped(cli, readmeBlock("### Python", "bash"));
+        assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin");
+        await stackOnEmulator(cli);
+        await upDispatchesAfterTheWait(cli);
+    });
+
+    it("Go: the README's install commands and program, word for word (the SDK module beside the project, as a clone)", async function () {
+        const cli = project("go/readme-go", { "Pulumi.yaml": "name: readme-go\nruntime: go\n", "main.go": readmeBlock("## Use from Go", "go", "// main.go") });
+        // A clone of this repository beside the project: its sdk/go is what the README's `replace` points at.
+        fs.cpSync(SDK_DIRS.go, path.join(work, "go", "pulumi-timbal", "sdk", "go"), { recursive: true });
+        execFileSync("go", ["mod", "init", "readme-go"], { cwd: cli.projectDir, stdio: "ignore" });
+        release.downloads.length = 0;
+        await runAsTyped(cli, readmeBlock("### Go", "bash"));
+        assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin");
+        await stackOnEmulator(cli);
+        await upDispatchesAfterTheWait(cli);
+    });
+
+    it("YAML: the README's program, with its packages entry, word for word; pulumi install fetches the plugin", async function () {
+        const program = readmeBlock("## Use from YAML", "yaml", "name: extractions");
+        assert.ok(program.includes(readmeBlock("### YAML", "yaml")), "the program names the plugin as Install says");
+        const cli = project("readme-yaml", { "Pulumi.yaml": `name: extractions\n${program}` });
+        release.downloads.length = 0;
+        await cli.ok(["install"]);
+        assert.strictEqual(release.downloads.length, 1);
+        await stackOnEmulator(cli);
+        const posts = count(emu, "POST");
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), posts + 1);
+    });
+
+    it("pulumi up fetches the plugin itself when it is missing (a Python program, no pulumi install)", async function () {
+        const venv = pythonVirtualenv();
+        const cli = project(
+            "automatic",
+            { "Pulumi.yaml": `name: automatic\nruntime:\n  name: python\n  options:\n    virtualenv: ${venv}\n`, "__main__.py": programIn("python", { jobs: [ORDERS] }) },
+            { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: undefined },
+        );
+        release.downloads.length = 0;
+        await stackOnEmulator(cli);
+        const posts = count(emu, "POST");
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(release.downloads.length, 1, "the engine fetched the plugin the SDK names");
+        assert.strictEqual(count(emu, "POST"), posts + 1);
+    });
+
+    /** A project of `language` for `pulumi package add`: Pulumi.yaml with the README's packages entry, and a program of one job. */
+    function packageAddProject(language: Exclude<Language, "typescript">): PulumiCli {
+        const entry = readmeBlock("### YAML", "yaml");
+        const name = `package-add-${language}`;
+        const files: Record<Exclude<Language, "typescript">, Record<string, string>> = {
+            yaml: { "Pulumi.yaml": `name: ${name}\nruntime: yaml\n${entry}${programIn("yaml", { jobs: [ORDERS] })}` },
+            python: {
+                "Pulumi.yaml": `name: ${name}\nruntime:\n  name: python\n  options: { toolchain: pip, virtualenv: venv }\n${entry}`,
+                "requirements.txt": "pulumi>=3.231.0,<4.0.0\n",
+                "__main__.py": programIn("python", { jobs: [ORDERS] }),
+            },
+            go: {
+                "Pulumi.yaml": `name: ${name}\nruntime: go\n${entry}`,
+                "go.mod": `module ${name}\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.256.0\n`,
+                "main.go": programIn("go", { jobs: [ORDERS] }),
+            },
+        };
+        return project(name, files[language]);
+    }
+
+    async function upDispatchesOne(cli: PulumiCli): Promise<void> {
+        await stackOnEmulator(cli);
+        const posts = count(emu, "POST");
+        await cli.ok(["up", "--yes"]);
+        assert.strictEqual(count(emu, "POST"), posts + 1);
+    }
+
+    for (const language of ["python", "go", "yaml"] as const) {
+        it(`pulumi package add, in a ${language} project, as the README says: the SDK generated and linked, then pulumi install and up`, async function () {
+            const cli = packageAddProject(language);
+            await runAsTyped(cli, readmeBlock("### `pulumi package add`, in any language", "bash").replace(/^pulumi up\n/m, ""));
+            const linked = { python: ["requirements.txt", /sdks\/timbal/], go: ["go.mod", /=> \.\/sdks\/timbal/], yaml: ["Pulumi.yaml", /pluginDownloadURL/] } as const;
+            const [file, link] = linked[language];
+            assert.match(fs.readFileSync(path.join(cli.projectDir, file), "utf8"), link);
+            await upDispatchesOne(cli);
+        });
+    }
+
+    it("pulumi package add with the npm package's executable, in a TypeScript project: the SDK @timbal/pulumi-timbal; with the packages entry written back, pulumi install and up", async function () {
+        const cli = project("package-add-typescript", {
+            "Pulumi.yaml": `name: package-add-typescript\nruntime: nodejs\n`,
+            "package.json": JSON.stringify({ name: "package-add-typescript", private: true, main: "index.ts", dependencies: {} }),
+            "index.ts": `import * as timbal from "@timbal/pulumi-timbal";\nconst job = new timbal.ConnectorJob("orders", ${JSON.stringify(ORDERS.args)});\nexport const jobId = job.jobId;\n`,
+        });
+        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `@pulumi/pulumi@${sdkVersion()}`, `file:${pack(REPO_ROOT, work)}`], cli.projectDir);
+        await cli.ok(["package", "add", "./node_modules/.bin/pulumi-resource-timbal"]);
+        const recorded = fs.readFileSync(path.join(cli.projectDir, "Pulumi.yaml"), "utf8");
+        assert.match(recorded, /timbal: timbal@0\.1\.0/, "Pulumi records the package by name and version, as the README says");
+        assert.match(fs.readFileSync(path.join(cli.projectDir, "package.json"), "utf8"), /"@timbal\/pulumi-timbal": ?"file:sdks\/timbal"/);
+        fs.writeFileSync(path.join(cli.projectDir, "Pulumi.yaml"), `${recorded.replace(/packages:\n.*\n/, "")}${readmeBlock("### YAML", "yaml")}`);
+        release.downloads.length = 0;
+        await cli.ok(["install"]);
+        assert.strictEqual(release.downloads.length, 1);
+        await upDispatchesOne(cli);
+    });
+});
