@@ -3,8 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { emulator, ORG } from "./fixtures";
 import { describeProcesses, processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
-import { projectUsingRepoModules, PulumiCli, pulumiBinDir, REPO_ROOT, writeStackConfig, type LanguageHost } from "./pulumi-cli";
-import { pythonVirtualenv } from "./python-project";
+import { projectUsingRepoModules, PulumiCli, pulumiBinDir, writeStackConfig, type LanguageHost } from "./pulumi-cli";
+import { execFileSync } from "child_process";
+import { pythonVirtualenv } from "./language-projects";
+import { pluginTarball } from "./release-artifacts";
 
 // `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
 // emulator; each time one of: one Ctrl-C (SIGINT to the CLI), two Ctrl-C, or SIGKILL of the CLI's process group (a CI
@@ -88,19 +90,25 @@ export type Language = (typeof LANGUAGES)[number];
 export const RECOVERIES = ["same machine", "fresh runner"] as const;
 export type Recovery = (typeof RECOVERIES)[number];
 /** The language hosts each program needs beside `pulumi`. */
-export const HOSTS: Record<Language, LanguageHost[]> = { typescript: ["nodejs"], yaml: ["nodejs", "yaml"], python: ["nodejs", "python"] };
+export const HOSTS: Record<Language, LanguageHost[]> = { typescript: ["nodejs"], yaml: ["yaml"], python: ["python"] };
 
-/** A copy of the project chaos runs in `language` (with `policy`): the checkout's package and plugin, built. */
-function chaosProject(language: Language, policy: string): string {
+/** The released plugin (the executable of `npm run release`'s tarball), extracted into a folder of its own. */
+async function releasedPlugin(): Promise<string> {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-chaos-plugin-"));
+    execFileSync("tar", ["-xzf", await pluginTarball(), "-C", folder]);
+    return folder;
+}
+
+/**
+ * A copy of the project chaos runs in `language` (with `policy`): the checkout's package, built, and for YAML and
+ * Python the released plugin in `plugin`, named in Pulumi.yaml (a fresh runner has no plugin cache to find it in).
+ */
+function chaosProject(language: Language, policy: string, plugin: string): string {
     const project = projectUsingRepoModules();
-    const plugin = path.join(REPO_ROOT, "plugin");
     if (language === "yaml") {
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(plugin, policy.replace('"24h",', "24h")));
     } else if (language === "python") {
-        // pip builds the SDK in the folder it is given: a copy of the checkout's.
-        const sdk = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-chaos-sdk-"));
-        fs.cpSync(path.join(REPO_ROOT, "sdk", "python"), sdk, { recursive: true });
-        const runtime = `runtime:\n  name: python\n  options:\n    virtualenv: ${pythonVirtualenv(sdk)}\n`;
+        const runtime = `runtime:\n  name: python\n  options:\n    virtualenv: ${pythonVirtualenv()}\n`;
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), `name: chaos\n${runtime}plugins:\n  providers:\n    - name: timbal\n      path: ${plugin}\n`);
         fs.writeFileSync(path.join(project, "__main__.py"), PYTHON_PROGRAM(policy));
     } else {
@@ -199,7 +207,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
     if (!binDir) throw new Error(`no Pulumi CLI with the ${language} language host found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`);
     const next = random(options.seed ?? 11);
     const emu = await emulator();
-    const project = chaosProject(language, policy);
+    const plugin = await releasedPlugin();
+    const project = chaosProject(language, policy, plugin);
     // The interrupted command as a user types it (`up` previews first); type-checking has no part in an interruption.
     const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, { previewBeforeUp: true });
     const results: ChaosRun[] = [];
@@ -265,7 +274,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
 
             // What a user does next, where the next run happens. Meanwhile the emulator's clock runs fast, so that
             // every wait ends.
-            const recovering = recovery === "fresh runner" ? cli.onFreshRunner(chaosProject(language, policy)) : cli;
+            const recovering = recovery === "fresh runner" ? cli.onFreshRunner(chaosProject(language, policy, plugin)) : cli;
             const fastClock = setInterval(() => emu.world.advance(600_000), 500);
             let recovered = await recovering.run(command);
             if (recovered.code !== 0 && /pulumi cancel/.test(recovered.output)) {

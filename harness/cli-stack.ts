@@ -21,11 +21,12 @@ export function emulatorStackConfig(emu: Emulator, more: Record<string, string> 
 }
 
 /**
- * A CLI on `project` (running commands as `options` say) whose commands carry the emulator's key in TIMBAL_API_KEY,
- * after `pulumi stack init <stack>` and with the stack's config file (Pulumi.<stack>.yaml) written by emulatorStackConfig.
+ * A CLI on `project` (running commands as `options` say) whose commands carry the emulator's key in TIMBAL_API_KEY
+ * (and `env`), after `pulumi stack init <stack>` and with the stack's config file (Pulumi.<stack>.yaml) written by
+ * emulatorStackConfig.
  */
-export async function emulatorStack(project: string, binDir: string, emu: Emulator, stack = "dev", options: CliOptions = {}): Promise<PulumiCli> {
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, options);
+export async function emulatorStack(project: string, binDir: string, emu: Emulator, stack = "dev", options: CliOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<PulumiCli> {
+    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey, ...env }, options);
     await cli.ok(["stack", "init", stack]);
     writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), emulatorStackConfig(emu));
     return cli;

@@ -75,9 +75,9 @@ export const INSTALLED_PLUGIN_PATH = "node_modules/@timbal/pulumi-connector-jobs
  * A Pulumi YAML project in `dir`: the package installed from `tarball` (with this run's SDK, which its plugin runs
  * on), its plugin named in Pulumi.yaml, and `program` (the YAML after `runtime`: resources, outputs).
  */
-export function yamlProject(dir: string, name: string, tarball: string, program: string): string {
+export function npmPluginYamlProject(dir: string, name: string, tarball: string, program: string): string {
     installPluginPackage(dir, name, tarball);
-    writeYamlProgram(dir, name, program);
+    writeNpmPluginYamlProgram(dir, name, program);
     return dir;
 }
 
@@ -93,21 +93,7 @@ export function installPluginPackage(dir: string, name: string, tarball: string)
 }
 
 /** Rewrites the YAML project's program. */
-export function writeYamlProgram(dir: string, name: string, program: string): void {
+export function writeNpmPluginYamlProgram(dir: string, name: string, program: string): void {
     const head = `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`;
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
-}
-
-/** The examples of the languages that use the provider plugin: examples/<language>/. */
-export type PluginExample = "yaml" | "python";
-
-/**
- * A copy of examples/<language>/ in `dir`, with the package installed from `tarball` and this run's SDK, as its
- * README section says to install it (a Python project's virtualenv is made by `pulumi install`, separately).
- */
-export function pluginExampleProject(language: PluginExample, dir: string, tarball: string): string {
-    const example = path.join(REPO_ROOT, "examples", language);
-    fs.cpSync(example, dir, { recursive: true, filter: (from) => !/(^|\/)(node_modules|venv|package-lock\.json)$/.test(path.relative(example, from)) });
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `@pulumi/pulumi@${sdkVersion()}`, `file:${tarball}`], dir);
-    return dir;
 }

@@ -2,30 +2,35 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
-import { consumerProject, INSTALLED_PLUGIN_PATH, pack, sdkVersion } from "../harness/consumer-project";
+import { execFileSync } from "child_process";
+import { consumerProject, pack, sdkVersion } from "../harness/consumer-project";
 import { AS_A_USER, pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
+import { pluginTarball } from "../harness/release-artifacts";
 import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 
 // `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine in each shell (the dynamic provider, and the
 // timbal provider plugin), against the engine's own floor for dynamic resources (N no-op dynamic resources, whose
 // create returns their inputs), in the same run, through the real CLI (file backend) and the emulator. The package is
-// installed from `npm pack` into a project of its own, as a user installs it; one TypeScript program declares them all
-// (the plugin's ConnectorJob by type token, a remote component, as every language's SDK registers it), so that the
-// language host is the same for all. The plugin runs twice: jobs that do not wait (one resource each, as in the
+// installed from `npm pack` into a project of its own, as a user installs it, and the plugin is the released one (the
+// executable of `npm run release`'s tarball); one TypeScript program declares them all (the plugin's ConnectorJob by
+// type token, a remote component, as every language's SDK registers it), so that the language host is the same for
+// all. The plugin runs twice: jobs that do not wait (one resource each, as in the
 // dynamic shell's row) and jobs that wait (each with its completion, the shape a wait costs in either shell), the
 // latter against the floor of that shape (N no-op resources, each with a no-op child). Prints, per N: preview, up,
 // refresh and destroy wall times, their ratio to the floor, the requests each step sent, the state bytes per job (its
 // resources together) and the `__provider` bytes. Then, in `up`s of their own (watching the checkpoint costs
 // CPU), the window a lost runner can still fall into: from the dispatch's arrival at the API to the job's id in the
-// backend's checkpoint (BENCH_WINDOW_SIZES jobs, default 20 and 200).
+// backend's checkpoint (BENCH_WINDOW_SIZES jobs, default 20 and 200; empty: none). BENCH_ENGINE_KINDS measures some
+// kinds only (default all: noop,noopPair,connectorJob,plugin,pluginWaiting); the others' cells read "-".
 
 const SIZES = (process.env.BENCH_ENGINE_SIZES ?? "200,1000").split(",").map(Number);
-const WINDOW_SIZES = (process.env.BENCH_WINDOW_SIZES ?? "20,200").split(",").map(Number);
+const WINDOW_SIZES = (process.env.BENCH_WINDOW_SIZES ?? "20,200").split(",").filter(Boolean).map(Number);
 const CONNECTORS = ["c1", "c2", "c3", "c4", "c5"];
 const ORG = "bench";
 const STEPS = ["preview", "up", "refresh", "destroy"] as const;
 type Step = (typeof STEPS)[number];
 type Kind = "noop" | "noopPair" | "connectorJob" | "plugin" | "pluginWaiting";
+const KINDS = (process.env.BENCH_ENGINE_KINDS ?? "noop,noopPair,connectorJob,plugin,pluginWaiting").split(",") as Kind[];
 /** The resources a job is in state, by kind. */
 const STATE_TYPES: Record<Kind, string[]> = {
     noop: ["pulumi-nodejs:dynamic/bench:Noop"],
@@ -169,7 +174,10 @@ async function main(): Promise<void> {
     if (!binDir) throw new Error("no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)");
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-bench-engine-"));
     const project = consumerProject(path.join(work, "project"), "bench", { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work) }, PROGRAM);
-    fs.appendFileSync(path.join(project, "Pulumi.yaml"), `plugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`);
+    const plugin = path.join(work, "plugin");
+    fs.mkdirSync(plugin);
+    execFileSync("tar", ["-xzf", await pluginTarball(), "-C", plugin]);
+    fs.appendFileSync(path.join(project, "Pulumi.yaml"), `plugins:\n  providers:\n    - name: timbal\n      path: ${plugin}\n`);
     const emu = await startEmulator({ seed: SEED, speed: 1000 });
     const cores = os.cpus().length;
     console.log(`\nEngine cost: N ConnectorJobs in each shell vs N no-op dynamic resources, real CLI, file backend, ${cores} cores,`);
@@ -179,20 +187,20 @@ async function main(): Promise<void> {
     const windowRows: string[] = [];
     try {
         for (const n of SIZES) {
-            const floor = await measure(project, binDir, emu, "noop", n);
-            const pairFloor = await measure(project, binDir, emu, "noopPair", n);
-            const dynamic = await measure(project, binDir, emu, "connectorJob", n);
-            const plugin = await measure(project, binDir, emu, "plugin", n);
-            const waiting = await measure(project, binDir, emu, "pluginWaiting", n);
+            const measured: Partial<Record<Kind, Measured>> = {};
+            for (const kind of KINDS) measured[kind] = await measure(project, binDir, emu, kind, n);
+            const { noop: floor, noopPair: pairFloor, connectorJob: dynamic, plugin: pluginJobs, pluginWaiting: waiting } = measured;
+            const seconds = (m: Measured | undefined, step: Step) => (m ? m.seconds[step].toFixed(1) : "-");
+            const kb = (m: Measured | undefined) => (m ? `${(m.stateBytesPerJob / 1024).toFixed(2)} KB` : "-");
+            const bytes = (m: Measured | undefined) => (m ? `${m.providerBytes} B` : "-");
             for (const step of STEPS) {
-                const cell = (m: Measured, base: Measured) => `${m.seconds[step].toFixed(1)} | ${(m.seconds[step] / base.seconds[step]).toFixed(2)} | ${m.requests[step]}`;
-                const oneResource = [dynamic, plugin].map((m) => cell(m, floor)).join(" | ");
-                rows.push(`| ${n} | ${step} | ${floor.seconds[step].toFixed(1)} | ${oneResource} | ${pairFloor.seconds[step].toFixed(1)} | ${cell(waiting, pairFloor)} |`);
+                const cell = (m: Measured | undefined, base: Measured | undefined) =>
+                    `${seconds(m, step)} | ${m && base ? (m.seconds[step] / base.seconds[step]).toFixed(2) : "-"} | ${m ? m.requests[step] : "-"}`;
+                const oneResource = [dynamic, pluginJobs].map((m) => cell(m, floor)).join(" | ");
+                rows.push(`| ${n} | ${step} | ${seconds(floor, step)} | ${oneResource} | ${seconds(pairFloor, step)} | ${cell(waiting, pairFloor)} |`);
             }
             sizes.push(
-                `| ${n} | ${(floor.stateBytesPerJob / 1024).toFixed(2)} KB | ${floor.providerBytes} B | ${(pairFloor.stateBytesPerJob / 1024).toFixed(2)} KB | ` +
-                    `${(dynamic.stateBytesPerJob / 1024).toFixed(2)} KB | ${dynamic.providerBytes} B | ` +
-                    `${(plugin.stateBytesPerJob / 1024).toFixed(2)} KB | ${plugin.providerBytes} B | ${(waiting.stateBytesPerJob / 1024).toFixed(2)} KB |`,
+                `| ${n} | ${kb(floor)} | ${bytes(floor)} | ${kb(pairFloor)} | ${kb(dynamic)} | ${bytes(dynamic)} | ${kb(pluginJobs)} | ${bytes(pluginJobs)} | ${kb(waiting)} |`,
             );
             console.error(`bench:engine: N=${n} done`);
         }

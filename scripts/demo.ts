@@ -3,17 +3,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
-import { pack, pluginExampleProject, type PluginExample } from "../harness/consumer-project";
 import { copyExampleProject } from "../harness/example-project";
+import { pluginExampleProject, type PluginExample } from "../harness/language-projects";
+import { pluginTarball, releasePage, type ReleasePage } from "../harness/release-artifacts";
 import { isConnectorJob } from "../provider/fields/type-tokens";
 
 // `npm run demo`: the example stack, deployed with the real Pulumi CLI to the local emulator. Starts the emulator on
 // 127.0.0.1:8787 (where examples/Pulumi.emulator.yaml points), runs `pulumi up` on a throwaway local backend, waits
 // for the extractions to finish, refreshes, prints a table of the jobs, and stops the emulator.
-// `npm run demo:yaml` (`--yaml`) and `npm run demo:python` (`--python`): the same for the YAML example
-// (examples/yaml/) and the Python one (examples/python/), copied to a temporary folder where the package is installed
-// from its tarball (`npm pack`), as a YAML or Python user installs it (and, for Python, `pulumi install --no-plugins`
-// makes the virtualenv from requirements.txt).
+// `npm run demo:yaml` (`--yaml`), `npm run demo:python` (`--python`) and `npm run demo:go` (`--go`): the same for the
+// YAML example (examples/yaml/), the Python one (examples/python/) and the Go one (examples/go/), copied to a
+// temporary folder and set up as a user of that language does (Python: a virtualenv with the wheel; Go: go.mod
+// pointed at this checkout's sdk/go), then `pulumi install` fetches the plugin from a local server standing in for
+// the release page, which serves this checkout's build (npm run release).
 
 const REPO = path.resolve(__dirname, "..");
 const PORT = 8787;
@@ -54,39 +56,38 @@ function table(rows: string[][]): string {
     return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** A copy of examples/<language>/ with the package installed from its tarball, and this checkout's SDK. */
-function pluginExample(language: PluginExample, binDir: string): string {
+/** A copy of examples/<language>/, set up as its README section says, with the plugin installed from the release page. */
+function pluginExample(language: PluginExample, binDir: string, release: ReleasePage, env: NodeJS.ProcessEnv): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${language}-example-`));
-    console.log(`Installing the package from its tarball into the ${language} project...`);
-    pluginExampleProject(language, dir, pack(REPO, dir));
-    if (language === "python") {
-        console.log("Making its virtualenv (pulumi install --no-plugins)...");
-        execFileSync(path.join(binDir, "pulumi"), ["install", "--no-plugins", "--non-interactive"], {
-            cwd: dir,
-            env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` },
-            stdio: ["ignore", "ignore", "inherit"],
-        });
-    }
+    console.log(`Setting up the ${language} project, then pulumi install (the plugin from ${release.url})...`);
+    pluginExampleProject(language, dir);
+    execFileSync(path.join(binDir, "pulumi"), ["install", "--non-interactive"], {
+        cwd: dir,
+        env: { ...process.env, ...env, ...release.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` },
+        stdio: ["ignore", "ignore", "inherit"],
+    });
     return dir;
 }
 
 async function main(): Promise<void> {
-    const language = (["yaml", "python"] as const).find((name) => process.argv.includes(`--${name}`));
+    const language = (["yaml", "python", "go"] as const).find((name) => process.argv.includes(`--${name}`));
     const binDir = ensurePulumi();
     execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
 
     const emulator = await startEmulator({ port: PORT, speed: 20 }).catch((err) => {
         throw new Error(`cannot start the emulator on 127.0.0.1:${PORT} (${err.message}); is \`npm run emulator\` already running?`);
     });
-    const project = language ? pluginExample(language, binDir) : copyExampleProject([`Pulumi.${STACK}.yaml`]);
+    const release = language ? await releasePage(await pluginTarball()) : undefined;
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-demo-state-"));
     const env = {
         PULUMI_BACKEND_URL: `file://${backend}`,
         PULUMI_CONFIG_PASSPHRASE: "timbal-demo",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         TIMBAL_API_KEY: emulator.apiKey,
+        ...release?.env,
     };
     try {
+        const project = language && release ? pluginExample(language, binDir, release, env) : copyExampleProject([`Pulumi.${STACK}.yaml`]);
         console.log(`Emulator on ${emulator.url}; the example project runs from ${project}, state in ${backend}\n`);
         await pulumi(project, binDir, env, ["stack", "init"], true);
         await pulumi(project, binDir, env, ["up", "--yes"]);
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
         console.log(`\nJobs after \`pulumi refresh\` (emulated time, speed x20):\n\n${table(rows)}\n`);
     } finally {
         await emulator.stop();
+        await release?.stop();
     }
 }
 

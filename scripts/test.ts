@@ -17,7 +17,9 @@ const REPO_ROOT = path.resolve(__dirname, "..");
 /** The slowest jobs, slowest first (measured; the rest follow in file order): a long job started last would run alone. */
 const SLOWEST_FIRST = [
     "test/cli/chaos.test.ts",
+    "test/cli/cli-go.test.ts",
     "test/cli/cli-python.test.ts",
+    "test/cli/cli-install.test.ts",
     "test/cli/cli-languages-review.test.ts",
     "test/cli/cli-yaml.test.ts",
     "test/cli/cli-examples.test.ts",

@@ -4,17 +4,18 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, npm, pack, POLICY_ROOT, writeYamlProgram, yamlProject } from "../../harness/consumer-project";
+import { consumerProject, npm, pack, POLICY_ROOT, sdkVersion } from "../../harness/consumer-project";
 import { emulator } from "../../harness/fixtures";
+import { goProject, pythonProject, writeGoProgram, writePythonProgram, writeYamlProgram, yamlProject } from "../../harness/language-projects";
 import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
-import { pythonProject, writePythonProgram } from "../../harness/python-project";
+import { pluginTarball, releasePage, type ReleasePage } from "../../harness/release-artifacts";
 import { planStack } from "../../plan/plan";
 import { readPreview } from "../../plan/preview";
 
-// Review and guardrails see a YAML or a Python stack (the provider plugin's timbal:index:ConnectorJob) exactly as they
-// see the equivalent TypeScript stack (the dynamic provider's ConnectorJob): the same `timbal-plan` from `pulumi
-// preview --json`, and the same refusals from the policy pack, through the real CLI.
+// Review and guardrails see a YAML, a Python or a Go stack (the provider plugin's timbal:index:ConnectorJob, installed
+// from the release page) exactly as they see the equivalent TypeScript stack (the dynamic provider's ConnectorJob):
+// the same `timbal-plan` from `pulumi preview --json`, and the same refusals from the policy pack, through the real CLI.
 
 const POLICY_PACKAGE = "@timbal/pulumi-connector-jobs-policy";
 
@@ -44,36 +45,51 @@ function refusals(output: string): string[] {
     return [...new Set(found)].sort();
 }
 
-const LANGUAGES: Language[] = ["typescript", "yaml", "python"];
+const LANGUAGES: Language[] = ["typescript", "yaml", "python", "go"];
 
 /** The production policy config the pack ships, as timbal-plan reads it with --policy-config. */
 const PROD_POLICY_CONFIG = JSON.parse(fs.readFileSync(path.join(POLICY_ROOT, "config.prod.json"), "utf8"));
 
-describe("review and guardrails: YAML and Python stacks and the equivalent TypeScript stack (real CLI)", function () {
+describe("review and guardrails: YAML, Python and Go stacks and the equivalent TypeScript stack (real CLI)", function () {
     this.timeout(600_000);
     let emu: Emulator;
+    let release: ReleasePage;
     const stacks: Record<Language, { cli: PulumiCli; project: string; policy: string }> = {} as never;
 
     before(async function () {
-        const binDir = requirePulumiCli(this, ["nodejs", "yaml", "python"]);
+        const binDir = requirePulumiCli(this, ["nodejs", "yaml", "python", "go"]);
         emu = await emulator();
+        release = await releasePage(await pluginTarball());
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-languages-review-"));
         const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
-        const ts = consumerProject(path.join(work, "typescript"), "extractions", tarballs, programOf("typescript", BEFORE));
-        const ym = yamlProject(path.join(work, "yaml"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("yaml", BEFORE));
-        const py = pythonProject(path.join(work, "python"), "extractions", tarballs["@timbal/pulumi-connector-jobs"], programOf("python", BEFORE));
-        for (const project of [ym, py]) npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${tarballs[POLICY_PACKAGE]}`], project);
-        for (const [language, project] of [["typescript", ts], ["yaml", ym], ["python", py]] as const) {
-            const cli = await emulatorStack(project, binDir, emu, "prod");
+        const projects: Record<Language, string> = {
+            typescript: consumerProject(path.join(work, "typescript"), "extractions", tarballs, programOf("typescript", BEFORE)),
+            yaml: yamlProject(path.join(work, "yaml"), "extractions", programOf("yaml", BEFORE)),
+            python: pythonProject(path.join(work, "python"), "extractions", programOf("python", BEFORE)),
+            go: goProject(path.join(work, "go"), "extractions", programOf("go", BEFORE)),
+        };
+        for (const language of LANGUAGES) {
+            const project = projects[language];
+            // The policy pack is an npm package in every language (Pulumi runs policy packs on Node.js), with its peers.
+            if (language !== "typescript") {
+                const packages = [`@pulumi/pulumi@${sdkVersion()}`, `file:${tarballs["@timbal/pulumi-connector-jobs"]}`, `file:${tarballs[POLICY_PACKAGE]}`];
+                npm(["install", "--prefer-offline", "--no-audit", "--no-fund", ...packages], project);
+            }
+            const cli = await emulatorStack(project, binDir, emu, "prod", {}, release.env);
+            if (language !== "typescript") await cli.ok(["install"]);
             await cli.ok(["up", "--yes"]);
             stacks[language] = { cli, project, policy: path.join(project, "node_modules", ...POLICY_PACKAGE.split("/")) };
         }
-        fs.writeFileSync(path.join(ts, "index.ts"), programOf("typescript", AFTER));
-        writeYamlProgram(ym, "extractions", programOf("yaml", AFTER));
-        writePythonProgram(py, programOf("python", AFTER));
+        fs.writeFileSync(path.join(projects.typescript, "index.ts"), programOf("typescript", AFTER));
+        writeYamlProgram(projects.yaml, "extractions", programOf("yaml", AFTER));
+        writePythonProgram(projects.python, programOf("python", AFTER));
+        writeGoProgram(projects.go, programOf("go", AFTER));
     });
 
-    after(async () => emu?.stop());
+    after(async () => {
+        await emu?.stop();
+        await release?.stop();
+    });
 
     // Each stack's previews of the change, run once whichever test asks first (the previews change nothing).
     const previews = new Map<string, Promise<{ code: number | null; output: string; stdout: string }>>();
@@ -89,20 +105,21 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         return once(`${language} policy`, () => cli.run(["preview", "--policy-pack", policy, "--policy-pack-config", path.join(policy, "config.prod.json")]));
     };
 
-    it("timbal-plan gives the same plan for the three stacks' pulumi preview --json", async function () {
+    it("timbal-plan gives the same plan for the four stacks' pulumi preview --json", async function () {
         const plans = [];
         for (const language of LANGUAGES) {
             plans.push(planStack("prod", readPreview((await previewJson(language)).stdout, language), PROD_POLICY_CONFIG));
         }
-        const [fromTypescript, fromYaml, fromPython] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
+        const [fromTypescript, fromYaml, fromPython, fromGo] = plans.map((plan) => ({ ...plan, items: plan.items.map(({ urn: _urn, ...item }) => item) }));
         assert.strictEqual(fromTypescript.items.length, 4, JSON.stringify(fromTypescript.items));
         assert.deepStrictEqual(fromYaml, fromTypescript);
         assert.deepStrictEqual(fromPython, fromTypescript);
+        assert.deepStrictEqual(fromGo, fromTypescript);
         const orders = fromPython.items.find((item) => item.resource === "orders");
         assert.deepStrictEqual(orders?.reasons.map((r) => r.path).sort(), ["source.table", "triggers"]);
     });
 
-    it("the policy pack refuses the same extractions in the three stacks, dispatching nothing", async function () {
+    it("the policy pack refuses the same extractions in the four stacks, dispatching nothing", async function () {
         const posts = emu.requests.filter((r) => r.method === "POST").length;
         const found: string[][] = [];
         for (const language of LANGUAGES) {
@@ -113,6 +130,7 @@ describe("review and guardrails: YAML and Python stacks and the equivalent TypeS
         assert.ok(found[0].length >= 3, found[0].join("\n"));
         assert.deepStrictEqual(found[1], found[0]);
         assert.deepStrictEqual(found[2], found[0]);
+        assert.deepStrictEqual(found[3], found[0]);
         assert.strictEqual(emu.requests.filter((r) => r.method === "POST").length, posts);
     });
 

@@ -5,11 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, npm, pack, writeYamlProgram, yamlProject } from "../../harness/consumer-project";
+import { consumerProject, npm, npmPluginYamlProject, pack, writeNpmPluginYamlProgram } from "../../harness/consumer-project";
 import { count, emulator } from "../../harness/fixtures";
 import { programIn, type JobDeclaration } from "../../harness/program-text";
 import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
-import { pythonProject, upgradePythonProject, writePythonProgram } from "../../harness/python-project";
+import { writePythonProgram } from "../../harness/language-projects";
+import { npmPluginPythonProject, upgradeNpmPluginPythonProject } from "../../harness/python-project";
 
 // A stack created by the release before the completion resource existed (its create dispatched and waited in one
 // step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that
@@ -204,9 +205,9 @@ for (const language of ["yaml", "python"] as const) {
             const current = pack(REPO_ROOT, work);
             const dir = path.join(work, "project");
             const program = programIn(language, pluginStack(false));
-            const project = language === "yaml" ? yamlProject(dir, "acme-upgrade", old, program) : pythonProject(dir, "acme-upgrade", old, program, { ownVirtualenv: true });
-            write = (withFailing) => (language === "yaml" ? writeYamlProgram(project, "acme-upgrade", programIn(language, pluginStack(withFailing))) : writePythonProgram(project, programIn(language, pluginStack(withFailing))));
-            upgrade = () => (language === "yaml" ? void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) : upgradePythonProject(project, current));
+            const project = language === "yaml" ? npmPluginYamlProject(dir, "acme-upgrade", old, program) : npmPluginPythonProject(dir, "acme-upgrade", old, program);
+            write = (withFailing) => (language === "yaml" ? writeNpmPluginYamlProgram(project, "acme-upgrade", programIn(language, pluginStack(withFailing))) : writePythonProgram(project, programIn(language, pluginStack(withFailing))));
+            upgrade = () => (language === "yaml" ? void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) : upgradeNpmPluginPythonProject(project, current));
             cli = await emulatorStack(project, binDir, emu);
         });
 
