@@ -67,33 +67,3 @@ export function consumerProject(dir: string, name: string, tarballs: Record<stri
     npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
     return dir;
 }
-
-/** Where a YAML project that installed the package finds its provider plugin (Pulumi.yaml `plugins: providers:`). */
-export const INSTALLED_PLUGIN_PATH = "node_modules/@timbal/pulumi-connector-jobs/plugin";
-
-/**
- * A Pulumi YAML project in `dir`: the package installed from `tarball` (with this run's SDK, which its plugin runs
- * on), its plugin named in Pulumi.yaml, and `program` (the YAML after `runtime`: resources, outputs).
- */
-export function npmPluginYamlProject(dir: string, name: string, tarball: string, program: string): string {
-    installPluginPackage(dir, name, tarball);
-    writeNpmPluginYamlProgram(dir, name, program);
-    return dir;
-}
-
-/**
- * A project folder of a language served by the provider plugin, with the package installed from `tarball` (the
- * plugin and, for Python, the SDK come with it) and this run's @pulumi/pulumi (the plugin runs on it).
- */
-export function installPluginPackage(dir: string, name: string, tarball: string): void {
-    fs.mkdirSync(dir, { recursive: true });
-    const dependencies = { "@pulumi/pulumi": sdkVersion(), "@timbal/pulumi-connector-jobs": `file:${tarball}` };
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, dependencies }));
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
-}
-
-/** Rewrites the YAML project's program. */
-export function writeNpmPluginYamlProgram(dir: string, name: string, program: string): void {
-    const head = `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`;
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
-}

@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { packageVersion } from "./plugin-artifact";
 import { PLUGIN_SCHEMA_FILE } from "./plugin-schema";
 import { REPO_ROOT } from "./pulumi-cli";
 
@@ -15,7 +16,7 @@ export const SDK_DIRS: Record<SdkLanguage, string> = { python: path.join(REPO_RO
 
 /** Generates the language's SDK into `<out>/<language>` with the CLI and that language's host in `binDir`; returns that folder. */
 export function generateSdk(binDir: string, language: SdkLanguage, out: string): string {
-    const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version;
+    const version = packageVersion();
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-gen-sdk-home-"));
     try {
         execFileSync(path.join(binDir, "pulumi"), ["package", "gen-sdk", PLUGIN_SCHEMA_FILE, "--language", language, "--out", out, "--version", version], {

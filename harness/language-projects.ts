@@ -37,30 +37,36 @@ export function writeYamlProgram(dir: string, name: string, program: string): vo
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\n${packagesEntry()}${program}`);
 }
 
-let sharedVenv: string | undefined;
-
 export const pip = (venv: string, args: string[]) =>
     execFileSync(path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...args], { stdio: ["ignore", "pipe", "pipe"] });
 
-/**
- * A virtualenv with `pulumi` and the `pulumi_timbal` wheel, made once per test run and shared by the Python projects
- * of the run (the pip install is the slow part, tens of seconds). `own`: a virtualenv of its own.
- */
-export function pythonVirtualenv(own = false): string {
-    if (sharedVenv && !own) return sharedVenv;
+/** A new virtualenv (in a folder of its own) with `pulumi` and `packages` pip-installed. */
+export function newVirtualenv(packages: string[]): string {
     const venv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "timbal-python-venv-")), "venv");
     execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "pipe", "pipe"] });
-    pip(venv, [`pulumi==${PYPI_PULUMI_VERSION}`, pythonWheel()]);
-    if (!own) sharedVenv = venv;
+    pip(venv, [`pulumi==${PYPI_PULUMI_VERSION}`, ...packages]);
     return venv;
 }
 
-/** A Python project in `dir`: a virtualenv with the wheel pip-installed, and `program` as `__main__.py`. */
-export function pythonProject(dir: string, name: string, program: string, options: { ownVirtualenv?: boolean } = {}): string {
+let sharedVenv: string | undefined;
+
+/**
+ * A virtualenv with `pulumi` and the `pulumi_timbal` wheel, made once per test run and shared by the Python projects
+ * of the run (the pip install is the slow part, tens of seconds).
+ */
+export function pythonVirtualenv(): string {
+    sharedVenv ??= newVirtualenv([pythonWheel()]);
+    return sharedVenv;
+}
+
+/**
+ * A Python project in `dir`: `program` as `__main__.py`, on the shared virtualenv (requirements.txt names what it
+ * holds, the wheel by its path, so `pulumi install` finds everything there).
+ */
+export function pythonProject(dir: string, name: string, program: string): string {
     fs.mkdirSync(dir, { recursive: true });
-    const venv = pythonVirtualenv(options.ownVirtualenv);
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: python\n  options:\n    virtualenv: ${venv}\n`);
-    fs.writeFileSync(path.join(dir, "requirements.txt"), `pulumi>=3.231.0,<4.0.0\npulumi_timbal==${packageVersion()}\n`);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: python\n  options:\n    virtualenv: ${pythonVirtualenv()}\n`);
+    fs.writeFileSync(path.join(dir, "requirements.txt"), `pulumi>=3.231.0,<4.0.0\n${pythonWheel()}\n`);
     writePythonProgram(dir, program);
     return dir;
 }
@@ -72,18 +78,20 @@ export function writePythonProgram(dir: string, program: string): void {
 
 const go = (dir: string, args: string[]) => execFileSync("go", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GOFLAGS: "-mod=mod" } });
 
-/**
- * A Go project in `dir`: a module requiring the SDK, `replace`d by a copy of sdk/go (as a Go user points at a module
- * on disk), its go.sum from `go mod tidy`, and `program` as `main.go`.
- */
-export function goProject(dir: string, name: string, program: string): string {
-    fs.mkdirSync(dir, { recursive: true });
+/** Points the Go module in `dir` at a copy of sdk/go, as a Go user points at a module on disk. */
+function replaceGoSdk(dir: string): void {
     const sdk = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-go-sdk-"));
     fs.cpSync(SDK_DIRS.go, sdk, { recursive: true });
+    go(dir, ["mod", "edit", "-replace", `${GO_SDK_MODULE}=${sdk}`]);
+}
+
+/** A Go project in `dir`: a module requiring the SDK (replaced by a copy of sdk/go), its go.sum from `go mod tidy`, and `program` as `main.go`. */
+export function goProject(dir: string, name: string, program: string): string {
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: go\n`);
     fs.writeFileSync(path.join(dir, "go.mod"), `module ${name}\n\ngo 1.25\n`);
     writeGoProgram(dir, program);
-    go(dir, ["mod", "edit", "-replace", `${GO_SDK_MODULE}=${sdk}`]);
+    replaceGoSdk(dir);
     go(dir, ["get", `${GO_SDK_MODULE}@v${packageVersion()}`]);
     go(dir, ["mod", "tidy"]);
     return dir;
@@ -99,22 +107,13 @@ export type PluginExample = "yaml" | "python" | "go";
 
 /**
  * A copy of examples/<language>/ in `dir`, set up as its README section says, up to `pulumi install` (which the caller
- * runs with the release page's environment): Python, a virtualenv with the wheel pip-installed (downloaded into the
- * project); Go, the SDK module `replace`d by a copy of sdk/go.
+ * runs with the release page's environment): Python, the wheel downloaded into the project; Go, the SDK module
+ * `replace`d by a copy of sdk/go.
  */
 export function pluginExampleProject(language: PluginExample, dir: string): string {
     const example = path.join(REPO_ROOT, "examples", language);
     fs.cpSync(example, dir, { recursive: true, filter: (from) => !/(^|\/)venv$/.test(path.relative(example, from)) });
-    if (language === "python") {
-        const wheel = path.join(dir, path.basename(pythonWheel()));
-        fs.copyFileSync(pythonWheel(), wheel);
-        execFileSync("python3", ["-m", "venv", path.join(dir, "venv")], { stdio: ["ignore", "pipe", "pipe"] });
-        pip(path.join(dir, "venv"), [`pulumi==${PYPI_PULUMI_VERSION}`, wheel]);
-    }
-    if (language === "go") {
-        const sdk = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-go-sdk-"));
-        fs.cpSync(SDK_DIRS.go, sdk, { recursive: true });
-        go(dir, ["mod", "edit", "-replace", `${GO_SDK_MODULE}=${sdk}`]);
-    }
+    if (language === "python") fs.copyFileSync(pythonWheel(), path.join(dir, path.basename(pythonWheel())));
+    if (language === "go") replaceGoSdk(dir);
     return dir;
 }

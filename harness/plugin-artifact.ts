@@ -83,9 +83,11 @@ export async function buildPluginArtifact(): Promise<string> {
             "--sentinel-fuse", "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
         ], { stdio: ["ignore", "ignore", "pipe"] }); // its warnings about the ELF's note sections are harmless
 
+        // Written beside, then renamed: a reader never sees half a tarball.
         fs.mkdirSync(ARTIFACT_DIR, { recursive: true });
         const tarball = artifactPath();
-        execFileSync("tar", ["-czf", tarball, "-C", stage, "pulumi-resource-timbal"]);
+        execFileSync("tar", ["-czf", `${tarball}.partial`, "-C", stage, "pulumi-resource-timbal"]);
+        fs.renameSync(`${tarball}.partial`, tarball);
         return tarball;
     } finally {
         fs.rmSync(work, { recursive: true, force: true });

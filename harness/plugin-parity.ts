@@ -40,7 +40,7 @@ const NAME = "plugin-extractions";
 const LANGUAGES: Record<PluginLanguage, LanguageSetup> = {
     yaml: {
         title: "a YAML program on the timbal provider plugin (real CLI, YAML language host)",
-        hosts: ["nodejs", "yaml"],
+        hosts: ["yaml"],
         project: (dir, program) => yamlProject(dir, NAME, program),
         write: (dir, program) => writeYamlProgram(dir, NAME, program),
         spell: (path) => path,

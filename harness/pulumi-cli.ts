@@ -21,8 +21,8 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 
 /**
- * The language hosts a suite's programs need beside `pulumi`: Node.js always (the plugin runs on it), YAML for YAML programs,
- * Python for Python programs and for generating the Python SDK, Go for Go programs and the Go SDK.
+ * The language hosts a suite's programs need beside `pulumi`: Node.js for TypeScript programs (and the npm package's
+ * plugin folder), YAML for YAML programs, Python for Python programs and the Python SDK, Go for Go programs and the Go SDK.
  */
 export type LanguageHost = "nodejs" | "yaml" | "python" | "go";
 
@@ -74,6 +74,12 @@ export interface CliOptions {
 /** Commands exactly as a user's shell runs them. */
 export const AS_A_USER: CliOptions = { previewBeforeUp: true, typeCheck: true };
 
+/** Every CLI's state folder (backend, PULUMI_HOME, its plugins: a released plugin is 100 MB), removed when the process ends. */
+const STATE_DIRS: string[] = [];
+process.once("exit", () => {
+    for (const dir of STATE_DIRS) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export class PulumiCli {
     readonly stateDir: string;
 
@@ -84,6 +90,7 @@ export class PulumiCli {
         readonly options: CliOptions = {},
     ) {
         this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pulumi-state-"));
+        STATE_DIRS.push(this.stateDir);
     }
 
     /** The CLI's arguments for `args`: non-interactive always; `up` without its preview unless previewBeforeUp. */

@@ -9,9 +9,9 @@ import { SDK_DIRS } from "./generated-sdks";
 import { artifactName, artifactPath, buildPluginArtifact, packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./pulumi-cli";
 
-// What a release publishes for users of Pulumi's own commands (npm run release builds both into build/): the plugin's
-// tarball, and the Python SDK's wheel. The suites use them as built when they are newer than their sources (npm test
-// builds them first), and build them otherwise. A local server stands in for the release page.
+// What a release publishes for users of Pulumi's own commands (npm run release builds both into build/, and npm test
+// runs it first): the plugin's tarball, and the Python SDK's wheel. A suite run on its own uses them as built when
+// they are newer than their sources, and builds them otherwise. A local server stands in for the release page.
 
 export const WHEEL_DIR = path.join(REPO_ROOT, "build", "python");
 
@@ -36,13 +36,21 @@ export async function pluginTarball(): Promise<string> {
     return isFresh(artifactPath(), [path.join(REPO_ROOT, "provider")]) ? artifactPath() : buildPluginArtifact();
 }
 
+/** Builds the release's files anew (npm run release): with this checkout's Node.js and node_modules, whatever their age. */
+export async function buildRelease(): Promise<{ tarball: string; wheel: string }> {
+    return { tarball: await buildPluginArtifact(), wheel: buildWheel() };
+}
+
 export function wheelPath(): string {
     return path.join(WHEEL_DIR, `pulumi_timbal-${packageVersion()}-py3-none-any.whl`);
 }
 
 /** The `pulumi_timbal` wheel, built from sdk/python with pip if it is missing or older. */
 export function pythonWheel(): string {
-    if (isFresh(wheelPath(), [SDK_DIRS.python])) return wheelPath();
+    return isFresh(wheelPath(), [SDK_DIRS.python]) ? wheelPath() : buildWheel();
+}
+
+function buildWheel(): string {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-wheel-"));
     try {
         // pip builds in the folder it is given: a copy keeps build/ and *.egg-info out of sdk/python.
@@ -51,7 +59,8 @@ export function pythonWheel(): string {
             stdio: ["ignore", "pipe", "pipe"],
         });
         fs.mkdirSync(WHEEL_DIR, { recursive: true });
-        fs.copyFileSync(path.join(work, "out", path.basename(wheelPath())), wheelPath());
+        fs.copyFileSync(path.join(work, "out", path.basename(wheelPath())), `${wheelPath()}.partial`);
+        fs.renameSync(`${wheelPath()}.partial`, wheelPath());
         return wheelPath();
     } finally {
         fs.rmSync(work, { recursive: true, force: true });

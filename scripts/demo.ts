@@ -84,7 +84,9 @@ async function main(): Promise<void> {
         PULUMI_CONFIG_PASSPHRASE: "timbal-demo",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         TIMBAL_API_KEY: emulator.apiKey,
-        ...release?.env,
+        // A plugin language's demo installs this checkout's build as the plugin's version: into a PULUMI_HOME of its
+        // own, never over a release in yours.
+        ...(release ? { ...release.env, PULUMI_HOME: fs.mkdtempSync(path.join(os.tmpdir(), "timbal-demo-pulumi-home-")) } : {}),
     };
     try {
         const project = language && release ? pluginExample(language, binDir, release, env) : copyExampleProject([`Pulumi.${STACK}.yaml`]);

@@ -22,10 +22,10 @@ function fieldNames(schema: z.ZodType, into = new Set<string>()): Set<string> {
     return into;
 }
 
-const NAMES = [...fieldNames(schemaOf(CONNECTOR_JOB_FIELDS))].sort((a, b) => b.length - a.length).join("|");
-// A field path (`kbId`, `source.cursorColumn`) as a whole word, not a config key (`timbal:orgId` is spelled so in
-// every language), with what follows it.
-const PATH_PATTERN = new RegExp(`(?<![\\w:.])((?:${NAMES})(?:\\.(?:${NAMES}))*)(?!\\w|\\.\\w)(:?)`, "g");
+const NAMES = fieldNames(schemaOf(CONNECTOR_JOB_FIELDS));
+// A dotted path of words (`kbId`, `source.cursorColumn`, `waitForCompletion.timeout`), not a config key
+// (`timbal:orgId` is spelled so in every language), with the colon that may follow it.
+const PATH_PATTERN = /(?<![\w:.])([A-Za-z]\w*(?:\.[A-Za-z]\w*)*)(:?)/g;
 
 export function snakeCase(name: string): string {
     return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
@@ -36,16 +36,19 @@ export function pascalCase(name: string): string {
 }
 
 /**
- * A field path as the spelling writes it. A one-word name (`source`, `mode`) is also a word of prose: it is respelt
- * only where it is surely a field: in a path (`source.table`), in backticks, or naming the subject of a message
- * (`source: is required`, at its start or after `; `).
+ * A path as the spelling writes it: each of its names that is a field's (a name that is not, such as a misspelt
+ * one, stays as written). A one-word name (`source`, `mode`) is also a word of prose: alone, it is respelt only where
+ * it is surely a field: in backticks, or naming the subject of a message (`source: is required`, at its start or
+ * after `; `).
  */
 function respell(path: string, colon: string, at: number, message: string, spelling: FieldSpelling): string {
     const names = path.split(".");
+    if (!names.some((name) => NAMES.has(name))) return path + colon;
     const inBackticks = message[at - 1] === "`" && message[at + path.length] === "`";
     const subject = colon !== "" && (at === 0 || /(; |\n)$/.test(message.slice(0, at)));
     if (names.length === 1 && !/[A-Z]/.test(path) && !inBackticks && !subject) return path + colon;
-    return names.map(spelling === "snake_case" ? snakeCase : pascalCase).join(".") + colon;
+    const spell = spelling === "snake_case" ? snakeCase : pascalCase;
+    return names.map((name) => (NAMES.has(name) ? spell(name) : name)).join(".") + colon;
 }
 
 /**

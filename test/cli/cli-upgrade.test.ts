@@ -5,12 +5,13 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, npm, npmPluginYamlProject, pack, writeNpmPluginYamlProgram } from "../../harness/consumer-project";
+import { consumerProject, npm, pack } from "../../harness/consumer-project";
 import { count, emulator } from "../../harness/fixtures";
 import { programIn, type JobDeclaration } from "../../harness/program-text";
 import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
-import { writePythonProgram } from "../../harness/language-projects";
-import { npmPluginPythonProject, upgradeNpmPluginPythonProject } from "../../harness/python-project";
+import { packagesEntry, pip, writePythonProgram } from "../../harness/language-projects";
+import { pluginTarball, pythonWheel, releasePage, type ReleasePage } from "../../harness/release-artifacts";
+import { npmPluginPythonProject, npmPluginYamlProject, upgradeNpmPluginPythonProject, writeNpmPluginYamlProgram } from "../../harness/npm-plugin-projects";
 
 // A stack created by the release before the completion resource existed (its create dispatched and waited in one
 // step) upgrades to this code with no re-dispatch: the jobs keep their ids, the waiting ones get a completion that
@@ -196,6 +197,8 @@ for (const language of ["yaml", "python"] as const) {
         let cli: PulumiCli;
         let upgrade: () => void;
         let write: (withFailing: boolean) => void;
+        let project: string;
+        let release: ReleasePage;
 
         before(async function () {
             const binDir = requirePulumiCli(this, ["nodejs", language]);
@@ -205,13 +208,17 @@ for (const language of ["yaml", "python"] as const) {
             const current = pack(REPO_ROOT, work);
             const dir = path.join(work, "project");
             const program = programIn(language, pluginStack(false));
-            const project = language === "yaml" ? npmPluginYamlProject(dir, "acme-upgrade", old, program) : npmPluginPythonProject(dir, "acme-upgrade", old, program);
+            project = language === "yaml" ? npmPluginYamlProject(dir, "acme-upgrade", old, program) : npmPluginPythonProject(dir, "acme-upgrade", old, program);
             write = (withFailing) => (language === "yaml" ? writeNpmPluginYamlProgram(project, "acme-upgrade", programIn(language, pluginStack(withFailing))) : writePythonProgram(project, programIn(language, pluginStack(withFailing))));
             upgrade = () => (language === "yaml" ? void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) : upgradeNpmPluginPythonProject(project, current));
-            cli = await emulatorStack(project, binDir, emu);
+            release = await releasePage(await pluginTarball());
+            cli = await emulatorStack(project, binDir, emu, "dev", {}, release.env);
         });
 
-        after(async () => emu?.stop());
+        after(async () => {
+            await emu?.stop();
+            await release?.stop();
+        });
 
         it("the plugin that waited in create deploys: a failed job stays in the stack, no completion exists", async function () {
             await cli.ok(["up", "--yes"]);
@@ -248,6 +255,27 @@ for (const language of ["yaml", "python"] as const) {
             assert.strictEqual(after["orders-completion"].outputs.state, "succeeded");
             assert.strictEqual(after["broken_table-completion"].outputs.state, "failed");
             assert.strictEqual(after.customers.outputs.state, before.customers.outputs.state, "a job that does not wait is left as it was");
+        });
+
+        it("then installed as the README's Install says (the released plugin; YAML: the packages entry, Python: the wheel): no job replaced, nothing dispatched", async function () {
+            const before = await cli.resources();
+            const projectFile = path.join(project, "Pulumi.yaml");
+            const withNpmPlugin = fs.readFileSync(projectFile, "utf8");
+            const withoutNpmPlugin = withNpmPlugin.replace(/plugins:\n  providers:\n    - name: timbal\n      path: .*\n/, "");
+            assert.notStrictEqual(withoutNpmPlugin, withNpmPlugin, "the npm package's plugin is named no more");
+            fs.writeFileSync(projectFile, language === "yaml" ? withoutNpmPlugin.replace("runtime: yaml\n", `runtime: yaml\n${packagesEntry()}`) : withoutNpmPlugin);
+            if (language === "python") pip(/virtualenv: (.+)/.exec(withoutNpmPlugin)![1], ["--force-reinstall", "--no-deps", pythonWheel()]);
+            await cli.ok(["install"]);
+            assert.strictEqual(release.downloads.length, 1, "the plugin from the release page");
+
+            const preview = await cli.ok(["preview", "--diff"]);
+            assert.doesNotMatch(preview.output, /timbal:index:ConnectorJob(Completion)?: \((replace|delete|create)\)/);
+            const result = await cli.run(["up", "--yes"]);
+            assert.strictEqual(count(emu, "POST"), 4, "nothing dispatched again");
+            assert.match(result.output, /broken_table.*ended in state "failed"/, "the failed job fails the up as before");
+            const after = await cli.resources();
+            for (const name of ["orders", "broken_table", "customers", "final_orders", "orders-completion"]) assert.strictEqual(after[name].urn, before[name].urn, name);
+            for (const name of ["orders", "broken_table", "customers", "final_orders"]) assert.strictEqual(after[name].id, before[name].id, name);
         });
     });
 }

@@ -34,6 +34,12 @@ describe("field names in messages, as the program spells them", function () {
             "gives no source table: add `KbId` and `Source`; Source: is required",
         );
         assert.strictEqual(spellFieldsIn("nor its source: none", "PascalCase"), "nor its source: none", "a word of prose stays");
+        assert.strictEqual(
+            spellFieldsIn("waitForCompletion.timeout: is not a ConnectorJob input; got 5", "snake_case"),
+            "wait_for_completion.timeout: is not a ConnectorJob input; got 5",
+            "a field's name is respelt in a path whose other name is not a field's",
+        );
+        assert.strictEqual(spellFieldsIn("see https://api.timbal.ai and README.md", "snake_case"), "see https://api.timbal.ai and README.md");
     });
 
     it("camelCase leaves the message as the declarations spell it", function () {
