@@ -66,7 +66,7 @@ const LANGUAGES: Record<PluginLanguage, LanguageSetup> = {
         spell: (path) => path.split(".").map(pascalCase).join("."),
         // Go's compiler names it, before anything runs.
         misspelt: /unknown field ConectionRef in struct literal of type timbal\.ConnectorJobSourceArgs/,
-        printedField: (name, value) => new RegExp(`${pascalCase(name)}: +pulumi\.String\("${value}"\)`),
+        printedField: (name, value) => new RegExp(`${pascalCase(name)}: +pulumi\\.String\\("${value}"\\)`),
     },
 };
 
