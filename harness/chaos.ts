@@ -1,12 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { emulator, ORG } from "./fixtures";
 import { describeProcesses, processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
 import { projectUsingRepoModules, PulumiCli, pulumiBinDir, writeStackConfig, type LanguageHost } from "./pulumi-cli";
-import { execFileSync } from "child_process";
 import { pythonVirtualenv } from "./language-projects";
-import { pluginTarball } from "./release-artifacts";
+import { extractedPlugin } from "./release-artifacts";
 
 // `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
 // emulator; each time one of: one Ctrl-C (SIGINT to the CLI), two Ctrl-C, or SIGKILL of the CLI's process group (a CI
@@ -91,13 +89,6 @@ export const RECOVERIES = ["same machine", "fresh runner"] as const;
 export type Recovery = (typeof RECOVERIES)[number];
 /** The language hosts each program needs beside `pulumi`. */
 export const HOSTS: Record<Language, LanguageHost[]> = { typescript: ["nodejs"], yaml: ["yaml"], python: ["python"] };
-
-/** The released plugin (the executable of `npm run release`'s tarball), extracted into a folder of its own. */
-async function releasedPlugin(): Promise<string> {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-chaos-plugin-"));
-    execFileSync("tar", ["-xzf", await pluginTarball(), "-C", folder]);
-    return folder;
-}
 
 /**
  * A copy of the project chaos runs in `language` (with `policy`): the checkout's package, built, and for YAML and
@@ -207,7 +198,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
     if (!binDir) throw new Error(`no Pulumi CLI with the ${language} language host found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)`);
     const next = random(options.seed ?? 11);
     const emu = await emulator();
-    const plugin = await releasedPlugin();
+    const plugin = await extractedPlugin();
     const project = chaosProject(language, policy, plugin);
     // The interrupted command as a user types it (`up` previews first); type-checking has no part in an interruption.
     const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, { previewBeforeUp: true });

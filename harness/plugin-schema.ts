@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { pluginSchema } from "../provider/plugin/schema";
+import { packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./pulumi-cli";
 
 // plugin/schema.json, the provider plugin's package schema, as the field declarations generate it.
@@ -9,7 +10,7 @@ export const PLUGIN_SCHEMA_FILE = path.join(REPO_ROOT, "plugin", "schema.json");
 
 /** The schema's text at the package's version, as the file holds it. */
 export function pluginSchemaText(): string {
-    const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version;
+    const version = packageVersion();
     return `${JSON.stringify(pluginSchema(version), null, 2)}\n`;
 }
 

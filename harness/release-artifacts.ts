@@ -36,6 +36,16 @@ export async function pluginTarball(): Promise<string> {
     return isFresh(artifactPath(), [path.join(REPO_ROOT, "provider")]) ? artifactPath() : buildPluginArtifact();
 }
 
+/**
+ * The released plugin's executable, extracted from its tarball into a folder of its own: a folder a Pulumi.yaml's
+ * `plugins: providers:` can name (the CLI runs its `pulumi-resource-timbal`), with no plugin cache involved.
+ */
+export async function extractedPlugin(): Promise<string> {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-released-plugin-"));
+    execFileSync("tar", ["-xzf", await pluginTarball(), "-C", folder]);
+    return folder;
+}
+
 /** Builds the release's files anew (npm run release): with this checkout's Node.js and node_modules, whatever their age. */
 export async function buildRelease(): Promise<{ tarball: string; wheel: string }> {
     return { tarball: await buildPluginArtifact(), wheel: buildWheel() };

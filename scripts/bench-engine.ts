@@ -2,10 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
-import { execFileSync } from "child_process";
 import { consumerProject, pack, sdkVersion } from "../harness/consumer-project";
 import { AS_A_USER, pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
-import { pluginTarball } from "../harness/release-artifacts";
+import { extractedPlugin } from "../harness/release-artifacts";
 import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 
 // `npm run bench:engine`: what N ConnectorJobs cost the Pulumi engine in each shell (the dynamic provider, and the
@@ -174,9 +173,7 @@ async function main(): Promise<void> {
     if (!binDir) throw new Error("no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)");
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-bench-engine-"));
     const project = consumerProject(path.join(work, "project"), "bench", { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work) }, PROGRAM);
-    const plugin = path.join(work, "plugin");
-    fs.mkdirSync(plugin);
-    execFileSync("tar", ["-xzf", await pluginTarball(), "-C", plugin]);
+    const plugin = await extractedPlugin();
     fs.appendFileSync(path.join(project, "Pulumi.yaml"), `plugins:\n  providers:\n    - name: timbal\n      path: ${plugin}\n`);
     const emu = await startEmulator({ seed: SEED, speed: 1000 });
     const cores = os.cpus().length;
