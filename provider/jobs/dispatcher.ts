@@ -8,6 +8,7 @@ import type { DispatchJournal, JournalEntry } from "./dispatch-journal";
 import { extractionDigest } from "./extraction-digest";
 import { describeDestination } from "./job-names";
 import type { JobLists } from "./job-lists";
+import { formatSeconds } from "../support/readable-numbers";
 
 // Dispatching exactly once, on an API without idempotency keys. The client repeats a dispatch only when nothing can
 // have been created. After an ambiguous failure (the answer was lost), the job list is consulted first: a job of the
@@ -126,7 +127,7 @@ export function createDispatcher(api: TimbalApi, lists: JobLists, log: ProviderL
                         since,
                     );
                 }
-                log.warn(`${why}; the job list cannot be read yet (${(listErr as Error).message}). Trying again in ${(pause / 1000).toFixed(1)} s`);
+                log.warn(`${why}; the job list cannot be read yet (${(listErr as Error).message}). Trying again in ${formatSeconds(pause)}`);
                 await clock.sleep(pause);
             }
         }

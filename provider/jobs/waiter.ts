@@ -3,6 +3,7 @@ import type { ProviderLog } from "../support/log";
 import type { JobListing, JobView } from "../api/wire";
 import { jobIn, listName, type JobLists, type JobRef } from "./job-lists";
 import { isFinished } from "./terminal-states";
+import { formatRate, formatRows, formatSeconds } from "../support/readable-numbers";
 
 // Waiting for jobs to finish. All waiters on one (org, connector) share one poll loop, so waiting on N jobs costs one
 // list request per connector per poll, not N. The loop backs off from about a second up to the smallest interval cap
@@ -78,11 +79,11 @@ export interface Waiter {
     cancel(): void;
 }
 
-/** "running, 12000 rows, 2000 rows/s" */
+/** "running, 12,000 rows, 2,000 rows/s" */
 function progress(view: JobView | undefined, listedBefore = false): string {
     if (!view) return listedBefore ? "no longer in the job list" : "not in the job list yet";
-    const rate = view.rows_per_sec === null || view.rows_per_sec === undefined ? "" : `, ${view.rows_per_sec} rows/s`;
-    return `${view.state}, ${view.rows_emitted} rows${rate}`;
+    const rate = view.rows_per_sec === null || view.rows_per_sec === undefined ? "" : `, ${formatRate(view.rows_per_sec)}`;
+    return `${view.state}, ${formatRows(view.rows_emitted)}${rate}`;
 }
 
 /** The error that ends a wait on a job missing from the list for too long, or undefined while it may still appear. */
@@ -104,7 +105,7 @@ function notListed(sub: Subscriber, now: number): WaitEnded | undefined {
     if (now - sub.missingSince < NEVER_LISTED_GRACE_MS) return undefined;
     return new WaitEnded(
         "not-listed",
-        `${sub.job.label} has not appeared in Timbal's job list in ${Math.round((now - sub.missingSince) / 1000)} s of polling. ` +
+        `${sub.job.label} has not appeared in Timbal's job list in ${formatSeconds(now - sub.missingSince)} of polling. ` +
             `${what}; to stop waiting on it, set waitForCompletion to false`,
     );
 }
@@ -170,7 +171,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, options: WaiterO
                     sub.reject(
                         new WaitEnded(
                             "timeout",
-                            `${sub.job.label} did not finish within ${sub.options.timeoutMs / 1000} s ` +
+                            `${sub.job.label} did not finish within ${formatSeconds(sub.options.timeoutMs)} ` +
                                 `(last seen: ${progress(sub.lastView)})`,
                             sub.lastView,
                         ),
