@@ -2,7 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { COMPLETION_FIELDS, COMPLETION_INPUT_FIELDS, type CompletionInputs } from "../fields/completion-fields";
 import { namesWhere } from "../fields/field-declaration";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
-import { changedFields } from "./diff";
+import { changedFields, fieldDiffs, type FieldLevelDiff } from "./diff";
 import { withMaskedErrors } from "./masked-errors";
 import { pick, plainOutputs, statusOf, type ProviderRef } from "./outputs";
 import type { Session } from "./session";
@@ -40,10 +40,10 @@ export function createCompletionProvider(session: Session): Required<dynamic.Res
         return { inputs: news, failures };
     }
 
-    async function diff(_id: string, olds: CompletionOutputs, news: CompletionCreateInputs): Promise<dynamic.DiffResult> {
+    async function diff(_id: string, olds: CompletionOutputs, news: CompletionCreateInputs): Promise<FieldLevelDiff> {
         const replaces = changedFields(olds, news, JOB_FIELDS);
-        const updates = changedFields(olds, news, WAIT_FIELDS);
-        return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+        const changes = fieldDiffs(olds, news, [...JOB_FIELDS, ...WAIT_FIELDS], replaces);
+        return { changes: changes.length > 0, replaces, deleteBeforeReplace: false, fieldDiffs: changes };
     }
 
     async function create(inputs: CompletionCreateInputs): Promise<dynamic.CreateResult<CompletionOutputs>> {

@@ -1,3 +1,5 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { changedPaths, valueAt } from "../fields/changed-paths";
 import { sameValue } from "../fields/same-value";
 import { IN_PLACE_FIELDS, REDISPATCH_FIELDS } from "../fields/connector-job-fields";
 import { containsUnknown } from "../fields/unknown";
@@ -13,8 +15,22 @@ import { containsUnknown } from "../fields/unknown";
 export interface InputDiff {
     changes: boolean;
     replaces: string[];
-    /** Fields that change in place. */
-    updates: string[];
+}
+
+/** A field path that changes (`pacing.maxRowsPerSec`), as `pulumi preview --diff` shows it. */
+export interface FieldDiff {
+    path: string;
+    kind: "add" | "delete" | "update";
+    /** Whether its field is a reason to replace the resource (dispatch a new job). */
+    replaces: boolean;
+}
+
+/**
+ * A lifecycle's diff: what the dynamic provider host reads (changes, replaces), and the field paths that change, which
+ * the plugin gives the engine so that a preview shows those and nothing else (never a status output).
+ */
+export interface FieldLevelDiff extends dynamic.DiffResult {
+    fieldDiffs: FieldDiff[];
 }
 
 /** The fields whose new value differs from the old one, or is not known yet (preview), which may differ. */
@@ -32,8 +48,22 @@ export function diffInputs(id: string, olds: Record<string, unknown>, news: Reco
     const replaces = changedFields(olds, news, REDISPATCH_FIELDS).filter((field) => !learnt.includes(field));
     const adopt = news.adoptJobId;
     if (adopt !== undefined && adopt !== id) replaces.push("adoptJobId");
-    const updates = [...changedFields(olds, news, IN_PLACE_FIELDS), ...learnt];
-    return { changes: replaces.length + updates.length > 0, replaces: [...replaces], updates: [...updates] };
+    const inPlace = changedFields(olds, news, IN_PLACE_FIELDS).length + learnt.length;
+    return { changes: replaces.length + inPlace > 0, replaces };
+}
+
+/**
+ * The paths of `fields` whose value changes, each with whether its field is among `replaces`. A replace reason whose
+ * value did not change (a run policy's decision: `rerunAfter`) is listed on its field, so the preview shows why.
+ */
+export function fieldDiffs(olds: Record<string, unknown>, news: Record<string, unknown>, fields: ReadonlyArray<string>, replaces: ReadonlyArray<string>): FieldDiff[] {
+    const paths = fields.flatMap((field) => changedPaths(olds[field], news[field], field));
+    for (const reason of replaces) if (!paths.some((path) => path === reason || path.startsWith(`${reason}.`))) paths.push(reason);
+    return paths.map((path) => {
+        const [old, next] = [valueAt(olds, path), valueAt(news, path)];
+        const kind = old === undefined ? "add" : next === undefined ? "delete" : "update";
+        return { path, kind, replaces: replaces.includes(path.split(".")[0]) };
+    });
 }
 
 /**

@@ -5,6 +5,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { CONFIG_KEYS } from "../lifecycle/settings";
 import { pluginType } from "../fields/type-tokens";
+import type { FieldDiff, FieldLevelDiff } from "../lifecycle/diff";
 import { PartialFailure } from "../lifecycle/partial-failure";
 import { constructConnectorJob } from "./construct";
 import { Any, Empty, grpc, Struct } from "./sdk-modules";
@@ -93,6 +94,25 @@ function configureRequest(variables: { get(key: string): string | undefined }): 
     return { config: { get, require: get } } as unknown as dynamic.ConfigureRequest;
 }
 
+const PROPERTY_DIFF_KINDS = {
+    add: [provproto.PropertyDiff.Kind.ADD, provproto.PropertyDiff.Kind.ADD_REPLACE],
+    delete: [provproto.PropertyDiff.Kind.DELETE, provproto.PropertyDiff.Kind.DELETE_REPLACE],
+    update: [provproto.PropertyDiff.Kind.UPDATE, provproto.PropertyDiff.Kind.UPDATE_REPLACE],
+} as const;
+
+/**
+ * The diff's changed field paths, as the engine's detailed diff of the inputs: `pulumi preview --diff` then shows those
+ * fields, as the dynamic shell's preview does, and never the job's status outputs (absent from the new inputs) as
+ * deletions. `diffs` names the top-level fields.
+ */
+function withFieldDiffs(response: provproto.DiffResponse, fieldDiffs: FieldDiff[]): provproto.DiffResponse {
+    const detailed = response.getDetaileddiffMap();
+    for (const { path, kind, replaces } of fieldDiffs) {
+        detailed.set(path, new provproto.PropertyDiff().setKind(PROPERTY_DIFF_KINDS[kind][replaces ? 1 : 0]).setInputdiff(true));
+    }
+    return response.setHasdetaileddiff(true).setDiffsList([...new Set(fieldDiffs.map(({ path }) => path.split(".")[0]))]);
+}
+
 /** The settings an explicit provider resource changes; none of them replaces the provider (or its jobs). */
 const SETTING_NAMES = Object.keys(CONFIG_KEYS);
 
@@ -141,18 +161,18 @@ export function pluginService(options: PluginOptions) {
             return new provproto.CheckResponse().setInputs(structOf(result.inputs, news)).setFailuresList(failures);
         }),
         diff: onResource(async (lifecycle, req: provproto.DiffRequest) => {
-            const result = await lifecycle.diff(req.getId(), revealed(req.getOlds()).plain, revealed(req.getNews()).plain);
+            const result: Partial<FieldLevelDiff> = await lifecycle.diff(req.getId(), revealed(req.getOlds()).plain, revealed(req.getNews()).plain);
             const changes =
                 result.changes === true
                     ? provproto.DiffResponse.DiffChanges.DIFF_SOME
                     : result.changes === false
                       ? provproto.DiffResponse.DiffChanges.DIFF_NONE
                       : provproto.DiffResponse.DiffChanges.DIFF_UNKNOWN;
-            return new provproto.DiffResponse()
+            const response = new provproto.DiffResponse()
                 .setChanges(changes)
                 .setReplacesList(result.replaces ?? [])
-                .setDiffsList(result.replaces ?? [])
                 .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+            return withFieldDiffs(response, result.fieldDiffs ?? []);
         }),
         create: onResource(async (lifecycle, req: provproto.CreateRequest) => {
             const props = revealed(req.getProperties());
