@@ -6,7 +6,7 @@ import { createDecisionClock } from "../provider/jobs/decision-clock";
 import { defaultJournalDir } from "../provider/jobs/dispatch-journal";
 import { countsOf, planStack, type PolicyConfigFile, type StackPlan } from "./plan";
 import { JOB_RULES, PolicyConfigError, ruleConfig, STACK_RULES } from "../provider/review/policy-rules";
-import { PreviewFormatError, readNotes, readPreview, readUnchangedCount, type PreviewNote, type PreviewStep } from "./preview";
+import { PreviewFormatError, readPreview, readUnchangedCount, type PreviewStep } from "./preview";
 
 // `timbal-plan`: turns `pulumi preview --json` (files, or stdin) into a dispatch plan for a pull-request comment.
 
@@ -87,9 +87,8 @@ function main(): void {
 
     const sources = positionals.length > 0 ? positionals : ["-"];
     const previews = sources.map((source) => ({ text: source === "-" ? fs.readFileSync(0, "utf8") : readFile(source), name: source === "-" ? "stdin" : source }));
-    const read = previews.map(({ text, name }) => ({ steps: readPreview(text, name), notes: readNotes(text, name), unchangedCount: readUnchangedCount(text, name) }));
+    const read = previews.map(({ text, name }) => ({ steps: readPreview(text, name), unchangedCount: readUnchangedCount(text, name) }));
     const steps: PreviewStep[] = read.flatMap((preview) => preview.steps);
-    const notes: PreviewNote[] = read.flatMap((preview) => preview.notes);
     // One preview per stack: the unchanged resources it counted, to tell whether it listed them (--show-sames).
     const unchangedCounts = new Map<string, number>();
     for (const { steps: [first], unchangedCount } of read) {
@@ -101,7 +100,6 @@ function main(): void {
     const stacks: StackPlan[] = stackNames.map((stack) =>
         planStack(stack, steps.filter((step) => step.stack === stack), policyConfig.get(stack) ?? {}, {
             judgeAt: (jobId) => decisionClock.instantFor(jobId),
-            notes,
             unchangedCount: unchangedCounts.get(stack),
         }),
     );

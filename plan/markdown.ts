@@ -1,4 +1,5 @@
-import { countsOf, type Counts, type PlanItem, type StackPlan } from "./plan";
+import { formatCount } from "../provider/support/readable-numbers";
+import { countsOf, type Counts, type FieldChange, type PlanItem, type StackPlan } from "./plan";
 
 // The plan as a pull-request comment: the headline first (what will be dispatched, how many full `replace` loads,
 // what is forgotten, per stack), then what deserves a second look, then one table per stack. GitHub refuses comments
@@ -27,9 +28,12 @@ function cell(text: string): string {
 function reasonCell(item: PlanItem): string {
     if (item.action === "dispatch") return "new";
     if (item.action === "forget") return "removed from the stack (the job is not cancelled)";
-    const reasons = item.reasons.map((r) => `\`${r.path}\`: ${cell(r.old)} → ${cell(r.new)}`);
+    const change = (r: FieldChange) => `\`${r.path}\`: ${cell(r.old)} → ${cell(r.new)}`;
+    const reasons = item.reasons.map(change);
     if (item.policy) reasons.push(`run policy: ${cell(item.policy)}`);
-    if (reasons.length === 0) return "(no input changed: see `pulumi preview --diff`)";
+    if (reasons.length === 0) reasons.push("(no input changed: see `pulumi preview --diff`)");
+    // In-place changes that ride along are no reason to dispatch: apart, so that a reviewer does not read them as one.
+    if (item.alsoInPlace.length > 0) reasons.push(`<sub>also in place: ${item.alsoInPlace.map(change).join("; ")}</sub>`);
     return reasons.join("<br>");
 }
 
@@ -57,7 +61,7 @@ export function renderMarkdown(stacks: StackPlan[], maxChars = GITHUB_COMMENT_LI
         if (stack.items.length === 0) body.push("No extraction changes.");
         else body.push("", "| resource | action | reason | source → KB / table | mode |", "|---|---|---|---|---|", ...stack.items.map(row));
         if (!stack.unchangedChecked) {
-            body.push("", "_The jobs this change leaves as they are were not checked against the policy pack: run `pulumi preview --json --show-sames` to include them._");
+            body.push("", "_The jobs this change leaves as they are were not checked against the policy pack, nor their run policies: run `pulumi preview --json --show-sames` to include them._");
         }
         if (stack.held.length > 0) {
             body.push("", "Run policies that wait (nothing is dispatched for these):", ...stack.held.map((h) => `- \`${cell(h.resource)}\`: ${cell(h.reason)}`));
@@ -71,7 +75,7 @@ export function renderMarkdown(stacks: StackPlan[], maxChars = GITHUB_COMMENT_LI
 
     const length = (lines: string[]) => lines.reduce((sum, line) => sum + line.length + 1, 0);
     const notice = (left: number) =>
-        `_… ${plural(left, "line")} left out to stay under ${maxChars.toLocaleString("en-US")} characters: run \`pulumi preview --diff\`, or \`timbal-plan --format json\`, for the full plan._`;
+        `_… ${plural(left, "line")} left out to stay under ${formatCount(maxChars)} characters: run \`pulumi preview --diff\`, or \`timbal-plan --format json\`, for the full plan._`;
     let budget = maxChars - length(head) - length(footer) - notice(body.length).length - 2;
     const kept: string[] = [];
     for (const line of body) {

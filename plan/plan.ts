@@ -1,18 +1,19 @@
 import { INPUT_FIELDS } from "../provider/fields/connector-job-fields";
-import { sameValue } from "../provider/fields/same-value";
 import { isCompletion } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
+import { changedPaths, isPlainObject, SECRET_SIGNATURE, valueAt } from "../provider/fields/changed-paths";
 import { asReviewedJob, JOB_RULES, ruleConfig, ruleEnforcement, STACK_RULES, type JobRule, type ReviewedJob, type RuleConfig, type StackRule } from "../provider/review/policy-rules";
-import { hasRunPolicy, readPolicyWait, runDecision, type LastJob, type RunPolicy } from "../provider/jobs/run-policy";
-import type { PreviewNote, PreviewStep } from "./preview";
+import { decideRun, type LastJob } from "../provider/jobs/run-policy";
+import type { PreviewStep } from "./preview";
 
 // From preview steps to a dispatch plan: per stack, what each ConnectorJob step will do to Timbal (dispatch a new
-// job, re-dispatch, change in place, forget), why (field paths with old and new values, or the run policy's words),
-// what deserves a reviewer's second look (what the policy pack will refuse, by the pack's own rules and config), and
-// which run policies wait on a job still running. Other resource types are counted, never interpreted.
+// job, re-dispatch, change in place, forget), why (the field paths that force it, with old and new values, or the
+// run policy's decision; apart, the in-place changes that ride along), what deserves a reviewer's second look (what
+// the policy pack will refuse, by the pack's own rules and config), and which run policies wait on a job still
+// running. Run policies are judged as the provider's diff judges them (decideRun), from the preview's steps: never
+// from the provider's words. Other resource types are counted, never interpreted.
 
-/** How the engine marks a secret value in JSON, and how the CLI prints one it hides. */
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+/** How the CLI prints a secret it hides. */
 const SHOWN_SECRET = "[secret]";
 const MAX_VALUE_CHARS = 80;
 
@@ -28,8 +29,13 @@ export interface PlanItem {
     resource: string;
     urn: string;
     action: Action;
-    /** Field paths that changed, old → new (none for a new dispatch or a forget). */
+    /**
+     * What forces the action, old → new: for a re-dispatch the changes that need a new job (the engine's replace
+     * reasons), for an in-place change every change; none for a new dispatch or a forget.
+     */
     reasons: FieldChange[];
+    /** Changes that ride along with a re-dispatch but would not need one (in place): shown apart from the reasons. */
+    alsoInPlace: FieldChange[];
     /** Why the run policy re-dispatches the job (`last job finished 26 h ago; older than 24h`), when it does. */
     policy?: string;
     /** e.g. `postgres public.orders`. */
@@ -55,7 +61,7 @@ export interface StackPlan {
     items: PlanItem[];
     /** Steps of other resource types that change something, by type and name. */
     otherChanges: { type: string; name: string; op: string }[];
-    /** Jobs left as they are although they have a run policy, because their last job has not ended: why (by name, or by job where the shell does not tell the resource). */
+    /** Jobs left as they are although they have a run policy, because their last job has not ended: why. */
     held: { resource: string; reason: string }[];
     /**
      * What the policy pack refuses about jobs the change leaves as they are (after their policy config changed, say):
@@ -117,40 +123,38 @@ function isHiddenAt(inputs: Record<string, unknown>, path: string): boolean {
     return value === UNKNOWN || isSecret(value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && !(SECRET_SIGNATURE in value);
-}
-
-/** Leaf paths whose value differs between `olds` and `news` (objects compared key by key, arrays whole). */
-export function changedPaths(olds: unknown, news: unknown, prefix: string): FieldChange[] {
-    if (isPlainObject(olds) && isPlainObject(news)) {
-        const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
-        return keys.flatMap((key) => changedPaths(olds[key], news[key], `${prefix}.${key}`));
-    }
-    // Compared whole: the shown values are cut at MAX_VALUE_CHARS, and two long values may share their first part.
-    return sameValue(olds, news) ? [] : [{ path: prefix, old: showValue(olds), new: showValue(news) }];
+/** The changed leaf paths of `field`, old → new as a reviewer reads them. */
+export function fieldChanges(olds: Record<string, unknown>, news: Record<string, unknown>, field: string): FieldChange[] {
+    // Compared whole at the leaves: the shown values are cut at MAX_VALUE_CHARS, and two long values may share their first part.
+    return changedPaths(olds[field], news[field], field).map((path) => ({ path, old: showValue(valueAt(olds, path)), new: showValue(valueAt(news, path)) }));
 }
 
 /** The run policy's replace reasons: inputs that name a decision, not a changed value. */
 const POLICY_REASONS = ["rerunAfter", "retryFailed"];
 
-function reasonsFor(step: PreviewStep): FieldChange[] {
+/** The step's changes: those that force it (its replace reasons; every change of an in-place step), and the rest. */
+function changesOf(step: PreviewStep, action: Action): Pick<PlanItem, "reasons" | "alsoInPlace"> {
+    if (action !== "re-dispatch" && action !== "in-place") return { reasons: [], alsoInPlace: [] };
     const olds = step.old?.inputs ?? {};
     const news = step.new?.inputs ?? {};
-    const reasons = INPUT_FIELDS.flatMap((field) => changedPaths(olds[field], news[field], field));
+    const changes = INPUT_FIELDS.flatMap((field) => fieldChanges(olds, news, field));
     // A field the engine names as the reason, whose values look the same here: a secret (both sides "[secret]").
-    for (const field of step.replaceReasons.filter((reason) => !POLICY_REASONS.includes(reason))) {
-        if (reasons.some((reason) => reason.path === field || reason.path.startsWith(`${field}.`))) continue;
-        reasons.push({ path: field, old: showValue(olds[field]), new: `${showValue(news[field])} (changed)` });
+    const forcing = step.replaceReasons.filter((reason) => !POLICY_REASONS.includes(reason));
+    for (const field of forcing) {
+        if (changes.some((change) => change.path === field || change.path.startsWith(`${field}.`))) continue;
+        changes.push({ path: field, old: showValue(olds[field]), new: `${showValue(news[field])} (changed)` });
     }
-    return reasons;
+    // A replace the engine gives no reason for (`pulumi up --replace`) has every change as its reason.
+    if (action === "in-place" || step.replaceReasons.length === 0) return { reasons: changes, alsoInPlace: [] };
+    const forces = (change: FieldChange) => forcing.includes(change.path.split(".")[0]);
+    return { reasons: changes.filter(forces), alsoInPlace: changes.filter((change) => !forces(change)) };
 }
 
 /** What the run policy decides for the step's job, from its status in the old state (as the provider's diff does). */
 function policyDecision(step: PreviewStep, job: ReviewedJob, judgeAt: JudgeAt) {
-    const policy: RunPolicy = { rerunAfter: job.rerunAfter, retryFailed: job.retryFailed === true, adoptJobId: job.adoptJobId };
-    if (!hasRunPolicy(policy) || step.old?.id === undefined) return undefined;
-    return runDecision(step.old.outputs as LastJob, policy, judgeAt(step.old.id));
+    const id = step.old?.id;
+    if (!id) return undefined;
+    return decideRun(job, step.old!.outputs as LastJob, () => judgeAt(id));
 }
 
 function describeSource(job: ReviewedJob): string {
@@ -228,28 +232,26 @@ function isStackRule(rule: JobRule | StackRule): rule is StackRule {
 export interface PlanContext {
     /** The instant the run policy judges a job at (the provider's decision clock). */
     judgeAt?: JudgeAt;
-    /** The preview's diagnostics: run policies that wait. */
-    notes?: PreviewNote[];
     /** How many resources the preview counted unchanged (its changeSummary), to tell whether it listed them all. */
     unchangedCount?: number;
 }
 
 /** The plan of one stack's preview steps, with the stack's policy pack config (which marks it production or not). */
 export function planStack(stack: string, steps: PreviewStep[], policyConfig: PolicyConfigFile = {}, context: PlanContext = {}): StackPlan {
-    const { judgeAt = () => Date.now(), notes = [] } = context;
+    const { judgeAt = () => Date.now() } = context;
     const items = new Map<string, PlanItem>();
     const jobs = new Map<string, ReviewedJob>();
     const otherChanges: StackPlan["otherChanges"] = [];
-    // A job left alone by its run policy is no step of the preview: the provider's diagnostic says so.
-    const held = notes.flatMap((note) => {
-        const wait = note.stack === stack ? readPolicyWait(note.message) : undefined;
-        return wait ? [{ resource: note.name ?? wait.job, reason: wait.reason }] : [];
-    });
+    const held: StackPlan["held"] = [];
     const unchanged: UnchangedJob[] = [];
     for (const step of steps) {
         if (step.op === "same") {
             const job = asReviewedJob(step.type, step.new?.inputs ?? step.old?.inputs);
             if (job) unchanged.push({ resource: step.name, job });
+            // A job left alone by its run policy while its last job runs (`--show-sames` lists it; a plugin
+            // ConnectorJob's component, which has no id, is judged through its custom resource).
+            const decision = job && policyDecision(step, job, judgeAt);
+            if (decision && !decision.rerun && decision.waits) held.push({ resource: step.name, reason: decision.reason! });
         }
         if (UNCHANGED_OPS.has(step.op) || isCompletion(step.type) || step.type === "pulumi:pulumi:Stack") continue;
         const action = ACTION_OF_OP[step.op];
@@ -265,7 +267,7 @@ export function planStack(stack: string, steps: PreviewStep[], policyConfig: Pol
             resource: step.name,
             urn: step.urn,
             action,
-            reasons: action === "re-dispatch" || action === "in-place" ? reasonsFor(step) : [],
+            ...changesOf(step, action),
             ...(policy?.rerun ? { policy: policy.reason } : {}),
             source: describeSource(job),
             destination: `KB ${String(job.kbId)} / ${String(job.destTable)}`,

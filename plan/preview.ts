@@ -21,14 +21,6 @@ export interface PreviewStep {
     replaceReasons: string[];
 }
 
-/** A diagnostic of the preview: what a provider logged, with the resource it was about when the engine knows it. */
-export interface PreviewNote {
-    stack: string;
-    /** The resource's name, when the diagnostic names its URN. */
-    name?: string;
-    message: string;
-}
-
 /** Thrown for input that is not `pulumi preview --json` output; its message is the one line shown. */
 export class PreviewFormatError extends Error {}
 
@@ -88,18 +80,4 @@ export function readPreview(text: string, source: string): PreviewStep[] {
 export function readUnchangedCount(text: string, source: string): number | undefined {
     const same = asRecord(parse(text, source).changeSummary).same;
     return typeof same === "number" ? same : undefined;
-}
-
-/** The diagnostics of one preview's JSON text; one without a URN belongs to the stack of the preview's steps. */
-export function readNotes(text: string, source: string): PreviewNote[] {
-    const json = parse(text, source);
-    const firstStep = Array.isArray(json.steps) ? json.steps.map(asRecord).find((step) => typeof step.urn === "string") : undefined;
-    const previewStack = firstStep ? stackOf(String(firstStep.urn)) : "";
-    const diagnostics = Array.isArray(json.diagnostics) ? json.diagnostics.map(asRecord) : [];
-    return diagnostics
-        .filter((d) => typeof d.message === "string")
-        .map((d) => {
-            const urn = typeof d.urn === "string" ? d.urn : undefined;
-            return { stack: urn ? stackOf(urn) : previewStack, name: urn?.split("::").pop(), message: String(d.message) };
-        });
 }

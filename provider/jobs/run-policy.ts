@@ -1,10 +1,11 @@
 import { formatAge, parseDuration } from "../fields/durations";
+import { containsUnknown } from "../fields/unknown";
 import { isFailureState } from "./terminal-states";
 
 // The run policy: when the next `pulumi up` dispatches a new job for a resource whose inputs did not change. Decided
 // from the last job's status as state holds it (so `pulumi up --refresh`, or a refresh first, decides on the latest),
-// by diff, and shown in words by timbal-plan, from this one function. A job that has not finished (or whose end is not
-// known yet) is never followed by another: one resource never has two jobs running at once.
+// by diff, and shown in words by timbal-plan, from this one function (decideRun). A job that has not finished (or
+// whose end is not known yet) is never followed by another: one resource never has two jobs running at once.
 
 export interface RunPolicy {
     /** How old the last job may get, counted from when it finished (`24h`, `7d`). */
@@ -28,18 +29,34 @@ export type RunDecision =
     /** Nothing is due; `reason` says why, when there is a policy; `waits`: because the last job has not ended. */
     | { rerun: false; reason?: string; waits?: true };
 
-/** How the provider's diagnostics say that a policy waits for a job that has not ended (timbal-plan reads them). */
-const WAITS = "run policy waits: ";
-
-export function policyWaitNote(job: string, reason: string): string {
-    return `${job}: ${WAITS}${reason}`;
+/** The run policy a resource's inputs declare: what the provider's diff and timbal-plan both judge by. */
+export function runPolicyOf(inputs: { rerunAfter?: unknown; retryFailed?: unknown; adoptJobId?: unknown }): RunPolicy {
+    return {
+        rerunAfter: inputs.rerunAfter as string | undefined,
+        retryFailed: inputs.retryFailed as boolean | undefined,
+        adoptJobId: inputs.adoptJobId as string | undefined,
+    };
 }
 
-/** The job and the reason of a policyWaitNote in a diagnostic (`timbal: ` prefixed), or undefined for any other message. */
-export function readPolicyWait(message: string): { job: string; reason: string } | undefined {
-    const at = message.indexOf(WAITS);
-    if (at < 2) return undefined;
-    return { job: message.slice(0, at - 2).replace(/^timbal: /, ""), reason: message.slice(at + WAITS.length).trim() };
+/**
+ * What the run policy of a resource decides: from its inputs, its last job as state holds it, and the instant it is
+ * judged at (asked only when there is a policy to judge). The one decision the provider's diff acts on and
+ * timbal-plan shows. A policy not known yet (a preview) decides nothing.
+ */
+export function decideRun(inputs: Parameters<typeof runPolicyOf>[0], last: LastJob, judgeAt: () => number): RunDecision {
+    const policy = runPolicyOf(inputs);
+    if (containsUnknown(policy) || !hasRunPolicy(policy)) return { rerun: false };
+    return runDecision(last, policy, judgeAt());
+}
+
+/**
+ * The line the provider logs on the job's row for a decision that changes what `up` does although no input changed:
+ * a new job, or none while the last one runs. For people: timbal-plan judges the same decision from the preview's
+ * steps (decideRun), never from these words.
+ */
+export function runPolicyNote(job: string, decision: RunDecision): string | undefined {
+    if (decision.rerun) return `${job}: ${decision.reason}: a new job is dispatched`;
+    return decision.waits ? `${job}: run policy waits: ${decision.reason}` : undefined;
 }
 
 export function hasRunPolicy(policy: RunPolicy): boolean {

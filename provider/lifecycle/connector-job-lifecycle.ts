@@ -2,15 +2,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { missingApiKeyMessage, SettingsError, type Settings } from "./settings";
 import { UnconfirmedDispatch, type Dispatched, type ReplacedJob } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
-import { hasRunPolicy, policyWaitNote, runDecision, type RunDecision } from "../jobs/run-policy";
+import { decideRun, runPolicyNote } from "../jobs/run-policy";
 import { describeDestination, describeJob } from "../jobs/job-names";
 import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/connector-job-fields";
-import { containsUnknown } from "../fields/unknown";
 import type { JobStatus } from "../fields/status-fields";
 import { toJobStatus } from "../fields/status-fields";
 import { checkInputs } from "./check-inputs";
-import { adoptionConflicts, diffInputs } from "./diff";
+import { adoptionConflicts, diffInputs, fieldDiffs, type FieldLevelDiff } from "./diff";
 import { withMaskedErrors } from "./masked-errors";
 import { NOT_YET_LISTED, pick, plainOutputs, statusOf, wasListed, type ProviderRef } from "./outputs";
 import { PartialFailure } from "./partial-failure";
@@ -89,27 +88,18 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         return { inputs: outcome.inputs, failures: [...noKey, ...failures] };
     }
 
-    async function diff(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<dynamic.DiffResult> {
+    async function diff(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): Promise<FieldLevelDiff> {
         if (isUnconfirmed(id)) return resumeUnconfirmed(olds, news);
         journal.recorded({ jobId: id });
         const { changes, replaces } = diffInputs(id, olds, news);
-        const policy = runPolicyDecision(id, olds, news);
-        if (!policy.rerun) {
-            if (policy.waits && replaces.length === 0) log.info(policyWaitNote(describeJob(id, news), policy.reason!));
-            return { changes, replaces, deleteBeforeReplace: false };
-        }
+        // Most resources have no run policy: the decision clock is read (and its file written) only for those that do.
+        const decision = decideRun(news, statusOf(olds), () => session.decisionClock.instantFor(id));
+        const note = replaces.length === 0 ? runPolicyNote(describeJob(id, news), decision) : undefined;
+        if (note) log.info(note);
         // A new job of the same inputs replaces the resource; its create journals the dispatch as following this job.
-        learnt(extractionDigest(news), { follows: id });
-        if (replaces.length === 0) log.info(`${describeJob(id, news)}: ${policy.reason}: a new job is dispatched`);
-        return { changes: true, replaces: [...replaces, policy.because], deleteBeforeReplace: false };
-    }
-
-    /** What the run policy (rerunAfter, retryFailed) asks of the job in state (jobs/run-policy.ts). */
-    function runPolicyDecision(id: string, olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): RunDecision {
-        const policy = { rerunAfter: news.rerunAfter, retryFailed: news.retryFailed, adoptJobId: news.adoptJobId };
-        // In a preview, a policy not known yet decides nothing; and most resources have no policy (no clock file).
-        if (containsUnknown(policy) || !hasRunPolicy(policy)) return { rerun: false };
-        return runDecision(statusOf(olds), policy, session.decisionClock.instantFor(id));
+        if (decision.rerun) learnt(extractionDigest(news), { follows: id });
+        const replacing = decision.rerun ? [...replaces, decision.because] : replaces;
+        return { changes: changes || decision.rerun, replaces: replacing, deleteBeforeReplace: false, fieldDiffs: fieldDiffs(olds, news, INPUT_FIELDS, replacing) };
     }
 
     async function create(inputs: ConnectorJobCreateInputs): Promise<dynamic.CreateResult<ConnectorJobOutputs>> {
@@ -215,7 +205,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
      * A resource whose dispatch was never confirmed is replaced: its new create looks in the job list for the job
      * first, and dispatches only when there is none. Told here, because create sees only the new inputs.
      */
-    function resumeUnconfirmed(olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): dynamic.DiffResult {
+    function resumeUnconfirmed(olds: ConnectorJobOutputs, news: ConnectorJobCreateInputs): FieldLevelDiff {
         const since = Date.parse(String(olds.unconfirmedDispatchSince));
         if (extractionDigest(olds) === extractionDigest(news) && !Number.isNaN(since)) {
             learnt(extractionDigest(news), { unconfirmedSince: since });
@@ -226,7 +216,8 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
                     "this stack does not track",
             );
         }
-        return { changes: true, replaces: ["unconfirmedDispatchSince"], deleteBeforeReplace: false };
+        const replaces = ["unconfirmedDispatchSince"];
+        return { changes: true, replaces, deleteBeforeReplace: false, fieldDiffs: fieldDiffs(olds, news, INPUT_FIELDS, replaces) };
     }
 
     return withMaskedErrors(() => session.secret(), { configure, check, diff, create, read, update, delete: forget });
