@@ -7,6 +7,7 @@ import { copyExampleProject } from "../harness/example-project";
 import { pluginExampleProject, type PluginExample } from "../harness/language-projects";
 import { pluginTarball, releasePage, type ReleasePage } from "../harness/release-artifacts";
 import { isConnectorJob } from "../provider/fields/type-tokens";
+import { formatCount, formatSeconds } from "../provider/support/readable-numbers";
 
 // `npm run demo`: the example stack, deployed with the real Pulumi CLI to the local emulator. Starts the emulator on
 // 127.0.0.1:8787 (where examples/Pulumi.emulator.yaml points), runs `pulumi up` on a throwaway local backend, waits
@@ -108,9 +109,9 @@ async function main(): Promise<void> {
                 `${o.source.table} → ${o.kbId}/${o.destTable}`,
                 o.mode,
                 o.state,
-                String(o.rowsEmitted),
-                String(o.rowsPerSec ?? "-"),
-                o.durationMs === undefined ? "-" : `${(o.durationMs / 1000).toFixed(1)} s`,
+                o.rowsEmitted === undefined ? "-" : formatCount(o.rowsEmitted),
+                o.rowsPerSec === undefined ? "-" : formatCount(o.rowsPerSec),
+                o.durationMs === undefined ? "-" : formatSeconds(o.durationMs),
             ]);
         }
         console.log(`\nJobs after \`pulumi refresh\` (emulated time, speed x20):\n\n${table(rows)}\n`);

@@ -11,6 +11,8 @@ import { PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
 import { pluginTarball, releasePage, type ReleasePage } from "../../harness/release-artifacts";
 import { planStack } from "../../plan/plan";
+import { JOB_STATUS_FIELDS } from "../../provider/fields/status-fields";
+import { dynamicType, pluginType } from "../../provider/fields/type-tokens";
 import { readPreview } from "../../plan/preview";
 
 // Review and guardrails see a YAML, a Python or a Go stack (the provider plugin's timbal:index:ConnectorJob, installed
@@ -43,6 +45,41 @@ const programOf = (language: Language, jobs: Job[]) => programIn(language, { job
 function refusals(output: string): string[] {
     const found = [...output.matchAll(/\[mandatory\] {2}(\S+) {2}\([^)]*: (\S+)\)\n\s*(.+)/g)].map((m) => `${m[1]} ${m[2]}: ${m[3].trim()}`);
     return [...new Set(found)].sort();
+}
+
+/**
+ * What `pulumi preview --diff` shows changing on each ConnectorJob's row (the dynamic shell's, or the plugin's custom
+ * resource): `<mark> <path>` for each property line with a change mark (`+`, `-`, `~`, `+-`), its path from the
+ * indentation, and `<mark> <name> (hidden)` for a property shown without its value. A new job's row is `+ (new)`.
+ */
+function changesShown(output: string): Record<string, string[]> {
+    const rows: Record<string, string[]> = {};
+    let changes: string[] | undefined;
+    let path: Array<{ indent: number; name: string }> = [];
+    let op: string | undefined;
+    for (const line of output.split("\n")) {
+        const urn = /^\s*\[urn=(\S+)\]$/.exec(line);
+        if (urn) {
+            const [, , types, name] = urn[1].split("::");
+            const isJob = types === dynamicType("connectorJob") || types.split("$").pop() === pluginType("connectorJob");
+            // A new job's row lists its inputs unmarked.
+            if (isJob) rows[name] = op === "create" ? ["+ (new)"] : [];
+            changes = isJob && op !== "create" ? rows[name] : undefined;
+            path = [];
+            continue;
+        }
+        const header = /^\s*[-+~]*\s*[\w-]+:[\w/-]+:\w+: \(([\w-]+)\)$/.exec(line);
+        if (header || /^Resources:/.test(line)) [changes, op] = [undefined, header?.[1]];
+        const hidden = /^\s*([-+~]{1,2})\s*(\w+) \(hidden\)$/.exec(line);
+        if (changes && hidden) changes.push(`${hidden[1]} ${hidden[2]} (hidden)`);
+        const property = /^(\s*)([-+~]{1,2})?\s*"?([\w]+)"?\s*:/.exec(line);
+        if (!changes || !property) continue;
+        const indent = property[1].length;
+        path = path.filter((segment) => segment.indent < indent);
+        path.push({ indent, name: property[3] });
+        if (property[2]) changes.push(`${property[2]} ${path.map((segment) => segment.name).join(".")}`);
+    }
+    return rows;
 }
 
 const LANGUAGES: Language[] = ["typescript", "yaml", "python", "go"];
@@ -117,6 +154,29 @@ describe("review and guardrails: YAML, Python and Go stacks and the equivalent T
         assert.deepStrictEqual(fromGo, fromTypescript);
         const orders = fromPython.items.find((item) => item.resource === "orders");
         assert.deepStrictEqual(orders?.reasons.map((r) => r.path).sort(), ["source.table", "triggers"]);
+    });
+
+    it("pulumi preview --diff shows the same changed fields in the four stacks, and no status output as a change", async function () {
+        const shown: Record<string, Record<string, string[]>> = {};
+        for (const language of LANGUAGES) shown[language] = changesShown((await once(`${language} diff`, () => stacks[language].cli.ok(["preview", "--diff"]))).stdout);
+        const isStatus = (change: string) => (JOB_STATUS_FIELDS as ReadonlyArray<string>).includes(change.split(" ")[1].split(".")[0]);
+        const fieldsOf = (rows: Record<string, string[]>) => Object.fromEntries(Object.entries(rows).map(([name, changes]) => [name, changes.filter((change) => !isStatus(change))]));
+        // orders: source.table and triggers (a new job); ledger: pacing removed (a new job); customers: the opt-in
+        // removed (in place) and batchRows (a new job); unpaced: new.
+        assert.deepStrictEqual(fieldsOf(shown.typescript), {
+            orders: ["~ source", "~ source.table", "+ triggers", "+ triggers.rerun"],
+            customers: ["- allowReplaceInProduction", "~ batchRows"],
+            ledger: ["- pacing", "- pacing.maxDop"],
+            unpaced: ["+ (new)"],
+        });
+        for (const language of ["yaml", "python", "go"]) {
+            assert.deepStrictEqual(fieldsOf(shown[language]), fieldsOf(shown.typescript), language);
+            // The plugin's detailed diff names the fields that change: no status output at all.
+            assert.deepStrictEqual(Object.values(shown[language]).flat().filter(isStatus), [], language);
+        }
+        // The dynamic provider host passes no detailed diff: the dynamic shell hides the status outputs' values
+        // (hideDiffs), and the CLI still lists their names, valueless.
+        assert.ok(Object.values(shown.typescript).flat().filter(isStatus).every((change) => change.endsWith(" (hidden)")));
     });
 
     it("the policy pack refuses the same extractions in the four stacks, dispatching nothing", async function () {
