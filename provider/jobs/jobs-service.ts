@@ -7,7 +7,7 @@ import { findAdoptableJob } from "./adopt";
 import type { DispatchJournal } from "./dispatch-journal";
 import { createDispatcher, type Dispatched, type ReplacedJob } from "./dispatcher";
 import { createJobLists, jobIn, type Freshness, type JobRef, type SharingOptions } from "./job-lists";
-import { createWaiter, type Shell, type WaitOptions, type WatchedJob } from "./waiter";
+import { createWaiter, type WaitOptions, type WatchedJob } from "./waiter";
 
 // The one service the lifecycles talk to about jobs, at one API endpoint: dispatch (exactly once), adopt, find a job
 // in its connector's list, and wait until it is done. Behind it, one job-list cache shared by all of them, so that a
@@ -33,15 +33,13 @@ export interface JobsOptions {
     sharing?: SharingOptions;
     /** How long a lost dispatch answer is looked for in the job list (see dispatcher.ts). */
     reconcileForMs?: number;
-    /** Which shell serves the jobs (what progress lines say an interruption does). */
-    shell?: Shell;
     clock?: Clock;
 }
 
 export function createJobs(api: TimbalApi, log: ProviderLog, journal: DispatchJournal, options: JobsOptions = {}): Jobs {
     const clock = options.clock ?? SYSTEM_CLOCK;
     const lists = createJobLists(api, log, options.sharing, clock);
-    const waiter = createWaiter(lists, log, { shareLoops: options.sharing?.share, shell: options.shell }, clock);
+    const waiter = createWaiter(lists, log, { shareLoops: options.sharing?.share }, clock);
     const dispatcher = createDispatcher(api, lists, log, journal, { reconcileForMs: options.reconcileForMs, clock });
     return {
         dispatch: (inputs, replaced) => dispatcher.dispatch(inputs, replaced),

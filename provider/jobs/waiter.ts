@@ -17,16 +17,6 @@ const BACKOFF = 1.5;
 export const VANISHED_AFTER_POLLS = 3;
 /** A job never listed in this long (and in VANISHED_AFTER_POLLS polls) is not coming: the API lists a job at once. */
 export const NEVER_LISTED_GRACE_MS = 60_000;
-/**
- * Appended to each progress line: what an interruption does to a wait. In Pulumi's dynamic provider host the first
- * Ctrl-C cannot reach a wait (the host ignores the engine's Cancel); the provider plugin hears it.
- */
-export const INTERRUPT_HINTS = {
-    dynamic: "Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing",
-    plugin: "Ctrl-C stops waiting; the next `pulumi up` resumes the wait and dispatches nothing",
-} as const;
-export type Shell = keyof typeof INTERRUPT_HINTS;
-
 export interface WaitOptions {
     timeoutMs: number;
     /** The longest pause between two polls. */
@@ -117,13 +107,10 @@ function cancelled(sub: Pick<Subscriber, "job" | "lastView">): WaitEnded {
 export interface WaiterOptions {
     /** `false` gives each waiter its own loop: the naive baseline for benchmarks. */
     shareLoops?: boolean;
-    /** Which shell serves the waits: what its progress lines say an interruption does. */
-    shell?: Shell;
 }
 
 export function createWaiter(lists: JobLists, log: ProviderLog, options: WaiterOptions = {}, clock: Clock = SYSTEM_CLOCK): Waiter {
     const loops = new Map<string, Subscriber[]>();
-    const hint = INTERRUPT_HINTS[options.shell ?? "dynamic"];
     let isCancelled = false;
 
     async function pollLoop(key: string, orgId: string, connectorId: string): Promise<void> {
@@ -158,7 +145,7 @@ export function createWaiter(lists: JobLists, log: ProviderLog, options: WaiterO
                     continue;
                 }
                 sub.lastView = view ?? sub.lastView;
-                sub.report(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}. ${hint}`);
+                sub.report(`${sub.job.label}: ${progress(view, sub.lastView !== undefined || sub.job.listedBefore === true)}`);
                 let missing: WaitEnded | undefined;
                 if (view === undefined) missing = notListed(sub, now);
                 else [sub.missedPolls, sub.missingSince] = [0, undefined];

@@ -4,7 +4,6 @@ import { UnconfirmedDispatch, type Dispatched, type ReplacedJob } from "../jobs/
 import { extractionDigest } from "../jobs/extraction-digest";
 import { decideRun, runPolicyNote } from "../jobs/run-policy";
 import { describeDestination, describeJob } from "../jobs/job-names";
-import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
 import { INPUT_FIELDS, type ConnectorJobInputs } from "../fields/connector-job-fields";
 import type { JobStatus } from "../fields/status-fields";
 import { toJobStatus } from "../fields/status-fields";
@@ -36,8 +35,6 @@ export type ConnectorJobOutputs = ConnectorJobInputs &
 export interface LifecycleOptions {
     /** The provider process's session (provider-process.ts): settings, the jobs service, the journal. */
     session: Session;
-    /** How the program spells field names, for check's messages (the plugin: snake_case for a Python program). */
-    fieldSpelling?: FieldSpelling;
 }
 
 /** The id of a resource kept in state although its dispatch was never confirmed (see UnconfirmedDispatch). */
@@ -62,8 +59,6 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
      */
     const replacing = new Map<string, ReplacedJob>();
     const learnt = (extraction: string, replaced: ReplacedJob) => replacing.set(extraction, { ...replacing.get(extraction), ...replaced });
-    /** A message to the program's author, naming fields as the program spells them. */
-    const spelled = (message: string) => spellFieldsIn(message, options.fieldSpelling ?? "camelCase");
 
     async function configure(req: dynamic.ConfigureRequest): Promise<void> {
         session.configure(req);
@@ -80,11 +75,11 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         // The resource is in state: whatever dispatch of its extraction the journal holds is recorded.
         if (olds.connectorId !== undefined) journal.recorded({ extraction: extractionDigest(olds) });
         const outcome = checkInputs(news, settings);
-        outcome.warnings.forEach((warning) => log.warn(spelled(warning)));
+        outcome.warnings.forEach((warning) => log.warn(warning));
         const conflicts = adoptionConflicts(olds, outcome.inputs).map((reason) => ({ property: "", reason }));
         // Preview checks too: a missing key fails the pull request's preview, not the up after the merge.
         const noKey = settings.apiKey ? [] : [{ property: "", reason: missingApiKeyMessage() }];
-        const failures = [...outcome.failures, ...conflicts].map(({ property, reason }) => ({ property, reason: spelled(reason) }));
+        const failures = [...outcome.failures, ...conflicts];
         return { inputs: outcome.inputs, failures: [...noKey, ...failures] };
     }
 
@@ -175,10 +170,8 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
         const inputs = { connectorId: view.connector_id, destTable: view.dest_table, mode: view.mode, adoptJobId: id };
         const described = describeJob(id, { ...inputs, kbId: view.kb_uid, orgId: settings.orgId });
         log.warn(
-            spelled(
-                `imported ${described}. Timbal's job list gives neither its KB's numeric id nor its source table: add \`kbId\` and ` +
-                    "`source` to the declaration below, and keep `adoptJobId`; the next `pulumi up` records them and dispatches nothing",
-            ),
+            `imported ${described}. Timbal's job list gives neither its KB's numeric id nor its source table: add \`kbId\` and ` +
+                "`source` to the declaration below, and keep `adoptJobId`; the next `pulumi up` records them and dispatches nothing",
         );
         const props = plainOutputs({ ...inputs, orgId: settings.orgId, baseUrl: settings.baseUrl }, toJobStatus(view));
         // Partial by nature until the program adds kbId and source: typed as the outputs it becomes.

@@ -1,6 +1,6 @@
 import { defaultJournalDir } from "../jobs/dispatch-journal";
 import { createCompletionProvider } from "./completion-lifecycle";
-import { createConnectorJobProvider, type LifecycleOptions } from "./connector-job-lifecycle";
+import { createConnectorJobProvider } from "./connector-job-lifecycle";
 import { exitWhenEngineGone } from "./engine-watch";
 import { createSession, type SessionOptions } from "./session";
 
@@ -19,7 +19,7 @@ const number = (value: string | undefined) => (value === undefined || value === 
  * The session and lifecycles of this process; `engineAddress` is the engine the process was started for. In both
  * shells ConnectorJob's create returns at the API's answer and a child ConnectorJobCompletion waits.
  */
-export function startProviderProcess(engineAddress: string | undefined, options: Pick<SessionOptions, "log" | "shell"> & Pick<LifecycleOptions, "fieldSpelling"> = {}) {
+export function startProviderProcess(engineAddress: string | undefined, options: Pick<SessionOptions, "log"> = {}) {
     const session = createSession({
         ...options,
         jobLists: {
@@ -38,7 +38,7 @@ export function startProviderProcess(engineAddress: string | undefined, options:
     });
     return {
         session,
-        connectorJob: createConnectorJobProvider({ session, fieldSpelling: options.fieldSpelling }),
+        connectorJob: createConnectorJobProvider({ session }),
         completion: createCompletionProvider(session),
     };
 }

@@ -9,7 +9,6 @@ import { createDispatchJournal, type DispatchJournal } from "../jobs/dispatch-jo
 import { INPUT_OF_WIRE_NAME } from "../fields/dispatch-body";
 import type { SharingOptions } from "../jobs/job-lists";
 import { createJobs, type Jobs } from "../jobs/jobs-service";
-import type { Shell } from "../jobs/waiter";
 
 // What the two lifecycles of one provider-host process share: the stack's settings (from configure), and one jobs
 // service per endpoint (its job lists, poll loops, dispatcher), so that the ConnectorJob reads and the completion
@@ -33,8 +32,6 @@ export interface SessionOptions {
     journalDir?: string | false;
     /** The API client for a set of settings (default: HTTP to the configured endpoint). */
     connect?: (settings: Settings & { apiKey: string }) => TimbalApi;
-    /** Which shell serves the session (what progress lines say an interruption does); default: the dynamic one. */
-    shell?: Shell;
     clock?: Clock;
 }
 
@@ -103,7 +100,6 @@ export function createSession(options: SessionOptions = {}): Session {
             jobs = createJobs((options.connect ?? connectOverHttp)({ ...current, apiKey }), log, journal, {
                 sharing: options.jobLists,
                 reconcileForMs: options.reconcileForMs,
-                shell: options.shell,
                 clock: options.clock,
             });
             // A service made after the engine cancelled (settings changed since) starts cancelled too.

@@ -1,10 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { FieldSpelling } from "../fields/field-spelling";
+import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
+import type { ProviderLog } from "../support/log";
 
 // Which language the program that runs this plugin is written in, and so how it spells field names. No call of the
 // provider protocol says; but the CLI starts a provider plugin in the project's folder, whose Pulumi.yaml names the
 // runtime (`runtime: python`, `runtime: go`, or `runtime: {name: python, options: ...}` in either YAML form).
+// The lifecycles write every message as TypeScript and YAML spell fields; the plugin respells them at its edge: its
+// log lines (logInSpelling) and check's failures (server.ts).
 
 const RUNTIME = /^runtime:[ \t]*(?:["']?([\w-]+)["']?[ \t]*(?:#.*)?$|\{[^}]*\bname:[ \t]*["']?([\w-]+)|(?:#.*)?\n(?:(?:[ \t]+.*|[ \t]*)\n)*?[ \t]+name:[ \t]*["']?([\w-]+))/m;
 
@@ -27,4 +30,20 @@ export function programFieldSpelling(dir = process.cwd()): FieldSpelling {
         return runtime === "python" ? "snake_case" : runtime === "go" ? "PascalCase" : "camelCase";
     }
     return "camelCase";
+}
+
+/** `log`, each of its lines naming fields as the program spells them. */
+export function logInSpelling(log: ProviderLog, spelling: FieldSpelling): ProviderLog {
+    const spelled = (line: string) => spellFieldsIn(line, spelling);
+    const progressReporter = log.progressReporter;
+    return {
+        info: (message) => log.info(spelled(message)),
+        warn: (message) => log.warn(spelled(message)),
+        ...(progressReporter && {
+            progressReporter() {
+                const report = progressReporter();
+                return (line: string) => report(spelled(line));
+            },
+        }),
+    };
 }

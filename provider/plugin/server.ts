@@ -32,6 +32,8 @@ export interface PluginOptions {
     forResource<T>(urn: string, call: () => Promise<T>): Promise<T>;
     /** Ends the waits in flight, and those to come: the engine's Cancel, on the first Ctrl-C. */
     cancel(): void;
+    /** A message to the program's author, naming fields as the program spells them (check's failures). */
+    spelled(message: string): string;
 }
 
 /** The lifecycle for a URN's resource type (its type is the last `$`-separated part of the URN's type segment). */
@@ -157,7 +159,7 @@ export function pluginService(options: PluginOptions) {
         check: onResource(async (lifecycle, req: provproto.CheckRequest) => {
             const news = revealed(req.getNews());
             const result = await lifecycle.check(revealed(req.getOlds()).plain, news.plain);
-            const failures = (result.failures ?? []).map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+            const failures = (result.failures ?? []).map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(options.spelled(f.reason)));
             return new provproto.CheckResponse().setInputs(structOf(result.inputs, news)).setFailuresList(failures);
         }),
         diff: onResource(async (lifecycle, req: provproto.DiffRequest) => {

@@ -13,6 +13,20 @@ export interface ProviderLog {
     progressReporter?(): (line: string) => void;
 }
 
+/**
+ * `log`, with each progress line ending in `note`: what an interruption does to a wait, which differs by shell (the
+ * shell's entry wraps its log so; the waiter writes the same lines in both).
+ */
+export function withProgressNote(log: ProviderLog, note: string): ProviderLog {
+    return {
+        ...log,
+        progressReporter() {
+            const report = log.progressReporter?.() ?? log.info;
+            return (line) => report(`${line}. ${note}`);
+        },
+    };
+}
+
 /** A log that writes `timbal: ...` lines and masks the given secrets (read at write time: configure sets them later). */
 export function createLog(secrets: () => ReadonlyArray<string | undefined>): ProviderLog {
     return {

@@ -37,9 +37,9 @@ describe("waitForCompletion", function () {
             assert.strictEqual(done.outs.state, "succeeded");
             assert.strictEqual(done.outs.rowsEmitted, 24000);
             assert.ok(done.outs.finishedAt);
-            const progress = lines.filter((l) => /job job_\w+ .*: (queued|running), \d+ rows/.test(l));
+            // What an interruption does is each shell's to say (its entry wraps the log: host/, plugin/).
+            const progress = lines.filter((l) => /job job_\w+ .*: (queued|running), [\d,]+ rows/.test(l));
             assert.ok(progress.length > 0, lines.join("\n"));
-            for (const line of progress) assert.match(line, /Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing$/);
             assert.strictEqual(count(emu, "POST"), 1);
         });
     });

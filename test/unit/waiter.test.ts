@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { createJobLists } from "../../provider/jobs/job-lists";
-import { createWaiter, INTERRUPT_HINTS, NEVER_LISTED_GRACE_MS, WaitEnded, type WaitOptions } from "../../provider/jobs/waiter";
+import { createWaiter, NEVER_LISTED_GRACE_MS, WaitEnded, type WaitOptions } from "../../provider/jobs/waiter";
+import { withProgressNote } from "../../provider/support/log";
 import { FakeTimbalApi, memoryLog } from "../../harness/fake-timbal-api";
 import { ORG } from "../../harness/fixtures";
 import { VirtualClock } from "../../harness/virtual-clock";
@@ -10,11 +11,11 @@ import { VirtualClock } from "../../harness/virtual-clock";
 
 const HOUR: WaitOptions = { timeoutMs: 3600_000, pollCapMs: 15_000 };
 
-function setUp(shareLoops = true, shell?: "plugin") {
+function setUp(shareLoops = true) {
     const clock = new VirtualClock();
     const api = new FakeTimbalApi(clock);
     const log = memoryLog();
-    const waiter = createWaiter(createJobLists(api, log, { share: shareLoops }, clock), log, { shareLoops, shell }, clock);
+    const waiter = createWaiter(createJobLists(api, log, { share: shareLoops }, clock), log, { shareLoops }, clock);
     const watched = (id: string) => ({ id, orgId: ORG, connectorId: "warehouse-pg", label: `job ${id}` });
     /** Milliseconds since the start of each list request. */
     const pollTimes = (start: number) => api.listRequests.map((r) => r.at - start);
@@ -114,14 +115,23 @@ describe("unit: the waiter", function () {
         assert.strictEqual(api.listRequests.length, polls, "no poll after the cancel");
     });
 
-    it("progress lines say what an interruption does in the shell that waits, on the waiting call's reporter", async function () {
-        const { clock, api, log, waiter, watched } = setUp(true, "plugin");
+    it("progress lines go to the waiting call's reporter, their numbers as a person reads them", async function () {
+        const { clock, api, log, waiter, watched } = setUp(true);
         const rows: string[] = [];
         log.progressReporter = () => (line) => rows.push(line);
-        const id = api.addJob({ id: "job_row", connector_id: "warehouse-pg" });
+        const id = api.addJob({ id: "job_row", connector_id: "warehouse-pg", state: "running", rows_emitted: 12000, rows_per_sec: 1666.6666666666665 });
         clock.sleep(1500).then(() => api.finish(id));
         await clock.run(waiter.waitFor(watched(id), HOUR));
         assert.ok(rows.length >= 2, rows.join("\n"));
-        for (const row of rows) assert.ok(row.startsWith("job job_row: ") && row.endsWith(INTERRUPT_HINTS.plugin), row);
+        assert.strictEqual(rows[0], "job job_row: running, 12,000 rows, 1,667 rows/s");
+    });
+
+    it("a shell's progress note ends each progress line, on the reporter the log gives (or its info lines)", function () {
+        const lines: string[] = [];
+        const plain = { info: (line: string) => lines.push(`info ${line}`), warn: () => undefined };
+        withProgressNote(plain, "Ctrl-C stops waiting").progressReporter!()("job job_1: running, 5 rows");
+        const onRow = { ...plain, progressReporter: () => (line: string) => lines.push(`row ${line}`) };
+        withProgressNote(onRow, "Ctrl-C stops waiting").progressReporter!()("job job_1: running, 5 rows");
+        assert.deepStrictEqual(lines, ["info job job_1: running, 5 rows. Ctrl-C stops waiting", "row job job_1: running, 5 rows. Ctrl-C stops waiting"]);
     });
 });
