@@ -98,7 +98,8 @@ describe("dispatch under injected faults", function () {
         const next = inProcessProvider(emulatorEnv(emu), { timeoutMs: 1000, retry: QUICK });
         const checked = (await next.p.check(err.properties, ordersInputs({ mode: "append" }))).inputs;
         const diff = await next.p.diff(err.id, err.properties, checked);
-        assert.deepStrictEqual(diff, { changes: true, replaces: ["unconfirmedDispatchSince"], deleteBeforeReplace: false });
+        const { changes, replaces, deleteBeforeReplace } = diff;
+        assert.deepStrictEqual({ changes, replaces, deleteBeforeReplace }, { changes: true, replaces: ["unconfirmedDispatchSince"], deleteBeforeReplace: false });
         const created = await next.p.create(checked);
         assert.strictEqual(created.id, emu.world.jobs[0].id, "the job the lost answer created");
         assert.strictEqual(count(emu, "POST"), 1, "nothing dispatched again");

@@ -136,9 +136,11 @@ describe("provider methods against the emulator", function () {
             changes: false,
             replaces: [],
             deleteBeforeReplace: false,
+            fieldDiffs: [],
         });
         const pending = await p.diff!(created.id, created.outs, { ...inputs, kbId: UNKNOWN });
         assert.deepStrictEqual(pending.replaces, ["kbId"]);
+        assert.deepStrictEqual((pending as { fieldDiffs?: unknown }).fieldDiffs, [{ path: "kbId", kind: "update", replaces: true }]);
     });
 
     it("diff names each changed field: nested source and pacing changes, mode, the base URL", async function () {

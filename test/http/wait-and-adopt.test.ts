@@ -89,7 +89,12 @@ describe("waitForCompletion", function () {
             const { p, c, lines } = inProcessProvider(emulatorEnv(emu), { clock });
             const created = await p.create((await p.check({}, ordersInputs())).inputs);
             const { inputs: waiting } = await p.check(created.outs, ordersInputs({ waitForCompletion: FAST_POLL }));
-            assert.deepStrictEqual(await p.diff(created.id, created.outs, waiting), { changes: true, replaces: [], deleteBeforeReplace: false });
+            assert.deepStrictEqual(await p.diff(created.id, created.outs, waiting), {
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: false,
+                fieldDiffs: [{ path: "waitForCompletion", kind: "add", replaces: false }],
+            });
             const updated = await p.update(created.id, created.outs, waiting);
             assert.strictEqual(updated.outs!.state, "dispatched", "the job's own update never waits");
             const start = clock.now();
