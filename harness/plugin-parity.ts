@@ -208,7 +208,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
                 ],
             );
             // The wait's progress is on the job's own row.
-            assert.match(up.output, /timbal:index:ConnectorJobCompletion stage-completion creating \([\d.]+s\) timbal: job job_\w+ of connector "warehouse-pg"[^\n]*: (queued|running|succeeded), \d+ rows[^\n]*Ctrl-C stops waiting/);
+            assert.match(up.output, /timbal:index:ConnectorJobCompletion stage-completion creating \([\d.]+s\) timbal: job job_\w+ of connector "warehouse-pg"[^\n]*: (queued|running|succeeded), [\d,]+ rows[^\n]*Ctrl-C stops waiting/);
             assert.match(up.output, /ordersState\s*: "dispatched"/);
             assert.match(up.output, /stageRows\s*: 1000/);
             const resources = await cli.resources();
@@ -341,7 +341,7 @@ export function pluginParitySuite(language: PluginLanguage): void {
             const up = await runner.ok(["up", "--yes", "--stack", "dev"]);
             assert.strictEqual(count(emu, "POST"), posts + 1, "one dispatch: the dependent's");
             assert.deepStrictEqual([jobsOf("slow_again").length, jobsOf("after_slow").length], [1, 1], "one job per resource");
-            assert.match(up.output, /slow_again-completion created[^\n]*succeeded, 60000 rows/, "the wait resumed on the new runner");
+            assert.match(up.output, /slow_again-completion created[^\n]*succeeded, 60,000 rows/, "the wait resumed on the new runner");
             await runner.ok(["stack", "select", "dev"]);
             const resources = await runner.resources();
             assert.strictEqual(resources.slow_again.id, jobsOf("slow_again")[0].id, "the killed runner's job is the one recorded");

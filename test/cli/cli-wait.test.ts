@@ -50,7 +50,7 @@ describe("waiting for completion with the real Pulumi CLI", function () {
         const result = await cli.run(["up", "--yes"]);
         assert.notStrictEqual(result.code, 0);
         assert.match(result.output, /ended in state "failed": extraction of broken_table failed after 500 rows/);
-        assert.match(result.output, /did not finish within 4 s \(last seen: running, \d+ rows/);
+        assert.match(result.output, /did not finish within 4 s \(last seen: running, [\d,]+ rows/);
         assert.match(result.output, /the next `pulumi up` waits for the same job again and dispatches nothing/);
         assert.strictEqual(count(emu, "POST"), 2);
         first = await ids();
