@@ -48,7 +48,7 @@ export async function buildPluginArtifact(): Promise<string> {
                     // Two files read their surroundings at run time; the bundle has them built in instead.
                     name: "built-in-surroundings",
                     setup(build) {
-                        build.onLoad({ filter: /provider[\\/]plugin[\\/]sdk-modules\.ts$/ }, () => ({
+                        build.onLoad({ filter: /provider[\\/]support[\\/]sdk-modules\.ts$/ }, () => ({
                             // The SDK's own gRPC and protobuf, resolved from its folder as sdk-modules.ts does.
                             contents: [
                                 `export const grpc = require("@grpc/grpc-js");`,

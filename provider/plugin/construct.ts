@@ -5,7 +5,7 @@ import { completionInputsOf, mayWait } from "../fields/completion-fields";
 import { JOB_STATUS_FIELDS } from "../fields/status-fields";
 import { pluginType } from "../fields/type-tokens";
 import { UNKNOWN } from "../fields/unknown";
-import { grpc, Struct } from "./sdk-modules";
+import { grpc, Struct } from "../support/sdk-modules";
 import { revealSecrets } from "./secret-values";
 
 // ConnectorJob in the plugin, the shape the dynamic shell has: the program declares one resource, and the plugin

@@ -1,7 +1,7 @@
 import { startProviderProcess } from "../lifecycle/provider-process";
 import { spellFieldsIn } from "../fields/field-spelling";
 import { withProgressNote } from "../support/log";
-import { engineLog } from "./engine-log";
+import { engineLog } from "../support/engine-log";
 import { packageVersion } from "./package-version";
 import { logInSpelling, programFieldSpelling } from "./program-spelling";
 import { pluginSchema } from "./schema";

@@ -8,7 +8,7 @@ import { pluginType } from "../fields/type-tokens";
 import type { FieldDiff, FieldLevelDiff } from "../lifecycle/diff";
 import { PartialFailure } from "../lifecycle/partial-failure";
 import { constructConnectorJob } from "./construct";
-import { Any, Empty, grpc, Struct } from "./sdk-modules";
+import { Any, Empty, grpc, Struct } from "../support/sdk-modules";
 import { keepSecret, revealSecrets } from "./secret-values";
 
 // The provider plugin's gRPC service: what the engine calls, turned into the calls the dynamic provider host makes on

@@ -16,7 +16,7 @@ export type ConnectorJobCompletionArgs = ArgsOf<typeof COMPLETION_FIELDS>;
  */
 export class ConnectorJobCompletion extends pulumi.dynamic.Resource {
     constructor(name: string, args: ConnectorJobCompletionArgs, opts?: pulumi.CustomResourceOptions) {
-        const registering = registration(JOB_STATUS_FIELDS, args, opts);
+        const registering = registration({ kind: "completion", name }, JOB_STATUS_FIELDS, args, opts);
         try {
             super(completionProvider, name, registering.props, registering.opts, PACKAGE, TYPE_NAMES.completion);
         } finally {

@@ -41,7 +41,7 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
         orderDependentsAfterFinishedJobs();
-        const registering = registration(OUTPUT_NAMES, args, opts);
+        const registering = registration({ kind: "connectorJob", name }, OUTPUT_NAMES, args, opts);
         try {
             super(connectorJobProvider, name, registering.props, registering.opts, PACKAGE, TYPE_NAMES.connectorJob);
         } finally {

@@ -1,15 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { JOB_STATUS_FIELDS } from "../fields/status-fields";
+import { dynamicType, type ResourceKind } from "../fields/type-tokens";
+import { URN_INPUT } from "../host/resource-rows";
 
 // How ConnectorJob and ConnectorJobCompletion register with Pulumi: with a diff a reviewer can read, at a cost to the
 // engine close to a no-op dynamic resource (measured with `npm run bench:engine`; see the README's "How it works").
 
 /**
  * What a resource class passes to `super()`: its properties (the program's args, with every output named so that
- * each is registered as an output) and its options; `done()` after `super()` (a function cannot wrap `super()`).
+ * each is registered as an output, and the resource's own URN, which the dynamic shell needs to show a line on its
+ * row: host/resource-rows.ts) and its options; `done()` after `super()` (a function cannot wrap `super()`).
  */
-export function registration<A extends object, O extends { hideDiffs?: string[] }>(outputNames: ReadonlyArray<string>, args: A, opts: O | undefined) {
-    const props = { ...Object.fromEntries(outputNames.map((name) => [name, undefined])), ...args };
+export function registration<A extends object, O extends { hideDiffs?: string[]; parent?: pulumi.Resource }>(
+    resource: { kind: ResourceKind; name: string },
+    outputNames: ReadonlyArray<string>,
+    args: A,
+    opts: O | undefined,
+) {
+    const urn = pulumi.createUrn(resource.name, dynamicType(resource.kind), opts?.parent);
+    const props = { ...Object.fromEntries(outputNames.map((name) => [name, undefined])), ...args, [URN_INPUT]: urn };
     const options = registrationOptions(opts);
     // Last: nothing between here and the caller's `try` can throw and leave the limit at zero.
     return { props, opts: options, done: dropStackFrames() };

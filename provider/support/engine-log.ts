@@ -1,14 +1,15 @@
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { AsyncLocalStorage } from "async_hooks";
-import type { ProviderLog } from "../support/log";
+import type { ProviderLog } from "./log";
 import { grpc } from "./sdk-modules";
-import { redact } from "../support/redact";
+import { redact } from "./redact";
 
-// The plugin's log lines go to the engine's Log service, which the CLI shows (a plugin's own stdout and stderr are
-// kept for verbose logs only), each on the row of the resource whose call wrote it: a line of a call gets the call's
-// URN, and a wait's progress lines are ephemeral (its row's status column in `pulumi up`, not the diagnostics).
-// Every line passes through redaction first, as in the dynamic shell.
+// The provider's log lines go to the engine's Log service, which the CLI shows, each on the row of the resource whose
+// call wrote it: a line of a call gets the call's URN (each shell tells which: the plugin from the engine's request,
+// the dynamic shell from the URN its program passes), and a wait's progress lines are ephemeral (its row's status
+// column in `pulumi up`, not the diagnostics). Both shells' processes are started with the engine's address. Every
+// line passes through redaction first.
 
 
 export interface EngineLog {
