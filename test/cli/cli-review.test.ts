@@ -179,7 +179,7 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         const full = plan(json);
         assert.ok(full.stdout.length > 6000, `the full plan is only ${full.stdout.length} characters`);
         // The base jobs are unchanged here: without --show-sames the plan says it could not check them; with it, it did.
-        const notChecked = "_The jobs this change leaves as they are were not checked against the policy pack: run `pulumi preview --json --show-sames` to include them._";
+        const notChecked = "_The jobs this change leaves as they are were not checked against the policy pack, nor their run policies: run `pulumi preview --json --show-sames` to include them._";
         assert.ok(full.stdout.includes(notChecked), full.stdout.slice(0, 2000));
         assert.ok(!plan(await previewJson("--show-sames")).stdout.includes(notChecked));
         const trimmed = plan(json, ["--max-chars", "6000"]);
