@@ -4,7 +4,7 @@ import { dynamicType, type ResourceKind } from "../fields/type-tokens";
 import { URN_INPUT } from "../host/resource-rows";
 
 // How ConnectorJob and ConnectorJobCompletion register with Pulumi: with a diff a reviewer can read, at a cost to the
-// engine close to a no-op dynamic resource (measured with `npm run bench:engine`; see the README's "How it works").
+// engine close to a no-op dynamic resource (measured with `npm run bench:engine`; see ARCHITECTURE.md, "The dynamic provider in state").
 
 /**
  * What a resource class passes to `super()`: its properties (the program's args, with every output named so that
