@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "./pulumi-cli";
+import { REPO_ROOT } from "./repo-root";
 
 // A user's project outside this repository: its own package.json and node_modules, the packages installed from
 // tarballs (`npm pack`), as a new user installs them, next to the @pulumi/pulumi this run uses.

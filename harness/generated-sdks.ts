@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { packageVersion } from "./plugin-artifact";
 import { PLUGIN_SCHEMA_FILE } from "./plugin-schema";
-import { REPO_ROOT } from "./pulumi-cli";
+import { REPO_ROOT } from "./repo-root";
 
 // The SDKs generated from plugin/schema.json by the CLI's own generator (`pulumi package gen-sdk`, which runs inside
 // the language's host): sdk/python, the `pulumi_timbal` package, and sdk/go, the Go module whose package `timbal`

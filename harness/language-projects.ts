@@ -5,7 +5,7 @@ import * as path from "path";
 import { GO_IMPORT_PATH, pluginDownloadUrl } from "../provider/plugin/release";
 import { SDK_DIRS } from "./generated-sdks";
 import { packageVersion } from "./plugin-artifact";
-import { REPO_ROOT } from "./pulumi-cli";
+import { REPO_ROOT } from "./repo-root";
 import { pythonWheel } from "./release-artifacts";
 
 // Projects of the languages the timbal plugin serves (YAML, Python, Go), as a user of that language installs the

@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "./pulumi-cli";
+import { REPO_ROOT } from "./repo-root";
 
 // The self-contained `timbal` plugin: one executable, `pulumi-resource-timbal`, a Node.js single executable
 // application (https://nodejs.org/api/single-executable-applications.html) that carries Node itself and the plugin

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { pluginSchema } from "../provider/plugin/schema";
 import { packageVersion } from "./plugin-artifact";
-import { REPO_ROOT } from "./pulumi-cli";
+import { REPO_ROOT } from "./repo-root";
 
 // plugin/schema.json, the provider plugin's package schema, as the field declarations generate it.
 

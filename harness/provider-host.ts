@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { REPO_ROOT } from "./repo-root";
 import { recordArtifact } from "./secret-guard";
 import { dynamicType } from "../provider/fields/type-tokens";
 
@@ -15,7 +16,6 @@ import { dynamicType } from "../provider/fields/type-tokens";
 const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const proto = require("@pulumi/pulumi/proto/provider_pb");
 
-const REPO_ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 export const URN = `urn:pulumi:test::timbal::${dynamicType("connectorJob")}::job`;

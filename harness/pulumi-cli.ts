@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "./repo-root";
 import { requireTool } from "./require-tool";
 import { recordArtifact } from "./secret-guard";
 import { dynamicType } from "../provider/fields/type-tokens";
@@ -16,7 +17,6 @@ export { copyExampleProject, projectUsingRepoModules } from "./example-project";
 // The CLI comes from TIMBAL_PULUMI_BIN (set by .ci/run after tools/pulumi-cli/ensure.sh), a `pulumi` on PATH, or the
 // folder ensure.sh prepares in this checkout's node_modules.
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
 /** Where tools/pulumi-cli/ensure.sh puts the CLI and this checkout's plugins. */
 const CHECKOUT_BIN = path.join(REPO_ROOT, "node_modules", ".timbal-pulumi-bin");
 

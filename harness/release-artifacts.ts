@@ -7,7 +7,7 @@ import type { AddressInfo } from "net";
 import { REPOSITORY } from "../provider/plugin/release";
 import { SDK_DIRS } from "./generated-sdks";
 import { artifactName, artifactPath, buildPluginArtifact, packageVersion } from "./plugin-artifact";
-import { REPO_ROOT } from "./pulumi-cli";
+import { REPO_ROOT } from "./repo-root";
 
 // What a release publishes for users of Pulumi's own commands (npm run release builds both into build/, and npm test
 // runs it first): the plugin's tarball, and the Python SDK's wheel. A suite run on its own uses them as built when

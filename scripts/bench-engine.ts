@@ -3,7 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
 import { consumerProject, pack, sdkVersion } from "../harness/consumer-project";
-import { AS_A_USER, pulumiBinDir, PulumiCli, REPO_ROOT, writeStackConfig } from "../harness/pulumi-cli";
+import { AS_A_USER, pulumiBinDir, PulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { REPO_ROOT } from "../harness/repo-root";
 import { extractedPlugin } from "../harness/release-artifacts";
 import { dynamicType, pluginType } from "../provider/fields/type-tokens";
 

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
 import { copyExampleProject } from "../harness/example-project";
+import { REPO_ROOT } from "../harness/repo-root";
 import { pluginExampleProject, type PluginExample } from "../harness/language-projects";
 import { pluginTarball, releasePage, type ReleasePage } from "../harness/release-artifacts";
 import { isConnectorJob } from "../provider/fields/type-tokens";
@@ -18,12 +19,11 @@ import { formatCount, formatSeconds } from "../provider/support/readable-numbers
 // pointed at this checkout's sdk/go), then `pulumi install` fetches the plugin from a local server standing in for
 // the release page, which serves this checkout's build (npm run release).
 
-const REPO = path.resolve(__dirname, "..");
 const PORT = 8787;
 const STACK = "emulator";
 
 function ensurePulumi(): string {
-    const ensure = path.join(REPO, "tools", "pulumi-cli", "ensure.sh");
+    const ensure = path.join(REPO_ROOT, "tools", "pulumi-cli", "ensure.sh");
     return execFileSync("bash", [ensure], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!;
 }
 
@@ -73,7 +73,7 @@ function pluginExample(language: PluginExample, binDir: string, release: Release
 async function main(): Promise<void> {
     const language = (["yaml", "python", "go"] as const).find((name) => process.argv.includes(`--${name}`));
     const binDir = ensurePulumi();
-    execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
 
     const emulator = await startEmulator({ port: PORT, speed: 20 }).catch((err) => {
         throw new Error(`cannot start the emulator on 127.0.0.1:${PORT} (${err.message}); is \`npm run emulator\` already running?`);

@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "../harness/repo-root";
 
 // `npm test` (after build and typecheck): the whole suite as jobs in two lanes. A job is one mocha process: a layer
 // of in-process tests (test/unit, test/http, test/host), or one test file of the CLI layer. One mocha process keeps
@@ -13,7 +14,6 @@ import * as path from "path";
 // Usage: ts-node --transpile-only scripts/test.ts [--ignore <test file>]... [other mocha arguments, given to every job]
 // TIMBAL_TEST_LANES sets the number of lanes (default 2).
 
-const REPO_ROOT = path.resolve(__dirname, "..");
 /** The slowest jobs, slowest first (measured; the rest follow in file order): a long job started last would run alone. */
 const SLOWEST_FIRST = [
     "test/cli/chaos.test.ts",

@@ -7,7 +7,8 @@ import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
 import { consumerProject, installedCopies, npm, pack, sdkVersion } from "../../harness/consumer-project";
 import { count, emulator } from "../../harness/fixtures";
-import { AS_A_USER, PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
+import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 
 // As a new user would: a project outside this repository installs the package from `npm pack` and deploys with the
 // real CLI, its commands as the user types them (the program type-checked against the installed package's types).

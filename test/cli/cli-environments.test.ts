@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { count, emulator } from "../../harness/fixtures";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
+import { projectUsingRepoModules, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 import { leaksIn, registerSecret } from "../../harness/secret-guard";
 
 // examples/environments with the real CLI: one program, a dev and a prod stack against one emulator holding both orgs,

@@ -5,7 +5,8 @@ import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { consumerProject, pack, POLICY_ROOT } from "../../harness/consumer-project";
 import { count, emulator, ORG } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 
 // The policy pack, as its own package (policy/, packed and installed in a user's project next to the provider
 // package), through `pulumi preview --policy-pack <installed path>` on the real CLI: a production stack refuses a

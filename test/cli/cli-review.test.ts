@@ -6,7 +6,8 @@ import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack, emulatorStackConfig, typescriptProject } from "../../harness/cli-stack";
 import { count, emulator } from "../../harness/fixtures";
-import { PulumiCli, REPO_ROOT, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 import { registerSecret } from "../../harness/secret-guard";
 
 // Pull-request review through the real CLI: `timbal-plan` over real `pulumi preview --json` output (every kind of

@@ -7,7 +7,8 @@ import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
 import { emulator } from "../../harness/fixtures";
 import { dynamicType, pluginType } from "../../provider/fields/type-tokens";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
-import { projectUsingRepoModules, PulumiCli, REPO_ROOT, requirePulumiCli, type LanguageHost } from "../../harness/pulumi-cli";
+import { projectUsingRepoModules, PulumiCli, requirePulumiCli, type LanguageHost } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 
 // The run policy through the real CLI, in both shells (TypeScript on the dynamic provider, YAML on the plugin):
 // a job older than its `rerunAfter` and a failed job with `retryFailed` are re-dispatched by the next `pulumi up`,

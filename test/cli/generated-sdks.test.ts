@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { generateSdk, SDK_DIRS, sdkFiles, type SdkLanguage } from "../../harness/generated-sdks";
 import { pluginDownloadUrl } from "../../provider/plugin/release";
-import { REPO_ROOT, requirePulumiCli } from "../../harness/pulumi-cli";
+import { requirePulumiCli } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 
 // sdk/python and sdk/go are generated from plugin/schema.json (npm run sdks) by the CLI's own generator: a schema
 // changed without them fails here.

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pack, POLICY_ROOT } from "../../harness/consumer-project";
-import { REPO_ROOT } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 
 // What `npm pack` makes of this repository (the provider package and the policy pack package), and how npm resolves
 // them in a user's project next to each end of the supported @pulumi/pulumi range. npm test builds dist/ first.

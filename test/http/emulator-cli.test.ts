@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 import { registerSecret } from "../../harness/secret-guard";
 
 // The `timbal-emulator` bin (dist/emulator/cli.js, built by npm test): help, and every flag checked before it starts.

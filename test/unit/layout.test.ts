@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 
 // The code is layered, and imports go one way only. Inside provider/, each folder uses only the folders below it:
 // resource/ (the classes a program uses) → host/ (the provider host's entry points) → plugin/ (the provider plugin) →

@@ -4,7 +4,7 @@ import * as path from "path";
 import { GO_IMPORT_PATH } from "../../provider/plugin/release";
 import { packagesEntry } from "../../harness/language-projects";
 import { artifactName, packageVersion } from "../../harness/plugin-artifact";
-import { REPO_ROOT } from "../../harness/pulumi-cli";
+import { REPO_ROOT } from "../../harness/repo-root";
 import { readmeBlock } from "../../harness/readme-blocks";
 import { wheelPath } from "../../harness/release-artifacts";
 
