@@ -5,11 +5,11 @@ import { createHandler, type RequestRecord } from "./routes";
 import { FaultInjector, type FaultOptions } from "./faults";
 import defaultSeed from "./seed.json";
 import { readSeedFile } from "./seed";
-import { World, type LifecycleOptions, type WorldSeed } from "./world";
+import { World, type EmulatorClock, type LifecycleOptions, type WorldSeed } from "./world";
 
 export type { RequestRecord } from "./routes";
 export { FAULT_KINDS, type FaultKind, type FaultOptions } from "./faults";
-export type { JobView, WorldSeed, DispatchedJob } from "./world";
+export type { JobView, WorldSeed, DispatchedJob, EmulatorClock } from "./world";
 
 /** The default world: two orgs, connectors for each source kind, a few KBs. */
 export const DEFAULT_SEED: WorldSeed = defaultSeed;
@@ -29,6 +29,11 @@ export interface EmulatorOptions extends LifecycleOptions {
     faults?: FaultOptions;
     /** Echo request headers (the Authorization header included) into error messages. */
     echoRequestHeaders?: boolean;
+    /**
+     * The clock emulated time runs on, at `speed` (default: the machine's). A test gives the virtual clock its
+     * providers run on: one timeline for the polls and the jobs' progress, moved by the test alone.
+     */
+    clock?: EmulatorClock;
 }
 
 export interface Emulator {
@@ -50,13 +55,17 @@ export function loadSeed(seed: WorldSeed | string = DEFAULT_SEED): WorldSeed {
 /** Starts a local Timbal connector-jobs API on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
     const seed = loadSeed(options.seed);
-    const world = new World(seed, {
-        speed: options.speed ?? 1,
-        queueMs: options.queueMs ?? 1500,
-        rowsPerSec: options.rowsPerSec ?? 2000,
-        failTables: options.failTables ?? [],
-        failureRate: options.failureRate ?? 0,
-    });
+    const world = new World(
+        seed,
+        {
+            speed: options.speed ?? 1,
+            queueMs: options.queueMs ?? 1500,
+            rowsPerSec: options.rowsPerSec ?? 2000,
+            failTables: options.failTables ?? [],
+            failureRate: options.failureRate ?? 0,
+        },
+        options.clock,
+    );
     const apiKey = options.apiKey ?? `tmbl_emu_${randomBytes(16).toString("hex")}`;
     const keys = new Map<string, ReadonlySet<string>>([[apiKey, new Set(seed.orgs.map((org) => org.id))]]);
     for (const [key, orgs] of Object.entries(options.keys ?? {})) keys.set(key, new Set(orgs));

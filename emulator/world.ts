@@ -26,6 +26,13 @@ export interface WorldSeed {
     tableRows?: Record<string, number>;
 }
 
+/** Where emulated time comes from: the machine's clock, or a test's (the one the providers under test run on). */
+export interface EmulatorClock {
+    now(): number;
+}
+
+const MACHINE_CLOCK: EmulatorClock = { now: () => Date.now() };
+
 export interface LifecycleOptions {
     /** Emulated milliseconds per real millisecond (default 1). */
     speed?: number;
@@ -98,17 +105,20 @@ function stableFraction(text: string): number {
 
 export class World {
     readonly jobs: DispatchedJob[] = [];
-    private readonly startReal = Date.now();
+    private readonly start: number;
     private offsetMs = 0;
 
     constructor(
         readonly seed: WorldSeed,
         private readonly lifecycle: Required<LifecycleOptions>,
-    ) {}
+        private readonly clock: EmulatorClock = MACHINE_CLOCK,
+    ) {
+        this.start = clock.now();
+    }
 
-    /** Emulated now, in epoch milliseconds. */
+    /** Emulated now, in epoch milliseconds: the clock's time since the world began, at `speed`. */
     now(): number {
-        return this.startReal + (Date.now() - this.startReal) * this.lifecycle.speed + this.offsetMs;
+        return this.start + (this.clock.now() - this.start) * this.lifecycle.speed + this.offsetMs;
     }
 
     /** Moves the emulated clock forward, for tests that want a job finished without waiting. */

@@ -60,8 +60,8 @@ export interface InProcessOptions {
     journalDir?: string;
     /**
      * The providers' time: their poll pauses, retry pauses and deadlines (default: the system clock). A test gives a
-     * VirtualClock (harness/virtual-clock.ts) started at Date.now(), as the emulator's jobs carry real times, and drives
-     * it with runOverIo.
+     * VirtualClock (harness/virtual-clock.ts), the same one to the emulator (its `clock` option), and drives it with
+     * runOverIo.
      */
     clock?: Clock;
 }

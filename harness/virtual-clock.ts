@@ -3,8 +3,9 @@ import type { Clock } from "../provider/support/clock";
 // Time for the unit tests: sleeps are timers on a virtual timeline, and `run` advances it from one timer to the next
 // until the awaited promise settles. Backoff, deadlines and shared poll loops run in microseconds, and what a test
 // asserts about time (when a poll happened, how long a pause was) is exact. The HTTP tests give the same clock to the
-// providers in this process (harness/fixtures.ts) and drive it with `runOverIo`, which also waits for real requests
-// to be answered; `at` puts a test's event (the API finishes a job, forgets one) at a known instant of that timeline.
+// providers in this process (harness/fixtures.ts) and to the emulator, whose jobs then progress on that timeline too,
+// and drive it with `runOverIo`, which also waits for real requests to be answered; `at` puts a test's event (the API
+// forgets a job, a scripted server's job finishes) at a known instant of that timeline.
 
 interface Timer {
     at: number;
