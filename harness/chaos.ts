@@ -1,9 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
-import { emulator, ORG } from "./fixtures";
+import { emulatorStack } from "./cli-stack";
+import { emulator } from "./fixtures";
 import { describeProcesses, processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
-import { projectUsingRepoModules, PulumiCli, pulumiBinDir, writeStackConfig, type LanguageHost } from "./pulumi-cli";
-import { pythonVirtualenv } from "./language-projects";
+import { newProjectFolder, pythonProject, typescriptProject, yamlProject } from "./language-projects";
+import { pulumiBinDir, type LanguageHost, type PulumiCli } from "./pulumi-cli";
 import { extractedPlugin } from "./release-artifacts";
 
 // `npm run chaos`: `pulumi up` interrupted at a random moment, again and again, with the real CLI against the
@@ -34,14 +33,8 @@ for (const [name, wait] of [["orders", true], ["customers", true], ["ledger", fa
     });
 }
 `;
-/** The same extractions in Pulumi YAML, on the timbal provider plugin of this checkout (plugin/, built). */
-const YAML_PROGRAM = (pluginDir: string, policy: string) => `name: chaos
-runtime: yaml
-plugins:
-  providers:
-    - name: timbal
-      path: ${pluginDir}
-config:
+/** The same extractions in Pulumi YAML (after the project's head), on the timbal provider plugin. */
+const YAML_PROGRAM = (policy: string) => `config:
   run:
     type: string
 resources:
@@ -95,18 +88,9 @@ export const HOSTS: Record<Language, LanguageHost[]> = { typescript: ["nodejs"],
  * Python the released plugin in `plugin`, named in Pulumi.yaml (a fresh runner has no plugin cache to find it in).
  */
 function chaosProject(language: Language, policy: string, plugin: string): string {
-    const project = projectUsingRepoModules();
-    if (language === "yaml") {
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML_PROGRAM(plugin, policy.replace('"24h",', "24h")));
-    } else if (language === "python") {
-        const runtime = `runtime:\n  name: python\n  options:\n    virtualenv: ${pythonVirtualenv()}\n`;
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), `name: chaos\n${runtime}plugins:\n  providers:\n    - name: timbal\n      path: ${plugin}\n`);
-        fs.writeFileSync(path.join(project, "__main__.py"), PYTHON_PROGRAM(policy));
-    } else {
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.ts\n");
-        fs.writeFileSync(path.join(project, "index.ts"), PROGRAM(policy));
-    }
-    return project;
+    if (language === "yaml") return yamlProject(newProjectFolder("chaos"), "chaos", YAML_PROGRAM(policy.replace('"24h",', "24h")), { pluginPath: plugin });
+    if (language === "python") return pythonProject(newProjectFolder("chaos"), "chaos", PYTHON_PROGRAM(policy), { pluginPath: plugin });
+    return typescriptProject("chaos", PROGRAM(policy));
 }
 export const INTERRUPTIONS = ["one Ctrl-C", "two Ctrl-C", "SIGKILL of the process group"] as const;
 /** What is interrupted: a stack's first deployment, or a run policy's re-dispatch of a deployed stack. */
@@ -200,14 +184,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
     const emu = await emulator();
     const plugin = await extractedPlugin();
     const project = chaosProject(language, policy, plugin);
-    // The interrupted command as a user types it (`up` previews first); type-checking has no part in an interruption.
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, { previewBeforeUp: true });
     const results: ChaosRun[] = [];
     try {
         for (let run = 1; run <= options.runs; run++) {
             const stack = `run${run}`;
-            await cli.ok(["stack", "init", stack]);
-            writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url, "chaos:run": String(run) });
+            // The interrupted command as a user types it (`up` previews first); type-checking has no part in an interruption.
+            const cli = await emulatorStack(project, binDir, emu, { stack, config: { "chaos:run": String(run) }, cli: { previewBeforeUp: true } });
             const pick = Math.floor(next() * INTERRUPTIONS.length);
             const interruption = options.interruptions ? options.interruptions[(run - 1) % options.interruptions.length] : INTERRUPTIONS[pick];
             const at = 2 + next() * ((options.maxDelaySeconds ?? 14) - 2);
@@ -220,7 +202,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
             let command = ["up", "--yes", "--stack", stack];
             let interruptAfter = () => Promise.race([sleep(at * 1000), up.exited]);
             if (scenario === "rerun") {
-                await deployedLongAgo(stack);
+                await deployedLongAgo(cli, stack);
                 // The run policy's `up`: interrupted within 2 s of its first new dispatch (`at` is counted from there).
                 command = ["up", "--refresh", "--yes", "--stack", stack];
                 const before = emu.world.jobs.length;
@@ -309,7 +291,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
     return results;
 
     /** The stack deployed in full, its jobs finished 30 hours ago on the emulator's clock, which is then set to now. */
-    async function deployedLongAgo(stack: string): Promise<void> {
+    async function deployedLongAgo(cli: PulumiCli, stack: string): Promise<void> {
         emu.world.advance(Date.now() - 30 * HOUR - emu.world.now());
         const fastClock = setInterval(() => emu.world.advance(600_000), 500);
         try {

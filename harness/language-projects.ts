@@ -3,16 +3,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GO_IMPORT_PATH, pluginDownloadUrl } from "../provider/plugin/release";
+import { projectUsingRepoModules } from "./example-project";
 import { SDK_DIRS } from "./generated-sdks";
+import { installPackages } from "./npm-packages";
 import { packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
 import { pythonWheel } from "./release-artifacts";
 
-// Projects of the languages the timbal plugin serves (YAML, Python, Go), as a user of that language installs the
-// package with Pulumi's own tools and none of npm: the plugin comes from the release page (`pulumi install`, which a
-// suite runs with the release page's environment, release-artifacts.ts), the SDK with the language's own tool (Python:
-// the wheel, pip; Go: the module in sdk/go, `replace`d as a Go user does with a module not fetched from its host;
-// YAML needs none).
+// One project writer per language: the project file (Pulumi.yaml), the program, and what the language installs.
+// TypeScript projects run this checkout's package (built) from the repository's node_modules, or tarballs installed
+// as a user installs them. YAML, Python and Go projects are set up as a user of that language installs the package,
+// with Pulumi's own tools and none of npm: the plugin comes from the release page (`pulumi install`, which a suite
+// runs with the release page's environment, release-artifacts.ts), the SDK with the language's own tool (Python: the
+// wheel, pip; Go: the module in sdk/go, `replace`d as a Go user does with a module not fetched from its host; YAML
+// needs none). Any project may name a plugin on disk instead (`pluginPath`: the checkout's plugin/ folder, a released
+// executable, the npm package's plugin of npm-plugin-projects.ts).
 
 /** The `pulumi` Python package the programs run on (the newest PyPI serves here). */
 export const PYPI_PULUMI_VERSION = "3.272.0";
@@ -25,16 +30,49 @@ export function packagesEntry(): string {
     return `packages:\n  timbal:\n    source: timbal\n    version: ${packageVersion()}\n    pluginDownloadURL: ${pluginDownloadUrl(packageVersion())}\n`;
 }
 
-/** A YAML project in `dir` running `program` (the YAML after the project's head: resources, outputs). */
-export function yamlProject(dir: string, name: string, program: string): string {
-    fs.mkdirSync(dir, { recursive: true });
-    writeYamlProgram(dir, name, program);
+/** The Pulumi.yaml entry that names a plugin on disk: the folder, or the executable, at `pluginPath`. */
+function pluginsEntry(pluginPath: string): string {
+    return `plugins:\n  providers:\n    - name: timbal\n      path: ${pluginPath}\n`;
+}
+
+export interface ProjectOptions {
+    /** A plugin on disk, named in Pulumi.yaml (otherwise YAML names the release page's; Python's and Go's SDKs name it). */
+    pluginPath?: string;
+}
+
+/** Writes the project's Pulumi.yaml: its name, its runtime's lines, a plugin on disk if any, then `more`. */
+function writeProjectFile(dir: string, name: string, runtime: string, options: ProjectOptions, more = ""): void {
+    const plugin = options.pluginPath ? pluginsEntry(options.pluginPath) : "";
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\n${runtime}${plugin}${more}`);
+}
+
+/** A new folder for a project named `name`. */
+export const newProjectFolder = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${name}-`));
+
+/**
+ * A TypeScript project named `name` (in `dir`, or a new folder) whose index.ts is `program`: on this checkout's
+ * package (built) from the repository's node_modules, or with `packages` (package name → tarball) npm-installed as a
+ * user installs them.
+ */
+export function typescriptProject(name: string, program: string, options: ProjectOptions & { dir?: string; packages?: Record<string, string> } = {}): string {
+    const dir = options.dir ?? newProjectFolder(name);
+    if (options.packages) installPackages(dir, name, options.packages, { typescript: true });
+    else projectUsingRepoModules(dir);
+    writeProjectFile(dir, name, "runtime: nodejs\nmain: index.ts\n", options);
+    fs.writeFileSync(path.join(dir, "index.ts"), program);
     return dir;
 }
 
-/** Rewrites the YAML project's program. */
-export function writeYamlProgram(dir: string, name: string, program: string): void {
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\n${packagesEntry()}${program}`);
+/** A YAML project in `dir` running `program` (the YAML after the project's head: config, resources, outputs). */
+export function yamlProject(dir: string, name: string, program: string, options: ProjectOptions = {}): string {
+    fs.mkdirSync(dir, { recursive: true });
+    writeYamlProgram(dir, name, program, options);
+    return dir;
+}
+
+/** Rewrites the YAML project's program (its head again, as `options` name the plugin). */
+export function writeYamlProgram(dir: string, name: string, program: string, options: ProjectOptions = {}): void {
+    writeProjectFile(dir, name, "runtime: yaml\n", options, `${options.pluginPath ? "" : packagesEntry()}${program}`);
 }
 
 export const pip = (venv: string, args: string[]) =>
@@ -61,12 +99,12 @@ export function pythonVirtualenv(): string {
 
 /**
  * A Python project in `dir`: `program` as `__main__.py`, on the shared virtualenv (requirements.txt names what it
- * holds, the wheel by its path, so `pulumi install` finds everything there).
+ * holds, the wheel by its path, so `pulumi install` finds everything there), or on `virtualenv`, a project's own.
  */
-export function pythonProject(dir: string, name: string, program: string): string {
+export function pythonProject(dir: string, name: string, program: string, options: ProjectOptions & { virtualenv?: string } = {}): string {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: python\n  options:\n    virtualenv: ${pythonVirtualenv()}\n`);
-    fs.writeFileSync(path.join(dir, "requirements.txt"), `pulumi>=3.231.0,<4.0.0\n${pythonWheel()}\n`);
+    writeProjectFile(dir, name, `runtime:\n  name: python\n  options:\n    virtualenv: ${options.virtualenv ?? pythonVirtualenv()}\n`, options);
+    if (!options.virtualenv) fs.writeFileSync(path.join(dir, "requirements.txt"), `pulumi>=3.231.0,<4.0.0\n${pythonWheel()}\n`);
     writePythonProgram(dir, program);
     return dir;
 }
@@ -88,7 +126,7 @@ function replaceGoSdk(dir: string): void {
 /** A Go project in `dir`: a module requiring the SDK (replaced by a copy of sdk/go), its go.sum from `go mod tidy`, and `program` as `main.go`. */
 export function goProject(dir: string, name: string, program: string): string {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: go\n`);
+    writeProjectFile(dir, name, "runtime: go\n", {});
     fs.writeFileSync(path.join(dir, "go.mod"), `module ${name}\n\ngo 1.25\n`);
     writeGoProgram(dir, program);
     replaceGoSdk(dir);

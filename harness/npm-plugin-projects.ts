@@ -1,36 +1,33 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { npm, sdkVersion } from "./consumer-project";
-import { newVirtualenv, pip, writePythonProgram } from "./language-projects";
+import { newVirtualenv, pip, pythonProject, writeYamlProgram, yamlProject } from "./language-projects";
+import { installPackages, npm } from "./npm-packages";
 
 // YAML and Python projects as their users had them before the plugin was released on its own (they upgrade from
 // them: cli-upgrade.test.ts): the npm package installed from its tarball, its provider plugin (the `plugin/` folder,
 // run on Node.js) named in Pulumi.yaml; for Python, `pulumi` from PyPI and the SDK the npm package ships (sdk/python)
-// pip-installed into a virtualenv of the project's own. Today's projects: language-projects.ts.
+// pip-installed into a virtualenv of the project's own. The projects of language-projects.ts, with that plugin.
 
 /** Where a project that installed the package finds its provider plugin (Pulumi.yaml `plugins: providers:`). */
 export const INSTALLED_PLUGIN_PATH = "node_modules/@timbal/pulumi-connector-jobs/plugin";
 
+const NPM_PLUGIN = { pluginPath: INSTALLED_PLUGIN_PATH };
+
 /** A project folder with the package installed from `tarball`, and this run's @pulumi/pulumi (the plugin runs on it). */
 function installPluginPackage(dir: string, name: string, tarball: string): void {
-    fs.mkdirSync(dir, { recursive: true });
-    const dependencies = { "@pulumi/pulumi": sdkVersion(), "@timbal/pulumi-connector-jobs": `file:${tarball}` };
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, dependencies }));
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
+    installPackages(dir, name, { "@timbal/pulumi-connector-jobs": tarball }, { typescript: false });
 }
 
 /** A YAML project in `dir` on the npm package's plugin, running `program` (the YAML after `runtime`: resources, outputs). */
 export function npmPluginYamlProject(dir: string, name: string, tarball: string, program: string): string {
     installPluginPackage(dir, name, tarball);
-    writeNpmPluginYamlProgram(dir, name, program);
-    return dir;
+    return yamlProject(dir, name, program, NPM_PLUGIN);
 }
 
 /** Rewrites that YAML project's program. */
 export function writeNpmPluginYamlProgram(dir: string, name: string, program: string): void {
-    const head = `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`;
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
+    writeYamlProgram(dir, name, program, NPM_PLUGIN);
 }
 
 /** Where a project that installed the npm package finds the Python SDK to pip-install. */
@@ -49,13 +46,7 @@ function installedSdkCopy(dir: string): string {
  */
 export function npmPluginPythonProject(dir: string, name: string, tarball: string, program: string): string {
     installPluginPackage(dir, name, tarball);
-    const venv = newVirtualenv([installedSdkCopy(dir)]);
-    fs.writeFileSync(
-        path.join(dir, "Pulumi.yaml"),
-        `name: ${name}\nruntime:\n  name: python\n  options:\n    virtualenv: ${venv}\nplugins:\n  providers:\n    - name: timbal\n      path: ${INSTALLED_PLUGIN_PATH}\n`,
-    );
-    writePythonProgram(dir, program);
-    return dir;
+    return pythonProject(dir, name, program, { ...NPM_PLUGIN, virtualenv: newVirtualenv([installedSdkCopy(dir)]) });
 }
 
 /** Upgrades the Python project in `dir` to the package in `tarball`, as a user did: npm, then pip. */

@@ -2,8 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator, type WorldSeed } from "../emulator";
-import { consumerProject, pack, sdkVersion } from "../harness/consumer-project";
-import { AS_A_USER, pulumiBinDir, PulumiCli, writeStackConfig } from "../harness/pulumi-cli";
+import { emulatorStack } from "../harness/cli-stack";
+import { typescriptProject } from "../harness/language-projects";
+import { pack, sdkVersion } from "../harness/npm-packages";
+import { AS_A_USER, pulumiBinDir, type PulumiCli } from "../harness/pulumi-cli";
 import { REPO_ROOT } from "../harness/repo-root";
 import { extractedPlugin } from "../harness/release-artifacts";
 import { dynamicType, pluginType } from "../provider/fields/type-tokens";
@@ -95,16 +97,9 @@ interface Measured {
 }
 
 /** A CLI on a new stack of `n` jobs of `kind`. */
-async function benchStack(project: string, binDir: string, emu: Emulator, stack: string, kind: Kind, n: number): Promise<PulumiCli> {
-    const cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey }, AS_A_USER); // what a user waits for
-    await cli.ok(["stack", "init", stack]);
-    writeStackConfig(path.join(project, `Pulumi.${stack}.yaml`), {
-        "timbal:orgId": ORG,
-        "timbal:baseUrl": emu.url,
-        "bench:count": String(n),
-        "bench:kind": kind,
-    });
-    return cli;
+function benchStack(project: string, binDir: string, emu: Emulator, stack: string, kind: Kind, n: number): Promise<PulumiCli> {
+    const config = { "timbal:orgId": ORG, "bench:count": String(n), "bench:kind": kind };
+    return emulatorStack(project, binDir, emu, { stack, config, cli: AS_A_USER }); // what a user waits for
 }
 
 async function measure(project: string, binDir: string, emu: Emulator, kind: Kind, n: number): Promise<Measured> {
@@ -173,9 +168,8 @@ async function main(): Promise<void> {
     const binDir = pulumiBinDir();
     if (!binDir) throw new Error("no Pulumi CLI found (run tools/pulumi-cli/ensure.sh, or put pulumi on PATH)");
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-bench-engine-"));
-    const project = consumerProject(path.join(work, "project"), "bench", { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work) }, PROGRAM);
-    const plugin = await extractedPlugin();
-    fs.appendFileSync(path.join(project, "Pulumi.yaml"), `plugins:\n  providers:\n    - name: timbal\n      path: ${plugin}\n`);
+    const packages = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work) };
+    const project = typescriptProject("bench", PROGRAM, { dir: path.join(work, "project"), packages, pluginPath: await extractedPlugin() });
     const emu = await startEmulator({ seed: SEED, speed: 1000 });
     const cores = os.cpus().length;
     console.log(`\nEngine cost: N ConnectorJobs in each shell vs N no-op dynamic resources, real CLI, file backend, ${cores} cores,`);

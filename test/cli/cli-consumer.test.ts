@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, installedCopies, npm, pack, sdkVersion } from "../../harness/consumer-project";
+import { typescriptProject } from "../../harness/language-projects";
+import { installedCopies, npm, pack, sdkVersion } from "../../harness/npm-packages";
 import { count, emulator } from "../../harness/fixtures";
 import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
@@ -59,9 +60,9 @@ describe("a consumer project installing the packed package", function () {
         const original = pack(REPO_ROOT, work);
         upgraded = changedBuild(original, work);
 
-        project = consumerProject(path.join(work, "project"), "acme-extractions", { "@timbal/pulumi-connector-jobs": original }, PROGRAM);
+        project = typescriptProject("acme-extractions", PROGRAM, { dir: path.join(work, "project"), packages: { "@timbal/pulumi-connector-jobs": original } });
 
-        cli = await emulatorStack(project, binDir, emu, "dev", AS_A_USER);
+        cli = await emulatorStack(project, binDir, emu, { cli: AS_A_USER });
     });
 
     after(async function () {

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
-import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
+import { emulatorStack } from "../../harness/cli-stack";
 import { emulator } from "../../harness/fixtures";
+import { typescriptProject } from "../../harness/language-projects";
 import { PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // `dependsOn: [job]` on a job that waits means "after the job finished", in every form a program writes it; on a job

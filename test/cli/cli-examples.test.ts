@@ -3,10 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
+import { emulatorStack } from "../../harness/cli-stack";
 import { copyExampleProject } from "../../harness/example-project";
 import { emulator } from "../../harness/fixtures";
 import { pluginExampleProject } from "../../harness/language-projects";
-import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
+import { AS_A_USER, requirePulumiCli } from "../../harness/pulumi-cli";
 import { pluginTarball, releasePage, type ReleasePage } from "../../harness/release-artifacts";
 
 // The four examples (examples/index.ts, examples/yaml/, examples/python/, examples/go/), each set up as its README
@@ -34,7 +35,7 @@ describe("the examples in TypeScript, YAML, Python and Go (real CLI, installed a
         await release?.stop();
     });
 
-    /** The example's project, ready for `pulumi install` (a plugin's) and `pulumi stack init`. */
+    /** The example's project, with its stack file for the emulator, ready for `pulumi stack init` and `pulumi install` (a plugin's). */
     function projectOf(example: Example): string {
         if (example === "typescript") return copyExampleProject(["Pulumi.emulator.yaml"]);
         return pluginExampleProject(example, fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${example}-example-`)));
@@ -44,10 +45,8 @@ describe("the examples in TypeScript, YAML, Python and Go (real CLI, installed a
         it(`the ${example} example deploys its four extractions to the emulator, each dispatched once`, async function () {
             const emu = await emulator();
             emulators.push(emu);
-            const cli = new PulumiCli(projectOf(example), binDir, { TIMBAL_API_KEY: emu.apiKey, ...release.env }, AS_A_USER);
+            const cli = await emulatorStack(projectOf(example), binDir, emu, { stack: "emulator", keepConfigFile: true, cli: AS_A_USER, env: release.env });
             if (example !== "typescript") await cli.ok(["install"]);
-            await cli.ok(["stack", "init", "emulator"]);
-            await cli.ok(["config", "set", "timbal:baseUrl", emu.url]);
             const up = await cli.ok(["up", "--yes"]);
             assert.match(up.output, /\+ 5 created/);
             dispatched[example] = emu.world.jobs.map((job) => job.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

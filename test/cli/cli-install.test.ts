@@ -5,13 +5,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { emulatorStackConfig } from "../../harness/cli-stack";
-import { npm, pack, sdkVersion } from "../../harness/consumer-project";
+import { initEmulatorStack } from "../../harness/cli-stack";
+import { npm, pack, sdkVersion } from "../../harness/npm-packages";
 import { count, emulator } from "../../harness/fixtures";
-import { pythonVirtualenv } from "../../harness/language-projects";
+import { pythonProject } from "../../harness/language-projects";
 import { artifactName } from "../../harness/plugin-artifact";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
-import { AS_A_USER, PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
 import { readmeBlock } from "../../harness/readme-blocks";
 import { pluginTarball, pythonWheel, releasePage, type ReleasePage } from "../../harness/release-artifacts";
@@ -64,11 +64,6 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: cli.projectDir, env: cli.environment(), maxBuffer: 64 * 1024 * 1024 });
     }
 
-    async function stackOnEmulator(cli: PulumiCli): Promise<void> {
-        await cli.ok(["stack", "init", "dev"]);
-        writeStackConfig(path.join(cli.projectDir, "Pulumi.dev.yaml"), emulatorStackConfig(emu));
-    }
-
     /** `up` of the README's two jobs (stage_orders waits; orders depends on it): stage first, orders once it finished. */
     async function upDispatchesAfterTheWait(cli: PulumiCli): Promise<void> {
         const jobsBefore = emu.world.jobs.length;
@@ -92,7 +87,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         await cli.ok(["plugin", "install", "resource", "timbal", "v0.1.0", "--file", tarball]);
         assert.ok(fs.statSync(installedPlugin(cli)).mode & 0o111, "the plugin is an executable");
         assert.deepStrictEqual(fs.readdirSync(path.dirname(installedPlugin(cli))), ["pulumi-resource-timbal"], "nothing else: no node_modules, no npm");
-        await stackOnEmulator(cli);
+        await initEmulatorStack(cli, emu);
         const posts = count(emu, "POST");
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(count(emu, "POST"), posts + 1);
@@ -118,7 +113,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         assert.strictEqual(readmeBlock("## Use from Python", "bash"), readmeBlock("### Python", "bash"), "one set of commands in both sections");
         await runAsTyped(cli, readmeBlock("### Python", "bash"));
         assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin");
-        await stackOnEmulator(cli);
+        await initEmulatorStack(cli, emu);
         await upDispatchesAfterTheWait(cli);
     });
 
@@ -130,7 +125,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         release.downloads.length = 0;
         await runAsTyped(cli, readmeBlock("### Go", "bash"));
         assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin");
-        await stackOnEmulator(cli);
+        await initEmulatorStack(cli, emu);
         await upDispatchesAfterTheWait(cli);
     });
 
@@ -141,21 +136,17 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         release.downloads.length = 0;
         await cli.ok(["install"]);
         assert.strictEqual(release.downloads.length, 1);
-        await stackOnEmulator(cli);
+        await initEmulatorStack(cli, emu);
         const posts = count(emu, "POST");
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(count(emu, "POST"), posts + 1);
     });
 
     it("pulumi up fetches the plugin itself when it is missing (a Python program, no pulumi install)", async function () {
-        const venv = pythonVirtualenv();
-        const cli = project(
-            "automatic",
-            { "Pulumi.yaml": `name: automatic\nruntime:\n  name: python\n  options:\n    virtualenv: ${venv}\n`, "__main__.py": programIn("python", { jobs: [ORDERS] }) },
-            { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: undefined },
-        );
+        pythonProject(path.join(work, "automatic"), "automatic", programIn("python", { jobs: [ORDERS] }));
+        const cli = project("automatic", {}, { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: undefined });
         release.downloads.length = 0;
-        await stackOnEmulator(cli);
+        await initEmulatorStack(cli, emu);
         const posts = count(emu, "POST");
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(release.downloads.length, 1, "the engine fetched the plugin the SDK names");
@@ -183,7 +174,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
     }
 
     async function upDispatchesOne(cli: PulumiCli): Promise<void> {
-        await stackOnEmulator(cli);
+        await initEmulatorStack(cli, emu);
         const posts = count(emu, "POST");
         await cli.ok(["up", "--yes"]);
         assert.strictEqual(count(emu, "POST"), posts + 1);

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { emulatorStack, emulatorStackConfig, typescriptProject } from "../../harness/cli-stack";
+import { emulatorStack, emulatorStackConfig } from "../../harness/cli-stack";
 import { emulator } from "../../harness/fixtures";
+import { typescriptProject } from "../../harness/language-projects";
 import { describeProcesses, startCli, watchAftermath } from "../../harness/interrupt";
 import { PulumiCli, requirePulumiCli, writeStackConfig, type ExportedResource } from "../../harness/pulumi-cli";
 

@@ -4,9 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, npm, pack, POLICY_ROOT, sdkVersion } from "../../harness/consumer-project";
+import { npm, pack, POLICY_ROOT, sdkVersion } from "../../harness/npm-packages";
 import { emulator } from "../../harness/fixtures";
-import { goProject, pythonProject, writeGoProgram, writePythonProgram, writeYamlProgram, yamlProject } from "../../harness/language-projects";
+import { goProject, pythonProject, typescriptProject, writeGoProgram, writePythonProgram, writeYamlProgram, yamlProject } from "../../harness/language-projects";
 import { PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
@@ -101,7 +101,7 @@ describe("review and guardrails: YAML, Python and Go stacks and the equivalent T
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-languages-review-"));
         const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
         const projects: Record<Language, string> = {
-            typescript: consumerProject(path.join(work, "typescript"), "extractions", tarballs, programOf("typescript", BEFORE)),
+            typescript: typescriptProject("extractions", programOf("typescript", BEFORE), { dir: path.join(work, "typescript"), packages: tarballs }),
             yaml: yamlProject(path.join(work, "yaml"), "extractions", programOf("yaml", BEFORE)),
             python: pythonProject(path.join(work, "python"), "extractions", programOf("python", BEFORE)),
             go: goProject(path.join(work, "go"), "extractions", programOf("go", BEFORE)),
@@ -113,7 +113,7 @@ describe("review and guardrails: YAML, Python and Go stacks and the equivalent T
                 const packages = [`@pulumi/pulumi@${sdkVersion()}`, `file:${tarballs["@timbal/pulumi-connector-jobs"]}`, `file:${tarballs[POLICY_PACKAGE]}`];
                 npm(["install", "--prefer-offline", "--no-audit", "--no-fund", ...packages], project);
             }
-            const cli = await emulatorStack(project, binDir, emu, "prod", {}, release.env);
+            const cli = await emulatorStack(project, binDir, emu, { stack: "prod", env: release.env });
             if (language !== "typescript") await cli.ok(["install"]);
             await cli.ok(["up", "--yes"]);
             stacks[language] = { cli, project, policy: path.join(project, "node_modules", ...POLICY_PACKAGE.split("/")) };

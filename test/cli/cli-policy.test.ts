@@ -3,9 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { consumerProject, pack, POLICY_ROOT } from "../../harness/consumer-project";
-import { count, emulator, ORG } from "../../harness/fixtures";
-import { PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { emulatorStack } from "../../harness/cli-stack";
+import { count, emulator } from "../../harness/fixtures";
+import { typescriptProject } from "../../harness/language-projects";
+import { pack, POLICY_ROOT } from "../../harness/npm-packages";
+import { requirePulumiCli, type PulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
 
 // The policy pack, as its own package (policy/, packed and installed in a user's project next to the provider
@@ -53,12 +55,10 @@ describe("the policy pack, through pulumi preview --policy-pack", function () {
         emu = await emulator();
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-policy-"));
         const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
-        const project = consumerProject(path.join(work, "project"), "guarded", tarballs, VIOLATING);
+        const project = typescriptProject("guarded", VIOLATING, { dir: path.join(work, "project"), packages: tarballs });
         policy = path.join(project, "node_modules", ...POLICY_PACKAGE.split("/"));
         program = path.join(project, "index.ts");
-        cli = new PulumiCli(project, binDir, { TIMBAL_API_KEY: emu.apiKey });
-        await cli.ok(["stack", "init", "prod"]);
-        writeStackConfig(path.join(project, "Pulumi.prod.yaml"), { "timbal:orgId": ORG, "timbal:baseUrl": emu.url });
+        cli = await emulatorStack(project, binDir, emu, { stack: "prod" });
     });
 
     after(async () => emu?.stop());

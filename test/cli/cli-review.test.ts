@@ -4,8 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { emulatorStack, emulatorStackConfig, typescriptProject } from "../../harness/cli-stack";
+import { emulatorStack, emulatorStackConfig } from "../../harness/cli-stack";
 import { count, emulator } from "../../harness/fixtures";
+import { typescriptProject } from "../../harness/language-projects";
 import { PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
 import { registerSecret } from "../../harness/secret-guard";
@@ -82,7 +83,7 @@ describe("review in pull requests: timbal-plan, preview without a key, a quiet d
         const binDir = requirePulumiCli(this);
         emu = await emulator({ speed: 1000 });
         project = typescriptProject("review", PROGRAM);
-        cli = await emulatorStack(project, binDir, emu, STACK);
+        cli = await emulatorStack(project, binDir, emu, { stack: STACK });
     });
 
     after(async () => emu?.stop());

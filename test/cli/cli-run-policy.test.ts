@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
-import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
+import { emulatorStack } from "../../harness/cli-stack";
 import { emulator } from "../../harness/fixtures";
+import { newProjectFolder, typescriptProject, yamlProject } from "../../harness/language-projects";
 import { dynamicType, pluginType } from "../../provider/fields/type-tokens";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
-import { projectUsingRepoModules, PulumiCli, requirePulumiCli, type LanguageHost } from "../../harness/pulumi-cli";
+import { PulumiCli, requirePulumiCli, type LanguageHost } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
 
 // The run policy through the real CLI, in both shells (TypeScript on the dynamic provider, YAML on the plugin):
@@ -32,10 +32,7 @@ const JOBS = [
 /** A project running `program` in `language`, on this checkout's package (built), without packing it. */
 function projectIn(language: Exclude<Language, "python">, program: string): string {
     if (language === "typescript") return typescriptProject("policy", program);
-    const dir = projectUsingRepoModules();
-    const head = `name: policy\nruntime: yaml\nplugins:\n  providers:\n    - name: timbal\n      path: ${path.join(REPO_ROOT, "plugin")}\n`;
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), head + program);
-    return dir;
+    return yamlProject(newProjectFolder("policy"), "policy", program, { pluginPath: path.join(REPO_ROOT, "plugin") });
 }
 
 const SHELLS: Array<{ language: Exclude<Language, "python">; hosts: LanguageHost[] }> = [

@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
-import { consumerProject, npm, pack } from "../../harness/consumer-project";
+import { npm, pack } from "../../harness/npm-packages";
 import { count, emulator } from "../../harness/fixtures";
 import { programIn, type JobDeclaration } from "../../harness/program-text";
 import { PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
-import { packagesEntry, pip, writePythonProgram } from "../../harness/language-projects";
+import { packagesEntry, pip, typescriptProject, writePythonProgram } from "../../harness/language-projects";
 import { pluginTarball, pythonWheel, releasePage, type ReleasePage } from "../../harness/release-artifacts";
 import { npmPluginPythonProject, npmPluginYamlProject, upgradeNpmPluginPythonProject, writeNpmPluginYamlProgram } from "../../harness/npm-plugin-projects";
 
@@ -48,7 +48,7 @@ async function stackOnPackageAt(rev: string, name: string, program: string, emu:
     const work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${name}-`));
     const old = buildAt(rev, work);
     const current = pack(REPO_ROOT, work);
-    const project = consumerProject(path.join(work, "project"), name, { "@timbal/pulumi-connector-jobs": old }, program);
+    const project = typescriptProject(name, program, { dir: path.join(work, "project"), packages: { "@timbal/pulumi-connector-jobs": old } });
     const cli = await emulatorStack(project, binDir, emu);
     return { cli, upgrade: () => void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) };
 }
@@ -213,7 +213,7 @@ for (const language of ["yaml", "python"] as const) {
             write = (withFailing) => (language === "yaml" ? writeNpmPluginYamlProgram(project, "acme-upgrade", programIn(language, pluginStack(withFailing))) : writePythonProgram(project, programIn(language, pluginStack(withFailing))));
             upgrade = () => (language === "yaml" ? void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) : upgradeNpmPluginPythonProject(project, current));
             release = await releasePage(await pluginTarball());
-            cli = await emulatorStack(project, binDir, emu, "dev", {}, release.env);
+            cli = await emulatorStack(project, binDir, emu, { env: release.env });
         });
 
         after(async () => {

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
-import { emulatorStack, typescriptProject } from "../../harness/cli-stack";
+import { emulatorStack } from "../../harness/cli-stack";
 import { count, emulator } from "../../harness/fixtures";
+import { typescriptProject } from "../../harness/language-projects";
 import { PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 
 // waitForCompletion with the real engine: a job that fails and a job that times out fail the `pulumi up` but stay in

@@ -2,8 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { count, emulator, ORG } from "../../harness/fixtures";
-import { copyExampleProject, PulumiCli, requirePulumiCli, writeStackConfig } from "../../harness/pulumi-cli";
+import { emulatorStack } from "../../harness/cli-stack";
+import { count, emulator } from "../../harness/fixtures";
+import { copyExampleProject, requirePulumiCli, type PulumiCli } from "../../harness/pulumi-cli";
 import { leaksIn, registerSecret } from "../../harness/secret-guard";
 
 // The example stack through the real Pulumi CLI against a freshly started emulator: what users actually run.
@@ -30,15 +31,8 @@ describe("the real Pulumi CLI on the example stack", function () {
         emu = await emulator({ speed: 1 });
         const project = copyExampleProject();
         program = path.join(project, "examples", "index.ts");
-        cli = new PulumiCli(project, binDir);
-        await pulumi(["stack", "init", STACK]);
-        writeStackConfig(path.join(project, "examples", `Pulumi.${STACK}.yaml`), {
-            "timbal:orgId": ORG,
-            "timbal:baseUrl": emu.url,
-            "timbal-connector-jobs-example:salesKbId": "101",
-            "timbal-connector-jobs-example:financeKbId": "102",
-        });
-        await pulumi(["config", "set", "--secret", "timbal:apiKey", emu.apiKey, "--stack", STACK]);
+        const config = { "timbal-connector-jobs-example:salesKbId": "101", "timbal-connector-jobs-example:financeKbId": "102" };
+        cli = await emulatorStack(project, binDir, emu, { stack: STACK, config, apiKey: "secret config" });
     });
 
     after(async function () {

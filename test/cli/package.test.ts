@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pack, POLICY_ROOT } from "../../harness/consumer-project";
+import { pack, POLICY_ROOT } from "../../harness/npm-packages";
 import { REPO_ROOT } from "../../harness/repo-root";
 
 // What `npm pack` makes of this repository (the provider package and the policy pack package), and how npm resolves

@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./repo-root";
 
-// A user's project outside this repository: its own package.json and node_modules, the packages installed from
-// tarballs (`npm pack`), as a new user installs them, next to the @pulumi/pulumi this run uses.
+// npm as a user runs it: this repository's packages packed (`npm pack`, once per folder and process), and installed
+// from their tarballs into a project's own package.json and node_modules, next to the @pulumi/pulumi this run uses.
 
 export const POLICY_ROOT = path.join(REPO_ROOT, "policy");
 
@@ -42,28 +42,22 @@ export function installedCopies(project: string, name: string): string[] {
 }
 
 /**
- * A Pulumi project in `dir` running `program`, with `tarballs` (package name → tarball) installed and this run's SDK.
+ * A user's package.json in `dir` (made if missing) depending on `tarballs` (package name → tarball) and this run's
+ * @pulumi/pulumi, with the TypeScript tools a TypeScript program runs on when `typescript`, npm-installed.
  */
-export function consumerProject(dir: string, name: string, tarballs: Record<string, string>, program: string): string {
+export function installPackages(dir: string, name: string, tarballs: Record<string, string>, options: { typescript: boolean }): void {
     fs.mkdirSync(dir, { recursive: true });
-    const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
     const dependencies: Record<string, string> = { "@pulumi/pulumi": sdkVersion() };
     for (const [pkg, tarball] of Object.entries(tarballs)) dependencies[pkg] = `file:${tarball}`;
-    fs.writeFileSync(
-        path.join(dir, "package.json"),
-        JSON.stringify({
-            name,
-            private: true,
-            dependencies,
-            devDependencies: {
-                typescript: repoPackage.devDependencies.typescript,
-                "ts-node": repoPackage.devDependencies["ts-node"],
-                "@types/node": repoPackage.devDependencies["@types/node"],
-            },
-        }),
-    );
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.ts\n`);
-    fs.writeFileSync(path.join(dir, "index.ts"), program);
+    const manifest: Record<string, unknown> = { name, private: true, dependencies };
+    if (options.typescript) {
+        const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+        manifest.devDependencies = {
+            typescript: repoPackage.devDependencies.typescript,
+            "ts-node": repoPackage.devDependencies["ts-node"],
+            "@types/node": repoPackage.devDependencies["@types/node"],
+        };
+    }
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest));
     npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
-    return dir;
 }
