@@ -1,6 +1,34 @@
-import { pluginParitySuite } from "../../harness/plugin-parity";
+import * as parity from "./plugin-parity";
 
 // A YAML program through the real CLI and Pulumi's YAML language host, the `timbal` plugin named in Pulumi.yaml's
 // `packages` and fetched by `pulumi install` from the release page, as a YAML user has it: the parity suite
-// (harness/plugin-parity.ts).
-pluginParitySuite("yaml");
+// (plugin-parity.ts), each behaviour building on the stack the ones before it left.
+
+const YAML: parity.LanguageSpelling = {
+    language: "yaml",
+    spell: (path) => path,
+    // The YAML host checks the program against the schema.
+    misspelt: /connectionRef: Missing required property 'connectionRef'/,
+    printedField: (name, value) => new RegExp(`${name}: ${value}`),
+};
+
+describe("a YAML program on the timbal provider plugin (real CLI, YAML language host)", function () {
+    this.timeout(600_000);
+    const stack = parity.parityStack(YAML);
+
+    it("preview fails without an API key, saying how to set it, and sends nothing", () => parity.previewFailsWithoutAKey(stack));
+    it("check names each bad value's field as the program spells it, with the fix, and sends nothing", () => parity.checkNamesEachBadField(stack));
+    it("a misspelt field is named with the right spelling, by the YAML host (its schema check)", () => parity.misspeltFieldIsNamed(stack));
+    it("with the key in the stack's config (a secret), preview shows the jobs and sends nothing", () => parity.previewShowsTheJobs(stack));
+    it("up dispatches each job once, the dependent after its dependency finished, the ledger with its own provider", () => parity.upDispatchesEachJobOnce(stack));
+    it("a second up changes nothing and sends nothing", () => parity.secondUpChangesNothing(stack));
+    it("preview names the fields that re-dispatch (replaceReasons), sending nothing; up re-dispatches those jobs once", () => parity.previewNamesWhatReDispatches(stack));
+    it("refresh reads each connector's job list once at most and brings each job's status", () => parity.refreshReadsEachJobListOnce(stack));
+    it("adoptJobId records a job dispatched elsewhere instead of dispatching", () => parity.adoptJobIdRecordsAJob(stack));
+    it("a failed job fails the up with its own message and stays; the next up waits on it again and dispatches nothing", () => parity.failedJobFailsTheUpAndStays(stack));
+    it("the first Ctrl-C ends a wait within 5 s, the job stays recorded, and the next up resumes the wait without dispatching", () => parity.firstCtrlCEndsAWait(stack));
+    it("a runner killed (SIGKILL) while a job waits: a new runner's plain up dispatches nothing again, waits for the job, then dispatches its dependent", () => parity.killedRunnerRecovers(stack));
+    it("pulumi import records a job by its id, the declaration it prints pinned with adoptJobId; once the program adds kbId and source, up dispatches nothing", () => parity.importRecordsAJob(stack));
+    it("a secret input stays secret: in state, in what the program reads, never in plain text", () => parity.secretInputStaysSecret(stack));
+    it("destroy forgets every job and sends nothing", () => parity.destroyForgetsEveryJob(stack));
+});
