@@ -3,14 +3,36 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../harness/repo-root";
 
-// The code is layered, and imports go one way only. Inside provider/, each folder uses only the folders below it:
-// resource/ (the classes a program uses) → host/ (the provider host's entry points) → plugin/ (the provider plugin) →
-// lifecycle/ (what the engine calls) → jobs/ (the jobs service) → review/ (the policy pack's rules, which timbal-plan
-// runs too) → fields/ (the field declarations) → api/ (the Timbal API) → support/ (time, log lines, the key masked). The two shells, host/ (with resource/) and plugin/, import nothing of each other. Around it: test/ and
-// scripts/ use harness/; harness/ uses neither; test/ and scripts/ never import each other; provider/ imports none of
-// them.
+// The code is layered, and imports go one way only.
+//
+// provider/ is two sibling shells over one lifecycle, and a leaf of review rules beside them:
+//
+//   the dynamic shell (TypeScript programs)            the plugin shell (YAML, Python and Go programs)
+//   resource/ (the classes a program uses)             plugin/ (the provider plugin: its gRPC server, schema, release)
+//     → host/ (the provider host's entry points)
+//                          ↘                           ↙
+//   lifecycle/ (what the engine calls) → jobs/ (the jobs service) → fields/ (the field declarations)
+//     → api/ (the Timbal API) → support/ (time, log lines, the key masked)
+//
+//   review/ (the policy pack's rules, which timbal-plan runs too) → fields/
+//
+// Neither shell imports the other, and nothing below the shells imports one: each lifecycle folder imports only the
+// folders after it. review/ is a leaf: no folder of provider/ imports it (the policy pack reaches it through the
+// package's entry, provider/index.ts, which re-exports it; plan/ imports it), and it imports only fields/.
+// Around provider/: test/ and scripts/ use harness/, which uses neither and holds helpers only, no tests; test/ and
+// scripts/ never import each other; provider/ imports none of them, nor plan/, policy/ or emulator/.
 
-const PROVIDER_LAYERS = ["resource", "host", "plugin", "lifecycle", "jobs", "review", "fields", "api", "support"];
+/** The lifecycle both shells run on, each folder above the next. */
+const LIFECYCLE = ["lifecycle", "jobs", "fields", "api", "support"];
+/** The shells, each folder above the next (the classes a program uses call the host's entry points). */
+const SHELLS = { dynamic: ["resource", "host"], plugin: ["plugin"] };
+
+/** Each folder of provider/ and the folders it may import (its own always). */
+const MAY_IMPORT: Record<string, string[]> = {
+    ...Object.fromEntries(LIFECYCLE.map((folder, i) => [folder, LIFECYCLE.slice(i + 1)])),
+    ...Object.fromEntries(Object.values(SHELLS).flatMap((shell) => shell.map((folder, i) => [folder, [...shell.slice(i + 1), ...LIFECYCLE]]))),
+    review: ["fields"],
+};
 
 /** Every relative import of the .ts files under `folder`, as the repository path it names. */
 function importsUnder(folder: string): { file: string; target: string }[] {
@@ -27,6 +49,18 @@ function importsUnder(folder: string): { file: string; target: string }[] {
 }
 
 const topFolder = (target: string) => target.split(path.sep)[0];
+/** The folder of provider/ a provider path is in (undefined for provider/index.ts, the package's entry). */
+const providerFolder = (p: string) => (p.split(path.sep).length > 2 ? p.split(path.sep)[1] : undefined);
+
+/** The imports of provider/ from a file in one of `folders` to a folder it may not import, as `file → target`. */
+function forbiddenImportsFrom(folders: string[]): string[] {
+    return importsUnder("provider")
+        .filter(({ file, target }) => {
+            const [from, to] = [providerFolder(file), providerFolder(target)];
+            return from && folders.includes(from) && to && to !== from && !MAY_IMPORT[from].includes(to);
+        })
+        .map(({ file, target }) => `${file} → ${target}`);
+}
 
 describe("layout: imports go one way only", function () {
     const forbidden: Array<[string, string[]]> = [
@@ -43,18 +77,28 @@ describe("layout: imports go one way only", function () {
         });
     }
 
-    it("inside provider/, each folder imports only the folders below it", function () {
-        const upward = importsUnder("provider").filter(({ file, target }) => {
-            const [from, to] = [file, target].map((p) => PROVIDER_LAYERS.indexOf(p.split(path.sep)[1]));
-            return from >= 0 && to >= 0 && to < from;
-        });
-        assert.deepStrictEqual(upward, []);
-        for (const layer of PROVIDER_LAYERS) assert.ok(fs.existsSync(path.join(REPO_ROOT, "provider", layer)), `provider/${layer}/ exists`);
+    it("harness/ holds helpers only: no describe( or it( in it (the tests are test/'s)", function () {
+        const dir = path.join(REPO_ROOT, "harness");
+        const withTests = fs.readdirSync(dir).filter((name) => /(^|[^\w.$])(describe|it)(\.only|\.skip)?\(/m.test(fs.readFileSync(path.join(dir, name), "utf8")));
+        assert.deepStrictEqual(withTests, []);
     });
 
-    it("the dynamic shell (resource/, host/) and the plugin shell (plugin/) import nothing of each other", function () {
-        const shellOf = (p: string) => ({ resource: "dynamic", host: "dynamic", plugin: "plugin" })[p.split(path.sep)[1]];
-        const across = importsUnder("provider").filter(({ file, target }) => shellOf(file) && shellOf(target) && shellOf(file) !== shellOf(target));
-        assert.deepStrictEqual(across, []);
+    it("every folder of provider/ has its place in the shape", function () {
+        const folders = fs.readdirSync(path.join(REPO_ROOT, "provider"), { withFileTypes: true }).filter((entry) => entry.isDirectory());
+        assert.deepStrictEqual(folders.map((entry) => entry.name).sort(), Object.keys(MAY_IMPORT).sort());
+    });
+
+    it("one lifecycle: lifecycle/ → jobs/ → fields/ → api/ → support/, each importing only the folders after it, never a shell nor review/", function () {
+        assert.deepStrictEqual(forbiddenImportsFrom(LIFECYCLE), []);
+    });
+
+    it("two sibling shells: the dynamic shell (resource/ → host/) and the plugin shell (plugin/) import nothing of each other, only the lifecycle", function () {
+        assert.deepStrictEqual(forbiddenImportsFrom([...SHELLS.dynamic, ...SHELLS.plugin]), []);
+    });
+
+    it("review/ a leaf: no folder of provider/ imports it (the package's entry re-exports it), and it imports only fields/", function () {
+        assert.deepStrictEqual(forbiddenImportsFrom(["review"]), []);
+        const intoReview = importsUnder("provider").filter(({ file, target }) => providerFolder(target) === "review" && providerFolder(file) !== "review");
+        assert.deepStrictEqual(intoReview.map(({ file }) => file), [path.join("provider", "index.ts")], "only the package's entry");
     });
 });
