@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { REPO_ROOT } from "./repo-root";
 import { recordArtifact } from "./secret-guard";
@@ -15,6 +15,8 @@ import { dynamicType } from "../provider/fields/type-tokens";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const proto = require("@pulumi/pulumi/proto/provider_pb");
+const { EngineService } = require("@pulumi/pulumi/proto/engine_grpc_pb");
+const { LogSeverity } = require("@pulumi/pulumi/proto/engine_pb");
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -40,37 +42,36 @@ export class ProviderHost {
         private readonly child: ChildProcess,
         private readonly client: any,
         private readonly providerText: string,
-        private readonly engine: net.Server,
+        private readonly engine: grpc.Server,
     ) {}
 
     static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
         const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-        // The host's argument is the engine's address, and the host ends itself when nothing listens there any more
-        // (engine-watch.ts): this test stands in for the engine with a socket that listens as long as the host lives.
-        const engine = net.createServer((socket) => socket.destroy());
-        await new Promise<void>((resolve) => engine.listen(0, "127.0.0.1", resolve));
-        const engineAddress = `127.0.0.1:${(engine.address() as net.AddressInfo).port}`;
-        const child = spawn(process.execPath, [entry, engineAddress], {
+        let output = "";
+        let print = (text: string) => (output += text);
+        // The host's argument is the engine's address: the host sends its log lines there (the engine's Log service),
+        // and ends itself when nothing listens there any more (engine-watch.ts). This test stands in for the engine
+        // with a Log service that prints each line into the host's output, as long as the host lives.
+        const engine = await standInEngine((line) => print(line));
+        const child = spawn(process.execPath, [entry, engine.address], {
             cwd: REPO_ROOT,
             // A journal of its own per host (see dispatch-journal.ts), unless the test shares one between hosts.
             env: { PATH: process.env.PATH, HOME: "/nonexistent-home", TIMBAL_DISPATCH_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-")), ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
-        let output = "";
+        child.stderr!.on("data", (chunk: Buffer) => print(chunk.toString()));
         const port = await new Promise<number>((resolve, reject) => {
             child.stdout!.on("data", (chunk: Buffer) => {
-                output += chunk.toString();
+                print(chunk.toString());
                 const match = /^(\d+)\s*$/m.exec(output);
                 if (match) resolve(Number(match[1]));
             });
-            child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
             child.once("exit", (code) => reject(new Error(`provider host exited with ${code}: ${output}`)));
         });
         const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        const host = new ProviderHost(child, client, providerText, engine);
+        const host = new ProviderHost(child, client, providerText, engine.server);
         host.output = output;
-        child.stdout!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
-        child.stderr!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
+        print = (text) => (host.output += text);
         return host;
     }
 
@@ -93,7 +94,7 @@ export class ProviderHost {
             this.child.kill();
             await exited;
         }
-        this.engine.close();
+        this.engine.forceShutdown();
         recordArtifact("provider host output", this.output);
     }
 
@@ -198,4 +199,20 @@ export class ProviderHost {
         request.setProperties(this.withProvider(properties));
         await this.call("delete", request);
     }
+}
+
+/** The engine's Log service on a free port of 127.0.0.1: each line printed as the CLI shows it, "<severity>: <message>". */
+async function standInEngine(print: (line: string) => void): Promise<{ server: grpc.Server; address: string }> {
+    const severities: Record<number, string> = { [LogSeverity.DEBUG]: "debug", [LogSeverity.INFO]: "info", [LogSeverity.WARNING]: "warning", [LogSeverity.ERROR]: "error" };
+    const server = new grpc.Server();
+    server.addService(EngineService, {
+        log: (call: any, callback: grpc.sendUnaryData<unknown>) => {
+            print(`${severities[call.request.getSeverity()]}: ${call.request.getMessage()}\n`);
+            callback(null, new Empty());
+        },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    return { server, address: `127.0.0.1:${port}` };
 }

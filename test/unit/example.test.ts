@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { URN_INPUT } from "../../provider/host/resource-rows";
 import { checkInputs } from "../../provider/lifecycle/check-inputs";
 
 // The example program, run under Pulumi's mocks: it declares the four extractions the README describes, and each
-// passes the provider's check as the engine would send it.
+// passes the provider's check as the dynamic shell's edge hands it on (its URN, which carries its lines to its row,
+// taken out).
 
 describe("the example program", function () {
     const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
@@ -43,7 +45,9 @@ describe("the example program", function () {
 
     it("passes check for every resource, with no warning", function () {
         for (const { name, inputs } of registered) {
-            const outcome = checkInputs(inputs, { orgId: "acme-dev", baseUrl: "http://127.0.0.1:8787" });
+            const { [URN_INPUT]: urn, ...declared } = inputs;
+            assert.match(String(urn), new RegExp(`::${name}$`), `${name}: the URN its lines go to`);
+            const outcome = checkInputs(declared, { orgId: "acme-dev", baseUrl: "http://127.0.0.1:8787" });
             assert.deepStrictEqual(outcome.failures, [], name);
             assert.deepStrictEqual(outcome.warnings, [], name);
         }
