@@ -61,7 +61,13 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
      * blocking: the release page answers from this process).
      */
     async function runAsTyped(cli: PulumiCli, block: string): Promise<void> {
-        await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: cli.projectDir, env: cli.environment(), maxBuffer: 64 * 1024 * 1024 });
+        try {
+            await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: cli.projectDir, env: cli.environment(), maxBuffer: 64 * 1024 * 1024 });
+        } catch (error: any) {
+            // The tools a block runs (npm under `pulumi package add`, pip, go) say why they failed on stdout as often
+            // as on stderr: both go in the failure.
+            throw new Error(`${block}\nfailed (${error.code}):\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`);
+        }
     }
 
     /** `up` of the README's two jobs (stage_orders waits; orders depends on it): stage first, orders once it finished. */
