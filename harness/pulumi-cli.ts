@@ -80,6 +80,9 @@ process.once("exit", () => {
     for (const dir of STATE_DIRS) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Environment variables that carry the machine's CA bundle and proxies. */
+const NETWORK_VARIABLES = /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|(HTTPS?|NO)_PROXY|(https?|no)_proxy|npm_config_(cafile|registry|proxy|https_proxy))$/;
+
 export class PulumiCli {
     readonly stateDir: string;
 
@@ -104,6 +107,9 @@ export class PulumiCli {
         const env: NodeJS.ProcessEnv = {
             PATH: `${this.binDir}${path.delimiter}${process.env.PATH}`,
             HOME: process.env.HOME,
+            // The machine's way to its package registries (CA bundle, proxies), as a user's shell has it: npm under
+            // `pulumi package add`, pip and go fetch through it (a fresh HOME has no ~/.npmrc naming the CA).
+            ...Object.fromEntries(Object.entries(process.env).filter(([name]) => NETWORK_VARIABLES.test(name))),
             PULUMI_HOME: path.join(this.stateDir, ".pulumi-home"),
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,
             PULUMI_CONFIG_PASSPHRASE: "timbal-e2e-passphrase",
