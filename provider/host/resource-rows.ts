@@ -12,9 +12,11 @@ type Lifecycle = Required<dynamic.ResourceProvider>;
 type Props = Record<string, any> | undefined;
 export type OnRow = <T>(urn: string | undefined, call: () => Promise<T>) => Promise<T>;
 
-const urnOf = (props: Props): string | undefined => (typeof props?.[URN_INPUT] === "string" ? props[URN_INPUT] : undefined);
+/** The resource's URN its inputs carry, if any. */
+export const urnOf = (props: Props): string | undefined => (typeof props?.[URN_INPUT] === "string" ? props[URN_INPUT] : undefined);
 
-function withoutUrn<T extends Props>(props: T): T {
+/** The inputs as the lifecycles see them: without `__urn`. */
+export function withoutUrn<T extends Props>(props: T): T {
     if (!props || !(URN_INPUT in props)) return props;
     const { [URN_INPUT]: _urn, ...rest } = props;
     return rest as T;

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { URN_INPUT } from "../../provider/host/resource-rows";
+import { urnOf, withoutUrn } from "../../provider/host/resource-rows";
 import { checkInputs } from "../../provider/lifecycle/check-inputs";
 
 // The example program, run under Pulumi's mocks: it declares the four extractions the README describes, and each
@@ -45,9 +45,8 @@ describe("the example program", function () {
 
     it("passes check for every resource, with no warning", function () {
         for (const { name, inputs } of registered) {
-            const { [URN_INPUT]: urn, ...declared } = inputs;
-            assert.match(String(urn), new RegExp(`::${name}$`), `${name}: the URN its lines go to`);
-            const outcome = checkInputs(declared, { orgId: "acme-dev", baseUrl: "http://127.0.0.1:8787" });
+            assert.match(String(urnOf(inputs)), new RegExp(`::${name}$`), `${name}: the URN its lines go to`);
+            const outcome = checkInputs(withoutUrn(inputs), { orgId: "acme-dev", baseUrl: "http://127.0.0.1:8787" });
             assert.deepStrictEqual(outcome.failures, [], name);
             assert.deepStrictEqual(outcome.warnings, [], name);
         }
