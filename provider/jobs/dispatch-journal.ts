@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SYSTEM_CLOCK, type Clock } from "../support/clock";
 import type { ProviderLog } from "../support/log";
 
 // A job's id reaches the stack's state only when the engine checkpoints the create that dispatched it. A `pulumi up`
@@ -14,7 +15,7 @@ import type { ProviderLog } from "../support/log";
 // What it cannot do: help on another machine (an ephemeral CI runner starts with an empty journal), or tell two
 // resources apart that declare the very same extraction (same destination and inputs) in one stack.
 
-/** Entries older than this are dropped: a run resumed later dispatches again. */
+/** Entries older than this are dropped: a run resumed later dispatches again. Judged on the clock that stamped them. */
 export const JOURNAL_MAX_AGE_MS = 7 * 24 * 3600_000;
 
 export interface JournalEntry {
@@ -59,8 +60,11 @@ export function defaultJournalDir(env: NodeJS.ProcessEnv = process.env): string 
     return path.join(home, "timbal", "dispatch-journal");
 }
 
-/** A journal in `dir`; `false` or undefined keeps it in memory (nothing survives the process). */
-export function createDispatchJournal(dir: string | false | undefined, log: ProviderLog): DispatchJournal {
+/**
+ * A journal in `dir`; `false` or undefined keeps it in memory (nothing survives the process). `clock` is the one the
+ * dispatcher stamps `startedAt` with: an entry's age is judged on it, never on another.
+ */
+export function createDispatchJournal(dir: string | false | undefined, log: ProviderLog, clock: Clock = SYSTEM_CLOCK): DispatchJournal {
     const writer = `${process.pid}-${randomBytes(4).toString("hex")}`;
     const files = new Map<JournalEntry, string>();
     let sequence = 0;
@@ -119,7 +123,7 @@ export function createDispatchJournal(dir: string | false | undefined, log: Prov
                     continue; // removed meanwhile, or not ours
                 }
                 if (entry.writer === writer) continue; // this process's own, already known
-                if (Date.now() - entry.startedAt > JOURNAL_MAX_AGE_MS) {
+                if (clock.now() - entry.startedAt > JOURNAL_MAX_AGE_MS) {
                     fs.rmSync(file, { force: true });
                     continue;
                 }

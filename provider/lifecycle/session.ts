@@ -57,7 +57,7 @@ export function createSession(options: SessionOptions = {}): Session {
     let settings: Settings | undefined;
     let jobs: Jobs | undefined;
     const log = options.log ?? createLog(() => [settings?.apiKey]);
-    const journal = createDispatchJournal(options.journalDir, log);
+    const journal = createDispatchJournal(options.journalDir, log, options.clock);
     const decisionClock = createDecisionClock(options.journalDir, options.clock);
     let cancelled = false;
 

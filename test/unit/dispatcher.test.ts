@@ -25,7 +25,7 @@ function setUp(journalDir: string | false = false) {
     const clock = new VirtualClock();
     const api = new FakeTimbalApi(clock);
     const log = memoryLog();
-    const journal = createDispatchJournal(journalDir, log);
+    const journal = createDispatchJournal(journalDir, log, clock);
     const jobs = createJobs(api, log, journal, { clock });
     return { clock, api, log, journal, jobs };
 }
@@ -158,6 +158,23 @@ describe("unit: the dispatcher", function () {
         assert.deepStrictEqual([again.id, again.how], [id, "found"]);
         const other = await next.clock.run(next.jobs.dispatch(checked({ triggers: "returned" })));
         assert.strictEqual(other.how, "dispatched", "the job handed to the engine is in state: its entry went");
+    });
+
+    it("an interrupted run's entry is judged on the clock that stamped it: kept at 6 days, dropped at 8", async function () {
+        const DAY_MS = 24 * 3600_000;
+        for (const [days, expected] of [[6, "found"], [8, "dispatched"]] as const) {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-"));
+            const inputs = checked();
+            const first = setUp(dir);
+            const { id } = await first.clock.run(first.jobs.dispatch(inputs));
+            // The next run is another provider process, `days` later on the same timeline.
+            const next = setUp(dir);
+            next.clock.advance(days * DAY_MS);
+            const again = await next.clock.run(next.jobs.dispatch(inputs));
+            assert.strictEqual(again.how, expected, `after ${days} days`);
+            if (expected === "found") assert.strictEqual(again.id, id);
+            assert.strictEqual(fs.readdirSync(dir).filter((name) => name.endsWith(".json")).length, 1, "one entry: the last dispatch's");
+        }
     });
 
     it("adopting a job claims it: a lost answer of the same destination never takes it", async function () {
