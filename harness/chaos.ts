@@ -1,6 +1,6 @@
 import { emulatorStack } from "./cli-stack";
 import { emulator } from "./fixtures";
-import { describeProcesses, processesMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
+import { describeProcesses, killMarked, startCli, watchAftermath, type Aftermath } from "./interrupt";
 import { newProjectFolder, pythonProject, typescriptProject, yamlProject } from "./language-projects";
 import { pulumiBinDir, type LanguageHost, type PulumiCli } from "./pulumi-cli";
 import { extractedPlugin } from "./release-artifacts";
@@ -151,10 +151,6 @@ function counted(aftermath: Aftermath): { survivors: number; idleUncalledHosts: 
     return { survivors: counted.length, idleUncalledHosts, idleLanguageHosts, survivorNotes: counted.length > 0 ? `left: ${describeProcesses(counted)}` : "" };
 }
 
-function leftOver(mark: string): number[] {
-    return [...processesMarked(mark).keys()];
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ChaosOptions {
@@ -243,7 +239,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun[]> {
                 exitAfter = (Date.now() - signalledAt) / 1000;
                 ({ survivors, idleUncalledHosts, idleLanguageHosts, survivorNotes } = counted(await watchAftermath(up.mark, 10)));
             }
-            for (const pid of leftOver(up.mark)) process.kill(pid, "SIGKILL"); // what a user would do: nothing else ends them
+            killMarked(up.mark); // what a user would do: nothing else ends them
 
             // What a user does next, where the next run happens. Meanwhile the emulator's clock runs fast, so that
             // every wait ends.

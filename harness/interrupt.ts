@@ -48,8 +48,25 @@ export function startCli(cli: PulumiCli, args: string[], env: NodeJS.ProcessEnv 
             }
         },
         interrupt: () => child.kill("SIGINT"),
-        killGroup: () => process.kill(-child.pid!, "SIGKILL"),
+        killGroup: () => killProcess(-child.pid!),
     };
+}
+
+/**
+ * SIGKILL to a process (a negative pid: a process group) that may have ended meanwhile: a process listed a moment
+ * ago can exit before the signal reaches it, and that is what the caller wanted anyway.
+ */
+export function killProcess(pid: number): void {
+    try {
+        process.kill(pid, "SIGKILL");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+}
+
+/** Kills every process of a run that is still there (see processesMarked). */
+export function killMarked(mark: string): void {
+    for (const pid of processesMarked(mark).keys()) killProcess(pid);
 }
 
 function readText(file: string): string {

@@ -5,7 +5,7 @@ import * as path from "path";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
 import { count, emulator } from "../../harness/fixtures";
-import { processesMarked, startCli } from "../../harness/interrupt";
+import { killMarked, startCli } from "../../harness/interrupt";
 import { goProject, pythonProject, writeGoProgram, writePythonProgram, writeYamlProgram, yamlProject } from "../../harness/language-projects";
 import { programIn, type JobDeclaration, type StackProgram } from "../../harness/program-text";
 import { requirePulumiCli, type PulumiCli } from "../../harness/pulumi-cli";
@@ -149,6 +149,15 @@ export function parityStack(spelling: LanguageSpelling): ParityStack {
         // A user's install: it fetches the plugin the program's SDK (YAML: Pulumi.yaml) names.
         await s.cli.ok(["install"]);
         assert.strictEqual(s.release.downloads.length, 1, "pulumi install fetched the plugin from the release page");
+    });
+    // Each behaviour builds on the stack the ones before it left: after one fails (a lock, a half-made change), the
+    // next would fail for that reason, not its own. The suite stops there and names the behaviour that broke.
+    let broken: string | undefined;
+    beforeEach(function () {
+        if (broken) throw new Error(`the suite stops: "${broken}" failed, and every behaviour after it builds on the stack it left`);
+    });
+    afterEach(function () {
+        if (this.currentTest?.state === "failed") broken ??= this.currentTest.title;
     });
     after(async () => {
         await s.emu?.stop();
@@ -319,7 +328,7 @@ export async function killedRunnerRecovers(s: ParityStack): Promise<void> {
     await running.waitFor(/slow_again\S* creating \([\d.]+s\) timbal: job job_\w+[^\n]*running/);
     running.killGroup();
     await running.exited;
-    for (const pid of processesMarked(running.mark).keys()) process.kill(pid, "SIGKILL");
+    killMarked(running.mark);
     const jobsOf = (table: string) => emu.world.jobs.filter((j) => j.destTable === table);
     assert.strictEqual(jobsOf("slow_again").length, 1);
     assert.strictEqual(jobsOf("after_slow").length, 0, "the dependent waits for its dependency to finish");
