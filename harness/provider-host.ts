@@ -7,6 +7,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { REPO_ROOT } from "./repo-root";
 import { recordArtifact } from "./secret-guard";
+import { shiftedClockEnvironment } from "./shifted-clock";
 import { dynamicType } from "../provider/fields/type-tokens";
 
 // Drives the real Pulumi dynamic-provider host the way the engine does: spawned as
@@ -56,7 +57,14 @@ export class ProviderHost {
         const child = spawn(process.execPath, [entry, engine.address], {
             cwd: REPO_ROOT,
             // A journal of its own per host (see dispatch-journal.ts), unless the test shares one between hosts.
-            env: { PATH: process.env.PATH, HOME: "/nonexistent-home", TIMBAL_DISPATCH_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-")), ...env },
+            // The test's clock, should it be shifted (shifted-clock.ts): the emulator in this process and the host read one.
+            env: {
+                PATH: process.env.PATH,
+                HOME: "/nonexistent-home",
+                TIMBAL_DISPATCH_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "timbal-journal-")),
+                ...shiftedClockEnvironment(),
+                ...env,
+            },
             stdio: ["ignore", "pipe", "pipe"],
         });
         child.stderr!.on("data", (chunk: Buffer) => print(chunk.toString()));

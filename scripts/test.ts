@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../harness/repo-root";
+import { shiftRequest } from "../harness/shifted-clock";
 
 // `npm test` (after build and typecheck): the whole suite as jobs in two lanes. A job is one mocha process: a layer
 // of in-process tests (test/unit, test/http, test/host), or one test file of the CLI layer. One mocha process keeps
@@ -11,7 +12,12 @@ import { REPO_ROOT } from "../harness/repo-root";
 // Each job's output is printed whole when it ends, then each job's wall time, and last the totals in mocha's words
 // ("N passing", "N failing", "N pending"), which .ci/run counts.
 //
-// Usage: ts-node --transpile-only scripts/test.ts [--ignore <test file>]... [other mocha arguments, given to every job]
+// No test may depend on the date it runs: `--shift-clock-days N` (repeatable) adds a job that runs the in-process
+// layers again with the clock moved N days, under Debian's libfaketime (`faketime`) for every process they start; the
+// job fails if the clock it reads did not move (harness/shifted-clock.ts).
+//
+// Usage: ts-node --transpile-only scripts/test.ts [--ignore <test file>]... [--shift-clock-days <N>]...
+//        [other mocha arguments, given to every job]
 // TIMBAL_TEST_LANES sets the number of lanes (default 2).
 
 /** The slowest jobs, slowest first (measured; the rest follow in file order): a long job started last would run alone. */
@@ -29,10 +35,14 @@ const SLOWEST_FIRST = [
     "test/http",
 ];
 
+const IN_PROCESS_LAYERS = ["test/unit", "test/http", "test/host"];
+
 interface Job {
     /** A layer's folder, or a test file. */
     name: string;
     files: string[];
+    /** Days the job's clock is moved (libfaketime), if it is. */
+    shiftDays?: number;
 }
 
 interface Finished extends Job {
@@ -53,10 +63,15 @@ function testFiles(dir: string, ignored: Set<string>): string[] {
         .filter((file) => !ignored.has(file));
 }
 
-function jobs(ignored: Set<string>): Job[] {
-    const layers = ["test/unit", "test/http", "test/host"].map((dir) => ({ name: dir, files: testFiles(dir, ignored) }));
+function jobs(ignored: Set<string>, shifts: number[]): Job[] {
+    const layers = IN_PROCESS_LAYERS.map((dir) => ({ name: dir, files: testFiles(dir, ignored) }));
+    const shifted = shifts.map((days) => ({
+        name: `${IN_PROCESS_LAYERS.join(", ")} with the clock moved ${days} days`,
+        files: IN_PROCESS_LAYERS.flatMap((dir) => testFiles(dir, ignored)),
+        shiftDays: days,
+    }));
     const cli = testFiles("test/cli", ignored).map((file) => ({ name: file, files: [file] }));
-    const all = [...layers, ...cli].filter((job) => job.files.length > 0);
+    const all = [...layers, ...cli, ...shifted].filter((job) => job.files.length > 0);
     const rank = (job: Job) => (SLOWEST_FIRST.includes(job.name) ? SLOWEST_FIRST.indexOf(job.name) : SLOWEST_FIRST.length);
     return all.sort((a, b) => rank(a) - rank(b));
 }
@@ -71,10 +86,19 @@ function run(job: Job, mochaArgs: string[], guardDir: string): Promise<Finished>
     const started = Date.now();
     return new Promise((resolve) => {
         const mocha = path.join(REPO_ROOT, "node_modules", ".bin", "mocha");
-        const child = spawn(mocha, [...mochaArgs, ...job.files], {
+        const args = [...mochaArgs, ...job.files];
+        const [command, argv] =
+            job.shiftDays === undefined
+                ? [mocha, args]
+                : // -m: libfaketime for threaded programs (Node); the monotonic clock, which timers run on, is left alone.
+                  ["faketime", ["-m", "--exclude-monotonic", "-f", `${job.shiftDays >= 0 ? "+" : ""}${job.shiftDays}d`, mocha, ...args]];
+        const child = spawn(command, argv, {
             cwd: REPO_ROOT,
-            env: { ...process.env, TIMBAL_SECRET_GUARD_DIR: guardDir },
+            env: { ...process.env, TIMBAL_SECRET_GUARD_DIR: guardDir, ...(job.shiftDays === undefined ? {} : shiftRequest(job.shiftDays)) },
             stdio: ["ignore", "pipe", "pipe"],
+        });
+        child.once("error", (err) => {
+            output += `cannot start ${command}: ${err.message}${command === "faketime" ? " (install Debian's faketime: apt-get install faketime)" : ""}\n`;
         });
         let output = "";
         child.stdout.on("data", (chunk) => (output += chunk));
@@ -101,17 +125,25 @@ function guardTotals(guardDir: string): { secrets: number; artifacts: number } {
     return { secrets, artifacts };
 }
 
+function shiftDays(text: string | undefined): number {
+    const days = Number(text);
+    if (!Number.isInteger(days) || days === 0) throw new Error(`--shift-clock-days takes a whole number of days other than 0, such as 365 or -365; got ${text}`);
+    return days;
+}
+
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
     const ignored = new Set<string>();
+    const shifts: number[] = [];
     const mochaArgs: string[] = [];
     for (let i = 0; i < args.length; i++) {
         if (args[i] === "--ignore") ignored.add(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, args[++i])));
+        else if (args[i] === "--shift-clock-days") shifts.push(shiftDays(args[++i]));
         else mochaArgs.push(args[i]);
     }
     const lanes = Number(process.env.TIMBAL_TEST_LANES ?? 2);
     const guardDir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-secret-guard-"));
-    const queue = jobs(ignored);
+    const queue = jobs(ignored, shifts);
     const finished: Finished[] = [];
     const started = Date.now();
     await Promise.all(
