@@ -9,6 +9,7 @@ import { REPO_ROOT } from "./repo-root";
 import { recordArtifact } from "./secret-guard";
 import { shiftedClockEnvironment } from "./shifted-clock";
 import { dynamicType } from "../provider/fields/type-tokens";
+import { markedSecret } from "../provider/support/secret-marker";
 
 // Drives the real Pulumi dynamic-provider host the way the engine does: spawned as
 // `node .../cmd/dynamic-provider <engine>` in the program's folder, then called over gRPC.
@@ -19,13 +20,11 @@ const proto = require("@pulumi/pulumi/proto/provider_pb");
 const { EngineService } = require("@pulumi/pulumi/proto/engine_grpc_pb");
 const { LogSeverity } = require("@pulumi/pulumi/proto/engine_pb");
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 export const URN = `urn:pulumi:test::timbal::${dynamicType("connectorJob")}::job`;
 
 /** A value the engine would send as a secret. */
 export function secret(value: unknown): Record<string, unknown> {
-    return { [SECRET_SIG]: SECRET_VALUE, value };
+    return markedSecret(value);
 }
 
 type Props = Record<string, unknown>;

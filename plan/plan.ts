@@ -1,7 +1,8 @@
 import { INPUT_FIELDS } from "../provider/fields/connector-job-fields";
 import { isCompletion } from "../provider/fields/type-tokens";
 import { UNKNOWN } from "../provider/fields/unknown";
-import { changedPaths, isPlainObject, SECRET_SIGNATURE, valueAt } from "../provider/fields/changed-paths";
+import { changedPaths, isPlainObject, valueAt } from "../provider/fields/changed-paths";
+import { isMarkedSecret } from "../provider/support/secret-marker";
 import { asReviewedJob, JOB_RULES, ruleConfig, ruleEnforcement, STACK_RULES, type JobRule, type ReviewedJob, type RuleConfig, type StackRule } from "../provider/review/policy-rules";
 import { decideRun, type LastJob } from "../provider/jobs/run-policy";
 import type { PreviewStep } from "./preview";
@@ -106,7 +107,7 @@ export function showValue(value: unknown): string {
 }
 
 function isSecret(value: unknown): boolean {
-    return value === SHOWN_SECRET || (value !== null && typeof value === "object" && SECRET_SIGNATURE in value);
+    return value === SHOWN_SECRET || isMarkedSecret(value);
 }
 
 /**

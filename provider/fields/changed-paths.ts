@@ -1,15 +1,13 @@
+import { SIGNATURE_KEY } from "../support/secret-marker";
 import { sameValue } from "./same-value";
 
 // Which field paths a change touches (`pacing.maxRowsPerSec`, `source.table`): objects compared key by key, arrays
 // and other values whole. The plugin's Diff gives them to the engine (so `pulumi preview --diff` shows the fields
 // that change, as in a TypeScript stack) and timbal-plan shows them to a reviewer: one walk for both.
 
-/** How the engine marks a secret value in JSON: such an object is one value, never walked into. */
-export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-
-/** An object to compare key by key (not an array, not a secret). */
+/** An object to compare key by key (not an array, not a secret or another of the engine's marked values: one value each). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && !(SECRET_SIGNATURE in value);
+    return value !== null && typeof value === "object" && !Array.isArray(value) && !(SIGNATURE_KEY in value);
 }
 
 /** Leaf paths under `prefix` whose value differs between `olds` and `news`, sorted by key. */

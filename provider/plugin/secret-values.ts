@@ -1,19 +1,13 @@
+import { isMarkedSecret, markedSecret } from "../support/secret-marker";
+
 // Secrets in the plugin's calls. A plugin that serves components must accept secrets (the engine refuses Construct
 // otherwise), and then the engine no longer marks outputs secret for it: values arrive wrapped, and whatever was
 // secret must leave wrapped. The lifecycles see plain values, as in the dynamic provider host; the shell puts the
 // wrapping back on every top-level property whose value held a secret anywhere (the whole property: never less secret).
 
-/** How the engine marks a secret in a property bag (the SDK's `specialSigKey` and secret signature). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-function isSecret(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
-}
-
 /** The value with every secret's wrapping taken off, and whether it held one. */
 function reveal(value: unknown): { plain: unknown; secret: boolean } {
-    if (isSecret(value)) return { plain: reveal(value.value).plain, secret: true };
+    if (isMarkedSecret(value)) return { plain: reveal(value.value).plain, secret: true };
     if (Array.isArray(value)) {
         const items = value.map(reveal);
         return { plain: items.map((item) => item.plain), secret: items.some((item) => item.secret) };
@@ -39,10 +33,5 @@ export function revealSecrets(props: Record<string, unknown>): { plain: Record<s
 
 /** `props` with each property named in `secretNames` wrapped as a secret again. */
 export function keepSecret(props: Record<string, unknown>, secretNames: ReadonlySet<string>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(props).map(([name, value]) => [name, secretNames.has(name) ? { [SIG_KEY]: SECRET_SIG, value } : value]));
-}
-
-/** The names of the properties that held a secret in any of the bags. */
-export function secretNamesOf(...bags: Array<{ secretNames: ReadonlySet<string> }>): Set<string> {
-    return new Set(bags.flatMap((bag) => [...bag.secretNames]));
+    return Object.fromEntries(Object.entries(props).map(([name, value]) => [name, secretNames.has(name) ? markedSecret(value) : value]));
 }
