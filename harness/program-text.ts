@@ -23,6 +23,8 @@ export interface JobDeclaration {
     dependsOn?: string;
     /** The explicit provider (by name) this one uses. */
     provider?: string;
+    /** Outputs the program marks secret (`additionalSecretOutputs`), by their names in the engine (camelCase). */
+    secretOutputs?: string[];
 }
 
 export interface StackProgram {
@@ -61,8 +63,12 @@ function typescriptProgram(program: StackProgram): string {
     if (program.providers || program.jobs.some((job) => job.provider)) throw new Error("a TypeScript program declares no explicit timbal provider");
     const lines = ['import { ConnectorJob } from "@timbal/pulumi-connector-jobs";', "const jobs: Record<string, ConnectorJob> = {};"];
     for (const job of program.jobs) {
-        const options = job.dependsOn ? `, { dependsOn: [jobs[${JSON.stringify(job.dependsOn)}]] }` : "";
-        lines.push(`jobs[${JSON.stringify(job.name)}] = new ConnectorJob(${JSON.stringify(job.name)}, ${JSON.stringify(plain(job.args))}${options});`);
+        const options = [
+            job.dependsOn && `dependsOn: [jobs[${JSON.stringify(job.dependsOn)}]]`,
+            job.secretOutputs && `additionalSecretOutputs: ${JSON.stringify(job.secretOutputs)}`,
+        ].filter(Boolean);
+        const opts = options.length ? `, { ${options.join(", ")} }` : "";
+        lines.push(`jobs[${JSON.stringify(job.name)}] = new ConnectorJob(${JSON.stringify(job.name)}, ${JSON.stringify(plain(job.args))}${opts});`);
     }
     for (const [name, [job, output]] of Object.entries(program.outputs ?? {})) lines.push(`export const ${name} = jobs[${JSON.stringify(job)}].${output};`);
     return `${lines.join("\n")}\n`;
@@ -77,7 +83,11 @@ function yamlProgram(program: StackProgram): string {
         resources.push(`  ${name}:\n    type: pulumi:providers:timbal\n    properties: { ${fields.join(", ")} }\n`);
     }
     for (const job of program.jobs) {
-        const options = [job.dependsOn && `      dependsOn: ["\${${job.dependsOn}}"]\n`, job.provider && `      provider: \${${job.provider}}\n`].filter(Boolean);
+        const options = [
+            job.dependsOn && `      dependsOn: ["\${${job.dependsOn}}"]\n`,
+            job.provider && `      provider: \${${job.provider}}\n`,
+            job.secretOutputs && `      additionalSecretOutputs: ${JSON.stringify(job.secretOutputs)}\n`,
+        ].filter(Boolean);
         const properties = JSON.stringify(plain(job.args), (_key, v) => (isSecretConfig(v) ? `\${${v.secretConfig}}` : v));
         resources.push(`  ${job.name}:\n    type: timbal:index:ConnectorJob\n    properties: ${properties}\n${options.length ? `    options:\n${options.join("")}` : ""}`);
     }
@@ -103,7 +113,11 @@ function pythonProgram(program: StackProgram): string {
         lines.push(`providers[${JSON.stringify(name)}] = timbal.Provider(${[JSON.stringify(name), ...kwargs(args)].join(", ")})`);
     }
     for (const job of program.jobs) {
-        const options = [job.dependsOn && `depends_on=[jobs[${JSON.stringify(job.dependsOn)}]]`, job.provider && `provider=providers[${JSON.stringify(job.provider)}]`].filter(Boolean);
+        const options = [
+            job.dependsOn && `depends_on=[jobs[${JSON.stringify(job.dependsOn)}]]`,
+            job.provider && `provider=providers[${JSON.stringify(job.provider)}]`,
+            job.secretOutputs && `additional_secret_outputs=${JSON.stringify(job.secretOutputs)}`,
+        ].filter(Boolean);
         const opts = options.length ? [`opts=pulumi.ResourceOptions(${options.join(", ")})`] : [];
         lines.push(`jobs[${JSON.stringify(job.name)}] = timbal.ConnectorJob(${[JSON.stringify(job.name), ...kwargs(plain(job.args)), ...opts].join(", ")})`);
     }
@@ -184,6 +198,7 @@ function goProgram(program: StackProgram): string {
         const options = [
             declared.dependsOn && `pulumi.DependsOn([]pulumi.Resource{jobs[${JSON.stringify(declared.dependsOn)}]})`,
             declared.provider && `pulumi.Provider(providers[${JSON.stringify(declared.provider)}])`,
+            declared.secretOutputs && `pulumi.AdditionalSecretOutputs([]string{${declared.secretOutputs.map((name) => JSON.stringify(name)).join(", ")}})`,
         ].filter(Boolean);
         const args = `&timbal.ConnectorJobArgs{${goFields(job.inputProperties, job.requiredInputs, plain(declared.args))}}`;
         lines.push(`\t\tjobs[${JSON.stringify(declared.name)}], err = timbal.NewConnectorJob(${[`ctx, ${JSON.stringify(declared.name)}`, args, ...options].join(", ")})`, check);

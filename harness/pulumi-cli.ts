@@ -6,6 +6,7 @@ import { REPO_ROOT } from "./repo-root";
 import { requireTool } from "./require-tool";
 import { recordArtifact } from "./secret-guard";
 import { dynamicType } from "../provider/fields/type-tokens";
+import { isMarkedSecret } from "../provider/support/secret-marker";
 
 export { copyExampleProject, projectUsingRepoModules } from "./example-project";
 
@@ -53,6 +54,11 @@ export interface ExportedResource {
     /** The URNs the engine recorded this resource as depending on. */
     dependencies?: string[];
     delete?: boolean;
+}
+
+/** Whether a value of `pulumi stack export` is a secret: the engine's secret signature, its plain value encrypted. */
+export function isStoredSecret(value: unknown): boolean {
+    return isMarkedSecret(value) && typeof value.ciphertext === "string";
 }
 
 export interface CliResult {

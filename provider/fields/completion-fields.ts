@@ -1,9 +1,11 @@
 import { field, keysOf, type CheckedOf } from "./field-declaration";
 import { CONNECTOR_JOB_FIELDS, type ConnectorJobInputs } from "./connector-job-fields";
+import { JOB_STATUS_FIELDS } from "./status-fields";
 import { integer, text } from "./validators";
 
-// Every ConnectorJobCompletion input, declared once. ConnectorJob creates its completion from its own outputs, so the
-// job's fields are the job's (their validation ran in the job's check); jobId is what the completion waits on.
+// Every ConnectorJobCompletion input, declared once, and how a ConnectorJob makes its completion, in both shells: its
+// name, its inputs (from the job's own outputs, so the job's fields are the job's: their validation ran in the job's
+// check; jobId is what the completion waits on), and what of the program's options it takes.
 
 export const COMPLETION_FIELDS = {
     jobId: field(text("the id of the ConnectorJob's job to wait on"), {
@@ -42,4 +44,18 @@ export function completionInputsOf<I, J extends { [K in FieldFromJob]: unknown }
  */
 export function mayWait(waitForCompletion: unknown): boolean {
     return waitForCompletion !== undefined && waitForCompletion !== null && waitForCompletion !== false;
+}
+
+/** A job's completion: its child, named after it. */
+export function completionName(jobName: string): string {
+    return `${jobName}-completion`;
+}
+
+/**
+ * Of the outputs a program marks secret on a job (`additionalSecretOutputs`), those its completion marks secret too:
+ * the status outputs, which the program reads from the completion. (The completion's other fields are the job's
+ * outputs, secret already where the job's are.)
+ */
+export function completionSecretOutputs(jobSecretOutputs: ReadonlyArray<string> | undefined): string[] {
+    return (jobSecretOutputs ?? []).filter((name) => (JOB_STATUS_FIELDS as ReadonlyArray<string>).includes(name));
 }

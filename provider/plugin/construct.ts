@@ -1,7 +1,7 @@
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import { completionInputsOf, mayWait } from "../fields/completion-fields";
+import { completionInputsOf, completionName, completionSecretOutputs, mayWait } from "../fields/completion-fields";
 import { JOB_STATUS_FIELDS } from "../fields/status-fields";
 import { pluginType } from "../fields/type-tokens";
 import { UNKNOWN } from "../fields/unknown";
@@ -120,8 +120,9 @@ export async function constructConnectorJob(req: provproto.ConstructRequest, pro
     let finalStatus = jobOutputs;
     if (mayWait(revealSecrets({ wait: jobOutputs.waitForCompletion }).plain.wait)) {
         const completionInputs = completionInputsOf(jobId, jobOutputs as Record<"orgId" | "connectorId" | "baseUrl" | "kbId" | "destTable", unknown>, jobOutputs.waitForCompletion);
-        const completionRequest = customResource(pluginType("completion"), `${req.getName()}-completion`, jobUrn, provider, completionInputs, [jobUrn]);
+        const completionRequest = customResource(pluginType("completion"), completionName(req.getName()), jobUrn, provider, completionInputs, [jobUrn]);
         if (req.hasProtect()) completionRequest.setProtect(req.getProtect()!);
+        completionRequest.setAdditionalsecretoutputsList(completionSecretOutputs(req.getAdditionalsecretoutputsList()));
         const completion = await register(monitor, completionRequest);
         finalStatus = outputsOf(completion);
         from.push(completion.getUrn());

@@ -7,7 +7,7 @@ import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-depen
 import { registration } from "./registration";
 import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
-import { completionInputsOf, mayWait } from "../fields/completion-fields";
+import { completionInputsOf, completionName, completionSecretOutputs, mayWait } from "../fields/completion-fields";
 
 /** What a program passes to ConnectorJob: one entry per declared field (fields/connector-job-fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
@@ -48,7 +48,10 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
             registering.done();
         }
         if (!mayWait(args.waitForCompletion)) return;
-        const completion = new ConnectorJobCompletion(`${name}-completion`, completionInputsOf(this.id, this, args.waitForCompletion), { parent: this });
+        const completion = new ConnectorJobCompletion(completionName(name), completionInputsOf(this.id, this, args.waitForCompletion), {
+            parent: this,
+            additionalSecretOutputs: completionSecretOutputs(opts?.additionalSecretOutputs),
+        });
         this.completion = completion;
         finishesWith(this, completion, opts?.parent);
         for (const field of JOB_STATUS_FIELDS) Object.assign(this, { [field]: completion[field] });

@@ -8,7 +8,7 @@ import { count, emulator } from "../../harness/fixtures";
 import { killMarked, startCli } from "../../harness/interrupt";
 import { goProject, pythonProject, writeGoProgram, writePythonProgram, writeYamlProgram, yamlProject } from "../../harness/language-projects";
 import { programIn, type JobDeclaration, type StackProgram } from "../../harness/program-text";
-import { requirePulumiCli, type PulumiCli } from "../../harness/pulumi-cli";
+import { isStoredSecret, requirePulumiCli, type PulumiCli } from "../../harness/pulumi-cli";
 import { pluginTarball, releasePage, type ReleasePage } from "../../harness/release-artifacts";
 import { registerSecret } from "../../harness/secret-guard";
 
@@ -279,13 +279,21 @@ export async function adoptJobIdRecordsAJob(s: ParityStack): Promise<void> {
 
 export async function failedJobFailsTheUpAndStays(s: ParityStack): Promise<void> {
     const { cli, emu } = s;
-    s.write(s.changed(warehouse("broken", "broken", "broken_source", WAITS)));
+    // Its status marked secret: the API's message is in the completion's state, encrypted as in the job's.
+    s.write(s.changed({ ...warehouse("broken", "broken", "broken_source", WAITS), secretOutputs: ["message", "rowsEmitted"] }));
     const first = await cli.run(["up", "--yes"]);
     assert.notStrictEqual(first.code, 0);
     assert.match(first.output, /ended in state "failed": extraction of broken_source failed after 500 rows/);
     const posts = count(emu, "POST");
-    const id = (await cli.resources()).broken.id;
+    const resources = await cli.resources();
+    const id = resources.broken.id;
     assert.ok(id?.startsWith("job_"), "the failed job is recorded");
+    // The job's own status is from its dispatch (no message yet); the completion's is the final one.
+    for (const field of ["message", "rowsEmitted"]) assert.ok(isStoredSecret(resources["broken-completion"].outputs[field]), `the completion's ${field} is a secret in state`);
+    assert.ok(isStoredSecret(resources.broken.outputs.rowsEmitted), "the job's rowsEmitted is a secret in state");
+    // (The engine keeps the up's error with the resource, and that error quotes the message: README, "Waiting".)
+    const outputs = JSON.stringify(Object.values(resources).map((resource) => resource.outputs));
+    assert.ok(!outputs.includes("extraction of broken_source failed"), "the message is in no output in plain text");
     const second = await cli.run(["up", "--yes"]);
     assert.notStrictEqual(second.code, 0);
     assert.match(second.output, /ended in state "failed": extraction of broken_source failed after 500 rows/);
@@ -385,8 +393,10 @@ export async function secretInputStaysSecret(s: ParityStack): Promise<void> {
     const revision = registerSecret(`rev-${"7".repeat(24)}`);
     await cli.ok(["config", "set", "--secret", "triggerRev", revision]);
     const returns = warehouse("returns", "returns", "returns", { adoptJobId: emu.world.jobs.find((j) => j.destTable === "returns")!.id });
-    const secretJob = warehouse("secret_rev", "secret_rev", "orders", { triggers: { rev: { secretConfig: "triggerRev" } }, ...WAITS });
-    s.write(s.changed(SLOW, returns, secretJob));
+    // Its final status marked secret too (additionalSecretOutputs), and read by the program.
+    const secretJob = { ...warehouse("secret_rev", "secret_rev", "orders", { triggers: { rev: { secretConfig: "triggerRev" } }, ...WAITS }), secretOutputs: ["rowsEmitted"] };
+    const program = s.changed(SLOW, returns, secretJob);
+    s.write({ ...program, outputs: { ...program.outputs, secretRows: ["secret_rev", "rowsEmitted"] } });
     const up = await cli.ok(["up", "--yes"]);
     assert.doesNotMatch(up.output, new RegExp(revision));
     const exported = (await cli.ok(["stack", "export"])).stdout;
@@ -394,9 +404,13 @@ export async function secretInputStaysSecret(s: ParityStack): Promise<void> {
     const resources = await cli.resources();
     for (const where of ["inputs", "outputs"] as const) {
         const triggers = resources.secret_rev[where]?.triggers;
-        assert.strictEqual(triggers?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", `the job's ${where}' triggers are a secret`);
+        assert.ok(isStoredSecret(triggers), `the job's ${where}' triggers are a secret`);
     }
     assert.strictEqual(resources["secret_rev-completion"].outputs.state, "succeeded");
+    for (const name of ["secret_rev", "secret_rev-completion"]) assert.ok(isStoredSecret(resources[name].outputs.rowsEmitted), `${name}'s rowsEmitted is a secret in state`);
+    const outputs = JSON.parse((await cli.ok(["stack", "output", "--json"])).stdout);
+    assert.strictEqual(outputs.secretRows, "[secret]", "the program's output of it is a secret");
+    assert.strictEqual(JSON.parse((await cli.ok(["stack", "output", "--json", "--show-secrets"])).stdout).secretRows, DEFAULT_SEED.tableRows?.orders);
 }
 
 export async function destroyForgetsEveryJob({ cli, emu }: ParityStack): Promise<void> {
