@@ -5,15 +5,17 @@ import * as os from "os";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import { REPOSITORY } from "../provider/plugin/release";
+import { buildWheel, wheelName } from "../release/python-wheel";
+import { releaseDirs } from "../release/release";
 import { SDK_DIRS } from "./generated-sdks";
-import { artifactName, artifactPath, buildPluginArtifact, packageVersion } from "./plugin-artifact";
+import { ARTIFACT_DIR, artifactName, artifactPath, buildPluginArtifacts, builtArtifacts, packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
 
-// What a release publishes for users of Pulumi's own commands (npm run release builds both into build/, and npm test
-// runs it first): the plugin's tarball, and the Python SDK's wheel. A suite run on its own uses them as built when
-// they are newer than their sources, and builds them otherwise. A local server stands in for the release page.
+// What a release publishes for users of Pulumi's own commands (npm run release builds them into build/ with release/,
+// and npm test runs it first): the plugin's tarballs, and the Python SDK's wheel. A suite run on its own uses them as
+// built when they are newer than their sources, and builds them otherwise. A local server stands in for the release page.
 
-export const WHEEL_DIR = path.join(REPO_ROOT, "build", "python");
+export const WHEEL_DIR = releaseDirs(REPO_ROOT).python;
 
 /** The newest modification time of the files under `dirs`. */
 function newestSource(dirs: string[]): number {
@@ -31,9 +33,17 @@ function newestSource(dirs: string[]): number {
 
 const isFresh = (file: string, sources: string[]) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newestSource(sources);
 
-/** The plugin's tarball, built from provider/ if it is missing or older. */
+/** Every platform's tarball (by `<os>-<arch>`), built anew if one is missing or older than provider/ or release/. */
+export async function pluginTarballs(): Promise<Map<string, string>> {
+    const sources = [path.join(REPO_ROOT, "provider"), path.join(REPO_ROOT, "release")];
+    if (![...builtArtifacts().values(), path.join(ARTIFACT_DIR, "SHA256SUMS")].every((file) => isFresh(file, sources))) await buildPluginArtifacts();
+    return builtArtifacts();
+}
+
+/** This machine's platform's tarball, built as pluginTarballs says. */
 export async function pluginTarball(): Promise<string> {
-    return isFresh(artifactPath(), [path.join(REPO_ROOT, "provider")]) ? artifactPath() : buildPluginArtifact();
+    await pluginTarballs();
+    return artifactPath();
 }
 
 /**
@@ -46,35 +56,13 @@ export async function extractedPlugin(): Promise<string> {
     return folder;
 }
 
-/** Builds the release's files anew (npm run release): with this checkout's Node.js and node_modules, whatever their age. */
-export async function buildRelease(): Promise<{ tarball: string; wheel: string }> {
-    return { tarball: await buildPluginArtifact(), wheel: buildWheel() };
-}
-
 export function wheelPath(): string {
-    return path.join(WHEEL_DIR, `pulumi_timbal-${packageVersion()}-py3-none-any.whl`);
+    return path.join(WHEEL_DIR, wheelName(packageVersion()));
 }
 
 /** The `pulumi_timbal` wheel, built from sdk/python with pip if it is missing or older. */
 export function pythonWheel(): string {
-    return isFresh(wheelPath(), [SDK_DIRS.python]) ? wheelPath() : buildWheel();
-}
-
-function buildWheel(): string {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-wheel-"));
-    try {
-        // pip builds in the folder it is given: a copy keeps build/ and *.egg-info out of sdk/python.
-        fs.cpSync(SDK_DIRS.python, path.join(work, "sdk"), { recursive: true });
-        execFileSync("python3", ["-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--wheel-dir", path.join(work, "out"), path.join(work, "sdk")], {
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        fs.mkdirSync(WHEEL_DIR, { recursive: true });
-        fs.copyFileSync(path.join(work, "out", path.basename(wheelPath())), `${wheelPath()}.partial`);
-        fs.renameSync(`${wheelPath()}.partial`, wheelPath());
-        return wheelPath();
-    } finally {
-        fs.rmSync(work, { recursive: true, force: true });
-    }
+    return isFresh(wheelPath(), [SDK_DIRS.python]) ? wheelPath() : buildWheel(SDK_DIRS.python, WHEEL_DIR, packageVersion());
 }
 
 export interface ReleasePage {

@@ -1,9 +1,9 @@
-import { buildRelease } from "../harness/release-artifacts";
+import { REPO_ROOT } from "../harness/repo-root";
+import { buildRelease } from "../release/release";
 
-// npm run release: what a release publishes, built anew into build/: the plugin's tarball (build/plugin/) and the
-// Python SDK's wheel (build/python/). The Go SDK is the module in sdk/go.
-buildRelease().then(
-    ({ tarball, wheel }) => console.log(`${tarball}\n${wheel}`),
+// npm run release: what a release publishes, built anew into build/ (release/release.ts).
+buildRelease(REPO_ROOT).then(
+    ({ plugin, wheel }) => console.log([...plugin.tarballs.values(), plugin.sums, wheel].join("\n")),
     (error) => {
         console.error(error);
         process.exit(1);

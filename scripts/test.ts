@@ -31,6 +31,7 @@ const SLOWEST_FIRST = [
     "test/cli/cli-examples.test.ts",
     "test/cli/cli-upgrade.test.ts",
     "test/cli/cli-interrupt.test.ts",
+    "test/cli/platforms.test.ts",
     "test/host",
     "test/http",
 ];

@@ -2,7 +2,7 @@ import * as path from "path";
 
 // gRPC and protobuf from the SDK's own dependencies: the generated messages (@pulumi/pulumi/proto) are built by those
 // very modules, so the plugin must use the same copies. The self-contained plugin's bundle resolves the same names
-// from the SDK's folder when it is built (harness/plugin-artifact.ts replaces this file).
+// from the SDK's folder when it is built (release/bundle.ts replaces this file).
 
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromSdk = (name: string) => require(require.resolve(name, { paths: [sdkDir] }));

@@ -20,7 +20,9 @@ import { REPO_ROOT } from "../../harness/repo-root";
 // folders after it. review/ is a leaf: no folder of provider/ imports it (the policy pack reaches it through the
 // package's entry, provider/index.ts, which re-exports it; plan/ imports it), and it imports only fields/.
 // Around provider/: test/ and scripts/ use harness/, which uses neither and holds helpers only, no tests; test/ and
-// scripts/ never import each other; provider/ imports none of them, nor plan/, policy/ or emulator/.
+// scripts/ never import each other; provider/ imports none of them, nor plan/, policy/, emulator/ or release/.
+// release/ (the release build: the plugin for every platform, the wheel) stands alone: it reads the repository's files
+// and imports no other folder.
 
 /** The lifecycle both shells run on, each folder above the next. */
 const LIFECYCLE = ["lifecycle", "jobs", "fields", "api", "support"];
@@ -67,7 +69,8 @@ describe("layout: imports go one way only", function () {
         ["harness", ["test", "scripts"]],
         ["test", ["scripts"]],
         ["scripts", ["test"]],
-        ["provider", ["test", "scripts", "harness", "plan", "policy", "emulator"]],
+        ["provider", ["test", "scripts", "harness", "plan", "policy", "emulator", "release"]],
+        ["release", ["provider", "test", "scripts", "harness", "plan", "policy", "emulator"]],
     ];
     for (const [folder, never] of forbidden) {
         it(`${folder}/ imports nothing from ${never.join(", ")}`, function () {

@@ -1,0 +1,33 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { hostPlatform, type Platform } from "./platforms";
+import { nodeBinary } from "./node-binaries";
+
+// A Node.js single executable application (https://nodejs.org/api/single-executable-applications.html): the blob
+// (the bundled script, prepared by Node) injected into a copy of a platform's Node binary with postject. The blob is
+// made once, by this machine's pinned Node (the same version as every platform's), without a code cache or a
+// snapshot, which are specific to the platform that made them; so every platform carries the very same blob.
+
+/** postject's fuse: Node looks for the blob only when this string in its binary has been flipped. */
+export const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+/** The resource's name, and on macOS the segment it must be in (Node looks nowhere else: nodejs/postject#76). */
+export const SEA_RESOURCE = "NODE_SEA_BLOB";
+export const SEA_MACHO_SEGMENT = "NODE_SEA";
+
+/** Prepares the blob of `script` into `blob`. */
+export function makeBlob(script: string, blob: string, work: string): void {
+    const config = path.join(work, "sea-config.json");
+    fs.writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+    execFileSync(nodeBinary(hostPlatform()), ["--experimental-sea-config", config], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Writes `executable`: the platform's pinned Node binary with `blob` injected. */
+export function injectBlob(platform: Platform, blob: string, executable: string, root: string): void {
+    fs.copyFileSync(nodeBinary(platform), executable);
+    fs.chmodSync(executable, 0o755);
+    const macho = platform.os === "darwin" ? ["--macho-segment-name", SEA_MACHO_SEGMENT] : [];
+    execFileSync(process.execPath, [require.resolve("postject/dist/cli.js", { paths: [root] }), executable, SEA_RESOURCE, blob, "--sentinel-fuse", SENTINEL_FUSE, ...macho], {
+        stdio: ["ignore", "ignore", "pipe"], // its warnings about the ELF's note sections are harmless
+    });
+}

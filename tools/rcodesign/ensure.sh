@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs rcodesign (the Rust crate apple-codesign, pinned) outside the repository, once, and prints its path. The
+# release signs its macOS executables with it, ad hoc, on Linux (release/macos-signature.ts); the tests read the
+# signatures back with it. Cold: about 3 minutes of compiling on 2 cores.
+set -euo pipefail
+version=0.29.0
+root=${TIMBAL_RCODESIGN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/timbal-rcodesign}
+bin=$root/bin/rcodesign
+if [ ! -x "$bin" ] || ! "$bin" --version 2>/dev/null | grep -q " $version"; then
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "ensure.sh: rcodesign needs Rust's cargo to build it (apple-codesign $version from crates.io)" >&2
+        exit 1
+    fi
+    echo "ensure.sh: building rcodesign (apple-codesign $version) into $root" >&2
+    # Without its default feature (notarize: the AWS and App Store Connect clients), which signing does not use.
+    cargo install --quiet --locked --no-default-features --root "$root" apple-codesign --version "$version" >&2
+fi
+echo "$bin"
