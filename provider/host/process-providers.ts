@@ -12,7 +12,7 @@ import { onResourceRows } from "./resource-rows";
  * What a wait's progress lines say an interruption does: Pulumi's dynamic provider host ignores the engine's Cancel,
  * so the first Ctrl-C cannot reach a wait; the second ends the process.
  */
-export const INTERRUPT_NOTE = "Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing";
+const INTERRUPT_NOTE = "Ctrl-C twice stops waiting; the next `pulumi up` resumes the wait and dispatches nothing";
 
 const engineAddress = process.argv[2];
 let session: Session | undefined;

@@ -10,7 +10,7 @@ export const URN_INPUT = "__urn";
 
 type Lifecycle = Required<dynamic.ResourceProvider>;
 type Props = Record<string, any> | undefined;
-export type OnRow = <T>(urn: string | undefined, call: () => Promise<T>) => Promise<T>;
+type OnRow = <T>(urn: string | undefined, call: () => Promise<T>) => Promise<T>;
 
 /** The resource's URN its inputs carry, if any. */
 export const urnOf = (props: Props): string | undefined => (typeof props?.[URN_INPUT] === "string" ? props[URN_INPUT] : undefined);

@@ -30,7 +30,7 @@ export type RunDecision =
     | { rerun: false; reason?: string; waits?: true };
 
 /** The run policy a resource's inputs declare: what the provider's diff and timbal-plan both judge by. */
-export function runPolicyOf(inputs: { rerunAfter?: unknown; retryFailed?: unknown; adoptJobId?: unknown }): RunPolicy {
+function runPolicyOf(inputs: { rerunAfter?: unknown; retryFailed?: unknown; adoptJobId?: unknown }): RunPolicy {
     return {
         rerunAfter: inputs.rerunAfter as string | undefined,
         retryFailed: inputs.retryFailed as boolean | undefined,
@@ -46,7 +46,7 @@ export function runPolicyOf(inputs: { rerunAfter?: unknown; retryFailed?: unknow
 export function decideRun(inputs: Parameters<typeof runPolicyOf>[0], last: LastJob, judgeAt: () => number): RunDecision {
     const policy = runPolicyOf(inputs);
     if (containsUnknown(policy) || !hasRunPolicy(policy)) return { rerun: false };
-    return runDecision(last, policy, judgeAt());
+    return judgePolicy(last, policy, judgeAt());
 }
 
 /**
@@ -59,13 +59,12 @@ export function runPolicyNote(job: string, decision: RunDecision): string | unde
     return decision.waits ? `${job}: run policy waits: ${decision.reason}` : undefined;
 }
 
-export function hasRunPolicy(policy: RunPolicy): boolean {
+function hasRunPolicy(policy: RunPolicy): boolean {
     return policy.rerunAfter !== undefined || policy.retryFailed === true;
 }
 
 /** Whether the policy asks for a new job at `now` (epoch ms). A job exactly `rerunAfter` old is not older than it. */
-export function runDecision(last: LastJob, policy: RunPolicy, now: number): RunDecision {
-    if (!hasRunPolicy(policy)) return { rerun: false };
+function judgePolicy(last: LastJob, policy: RunPolicy, now: number): RunDecision {
     const finishedAt = last.finishedAt === undefined ? NaN : Date.parse(last.finishedAt);
     if (Number.isNaN(finishedAt)) {
         const known = last.state !== undefined && last.state !== "dispatched" && last.state !== "unconfirmed";

@@ -11,7 +11,7 @@ import { servePlugin } from "./server";
 // host's RunPlugin, with the engine's address as its argument, and reads the port it serves on from its first line.
 
 /** What a wait's progress lines say an interruption does: the plugin hears the engine's Cancel (the first Ctrl-C). */
-export const INTERRUPT_NOTE = "Ctrl-C stops waiting; the next `pulumi up` resumes the wait and dispatches nothing";
+const INTERRUPT_NOTE = "Ctrl-C stops waiting; the next `pulumi up` resumes the wait and dispatches nothing";
 
 export async function main(args: string[]): Promise<void> {
     // Pulumi passes flags (-v=, --logtostderr, --tracing <endpoint>) before or after the engine's address.

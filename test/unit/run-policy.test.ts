@@ -6,7 +6,7 @@ import { ORG, ordersInputs } from "../../harness/fixtures";
 import { VirtualClock } from "../../harness/virtual-clock";
 import { formatAge, parseDuration } from "../../provider/fields/durations";
 import { createDecisionClock, HOLD_MS } from "../../provider/jobs/decision-clock";
-import { runDecision } from "../../provider/jobs/run-policy";
+import { decideRun, type LastJob, type RunPolicy } from "../../provider/jobs/run-policy";
 import { checkInputs } from "../../provider/lifecycle/check-inputs";
 
 // The run policy's decision, on a virtual clock: when a job is older than `rerunAfter` (to the millisecond), when a
@@ -18,46 +18,49 @@ const finishedAt = Date.parse(FINISHED);
 const succeeded = { state: "succeeded", finishedAt: FINISHED };
 const failed = { state: "failed", finishedAt: FINISHED, message: "extraction of orders failed after 500 rows" };
 
+/** The decision for a job's inputs (its run policy) and last job, judged at `now`. */
+const decide = (last: LastJob, policy: RunPolicy, now: number) => decideRun(policy, last, () => now);
+
 describe("unit: the run policy", function () {
     it("rerunAfter: a job exactly that old is kept; one millisecond older is re-dispatched, with the reason in words", function () {
         const policy = { rerunAfter: "24h" };
-        assert.deepStrictEqual(runDecision(succeeded, policy, finishedAt + 24 * HOUR), { rerun: false, reason: "last job finished 24 h ago; not older than 24h" });
-        assert.deepStrictEqual(runDecision(succeeded, policy, finishedAt + 24 * HOUR + 1), {
+        assert.deepStrictEqual(decide(succeeded, policy, finishedAt + 24 * HOUR), { rerun: false, reason: "last job finished 24 h ago; not older than 24h" });
+        assert.deepStrictEqual(decide(succeeded, policy, finishedAt + 24 * HOUR + 1), {
             rerun: true,
             because: "rerunAfter",
             reason: "last job finished 24 h ago; older than 24h",
         });
-        assert.strictEqual(runDecision(succeeded, policy, finishedAt + 26 * HOUR).reason, "last job finished 26 h ago; older than 24h");
-        assert.strictEqual(runDecision(succeeded, { rerunAfter: "7d" }, finishedAt + 7 * 24 * HOUR + 1).reason, "last job finished 7 d ago; older than 7d");
+        assert.strictEqual(decide(succeeded, policy, finishedAt + 26 * HOUR).reason, "last job finished 26 h ago; older than 24h");
+        assert.strictEqual(decide(succeeded, { rerunAfter: "7d" }, finishedAt + 7 * 24 * HOUR + 1).reason, "last job finished 7 d ago; older than 7d");
     });
 
     it("retryFailed: a failed job is followed by a new one at once, naming its message; a succeeded one is not", function () {
-        assert.deepStrictEqual(runDecision(failed, { retryFailed: true }, finishedAt + 1), {
+        assert.deepStrictEqual(decide(failed, { retryFailed: true }, finishedAt + 1), {
             rerun: true,
             because: "retryFailed",
             reason: "last job failed: extraction of orders failed after 500 rows; retryFailed",
         });
-        assert.strictEqual(runDecision(succeeded, { retryFailed: true }, finishedAt + 100 * HOUR).rerun, false);
+        assert.strictEqual(decide(succeeded, { retryFailed: true }, finishedAt + 100 * HOUR).rerun, false);
         // Without retryFailed, a failed job is re-dispatched only once it is older than rerunAfter.
-        assert.strictEqual(runDecision(failed, { rerunAfter: "1h" }, finishedAt + HOUR).rerun, false);
-        assert.strictEqual(runDecision(failed, { rerunAfter: "1h" }, finishedAt + HOUR + 1).reason, "last job failed 1 h ago; older than 1h");
+        assert.strictEqual(decide(failed, { rerunAfter: "1h" }, finishedAt + HOUR).rerun, false);
+        assert.strictEqual(decide(failed, { rerunAfter: "1h" }, finishedAt + HOUR + 1).reason, "last job failed 1 h ago; older than 1h");
     });
 
     it("a job still queued or running, or whose status is not known yet, is never followed by another", function () {
         const late = finishedAt + 1000 * HOUR;
         for (const state of ["queued", "running"]) {
-            assert.deepStrictEqual(runDecision({ state }, { rerunAfter: "1m", retryFailed: true }, late), {
+            assert.deepStrictEqual(decide({ state }, { rerunAfter: "1m", retryFailed: true }, late), {
                 rerun: false,
                 waits: true,
                 reason: `last job still ${state}: nothing is dispatched while it runs`,
             });
         }
-        assert.strictEqual(runDecision({ state: "dispatched" }, { rerunAfter: "1m" }, late).reason, "last job's status is not known yet (refresh to read it): nothing is dispatched");
+        assert.strictEqual(decide({ state: "dispatched" }, { rerunAfter: "1m" }, late).reason, "last job's status is not known yet (refresh to read it): nothing is dispatched");
     });
 
     it("no policy decides nothing; a resource pinned to an adopted job never dispatches", function () {
-        assert.deepStrictEqual(runDecision(failed, {}, finishedAt + 1000 * HOUR), { rerun: false });
-        const pinned = runDecision(failed, { retryFailed: true, adoptJobId: "job_1" }, finishedAt + 1);
+        assert.deepStrictEqual(decide(failed, {}, finishedAt + 1000 * HOUR), { rerun: false });
+        const pinned = decide(failed, { retryFailed: true, adoptJobId: "job_1" }, finishedAt + 1);
         assert.deepStrictEqual(pinned, { rerun: false, reason: "pinned to the adopted job job_1: remove adoptJobId to let the run policy dispatch" });
     });
 
