@@ -135,9 +135,11 @@ export function pluginSchema(version: string) {
         repository: REPOSITORY,
         // Where `pulumi install` and `pulumi up` fetch the plugin a program's SDK names (the release's tarballs).
         pluginDownloadURL: pluginDownloadUrl(version),
-        // Each SDK (sdk/python, sdk/go) carries the package's version, so its default provider is this plugin's version;
-        // the Go SDK is a module of its own (sdk/go/go.mod).
+        // The SDKs are generated as packages of their own: the Python one with its pyproject.toml, the Go one a module
+        // (sdk/go/go.mod).
         meta: { supportPack: true },
+        // Each SDK (sdk/python, sdk/go) carries the package's version (respectSchemaVersion), so its default provider
+        // is this plugin's version.
         language: {
             nodejs: { packageName: "@timbal/pulumi-timbal", respectSchemaVersion: true },
             python: { packageName: "pulumi_timbal", respectSchemaVersion: true, pyproject: { enabled: true } },

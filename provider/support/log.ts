@@ -1,14 +1,15 @@
 import { redact } from "./redact";
 
-// The provider's log lines. In the provider host there is no engine connection, so lines go to the host's stdout and
-// stderr, which the Pulumi CLI shows. Every line passes through redaction first.
+// The provider's log lines. Each shell sends them to the engine, on the row of the resource whose call wrote them
+// (engine-log.ts); a process with no engine to talk to writes them to its stdout and stderr (createLog below), which
+// the Pulumi CLI shows. Every line passes through redaction first.
 
 export interface ProviderLog {
     info(message: string): void;
     warn(message: string): void;
     /**
      * Where the progress of the resource whose call is running goes, taken when its wait starts: its own row in
-     * `pulumi up` where the shell can tell which resource that is (the provider plugin); else `info`.
+     * `pulumi up` (engine-log.ts, in both shells); else `info`.
      */
     progressReporter?(): (line: string) => void;
 }
