@@ -1,4 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { ResourceLifecycle } from "../lifecycle/resource-lifecycle";
 
 // The dynamic providers Pulumi serializes into every resource's state (`__provider`) forward each call to the
 // implementation in the installed package, loaded by name in the provider host (process-providers.ts): see
@@ -10,7 +11,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 export type HostExport = "processProvider" | "processCompletionProvider";
 
 export function forwardToHost(hostExport: HostExport): Required<dynamic.ResourceProvider> {
-    const load = (): Required<dynamic.ResourceProvider> => require("@timbal/pulumi-connector-jobs/host")[hostExport];
+    const load = (): ResourceLifecycle => require("@timbal/pulumi-connector-jobs/host")[hostExport];
     return {
         configure: (req) => load().configure(req),
         check: (olds, news) => load().check(olds, news),

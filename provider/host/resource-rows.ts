@@ -1,4 +1,4 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { ResourceLifecycle } from "../lifecycle/resource-lifecycle";
 
 // Pulumi's dynamic provider host calls the lifecycles without the resource's URN, which the engine needs to show a
 // line on the resource's row. So the program passes each resource's URN as an input, `__urn` (resource/
@@ -8,7 +8,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 /** The input that carries a resource's URN from the program to the dynamic shell. */
 export const URN_INPUT = "__urn";
 
-type Lifecycle = Required<dynamic.ResourceProvider>;
+type Lifecycle = ResourceLifecycle;
 type Props = Record<string, any> | undefined;
 type OnRow = <T>(urn: string | undefined, call: () => Promise<T>) => Promise<T>;
 

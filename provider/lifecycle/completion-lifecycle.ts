@@ -1,4 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { isImportRead, type ConfigureRequest, type ResourceLifecycle } from "./resource-lifecycle";
 import { COMPLETION_FIELDS, COMPLETION_INPUT_FIELDS, type CompletionInputs } from "../fields/completion-fields";
 import { namesWhere } from "../fields/field-declaration";
 import { toJobStatus, type JobStatus } from "../fields/status-fields";
@@ -20,14 +21,14 @@ const JOB_FIELDS = namesWhere(COMPLETION_FIELDS, "replace");
 /** These change what the wait does or says. */
 const WAIT_FIELDS = namesWhere(COMPLETION_FIELDS, "in-place");
 
-export function createCompletionProvider(session: Session): Required<dynamic.ResourceProvider<CompletionCreateInputs, CompletionOutputs>> {
+export function createCompletionProvider(session: Session): ResourceLifecycle<CompletionCreateInputs, CompletionOutputs> {
     /** Outputs after waiting when `waitForCompletion` asks for it; a failed or unfinished job is a PartialFailure. */
     function completion(inputs: CompletionCreateInputs, status: JobStatus | undefined): Promise<CompletionOutputs> {
         const outputs = (s: JobStatus) => plainOutputs({ ...pick(inputs, COMPLETION_INPUT_FIELDS), __provider: inputs.__provider }, s);
         return completed(session.jobsAt(inputs.baseUrl), inputs, status, outputs);
     }
 
-    async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+    async function configure(req: ConfigureRequest): Promise<void> {
         session.configure(req);
     }
 
@@ -51,7 +52,7 @@ export function createCompletionProvider(session: Session): Required<dynamic.Res
     }
 
     async function read(id: string, props?: CompletionOutputs): Promise<dynamic.ReadResult<CompletionOutputs>> {
-        if (!props) throw new Error(`ConnectorJobCompletion ${id} cannot be read without its properties`);
+        if (!props || isImportRead(props)) throw new Error(`ConnectorJobCompletion ${id} cannot be read without its properties: it is not imported, its ConnectorJob is`);
         const view = await session.jobsAt(props.baseUrl).find({ id: props.jobId, orgId: props.orgId, connectorId: props.connectorId }, "shared");
         return { id, props: plainOutputs(pick(props, COMPLETION_INPUT_FIELDS), view ? toJobStatus(view) : statusOf(props)) };
     }

@@ -1,4 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { isImportRead, type ConfigureRequest, type ResourceLifecycle } from "./resource-lifecycle";
 import { missingApiKeyMessage, SettingsError, type Settings } from "./settings";
 import { UnconfirmedDispatch, type Dispatched, type ReplacedJob } from "../jobs/dispatcher";
 import { extractionDigest } from "../jobs/extraction-digest";
@@ -49,7 +50,7 @@ function outputsOf(inputs: ConnectorJobInputs & ProviderRef, status: JobStatus):
     return plainOutputs({ ...pick(inputs, INPUT_FIELDS), __provider: inputs.__provider }, status);
 }
 
-export function createConnectorJobProvider(options: LifecycleOptions): Required<dynamic.ResourceProvider<ConnectorJobCreateInputs, ConnectorJobOutputs>> {
+export function createConnectorJobProvider(options: LifecycleOptions): ResourceLifecycle<ConnectorJobCreateInputs, ConnectorJobOutputs> {
     const { session } = options;
     const { log, journal } = session;
     /**
@@ -60,7 +61,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
     const replacing = new Map<string, ReplacedJob>();
     const learnt = (extraction: string, replaced: ReplacedJob) => replacing.set(extraction, { ...replacing.get(extraction), ...replaced });
 
-    async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+    async function configure(req: ConfigureRequest): Promise<void> {
         session.configure(req);
     }
 
@@ -133,8 +134,7 @@ export function createConnectorJobProvider(options: LifecycleOptions): Required<
     }
 
     async function read(id: string, props?: ConnectorJobOutputs): Promise<dynamic.ReadResult<ConnectorJobOutputs>> {
-        // The engine reads a resource it has in state with its properties; `pulumi import` (the plugin) has none.
-        if (!props) return importJob(id);
+        if (!props || isImportRead(props)) return importJob(id);
         if (isUnconfirmed(id)) {
             log.warn(
                 `the dispatch to ${describeDestination(props)} since ${props.unconfirmedDispatchSince} was never confirmed; ` +

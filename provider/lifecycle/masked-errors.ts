@@ -1,4 +1,4 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { ResourceLifecycle } from "./resource-lifecycle";
 import { redact } from "../support/redact";
 
 // Errors leave the provider with the API key masked, whatever produced them. The provider's own errors are masked in
@@ -30,10 +30,7 @@ function masked<A extends unknown[], R>(secret: () => string | undefined, method
 }
 
 /** A provider whose every method masks the key in what it throws. */
-export function withMaskedErrors<I, O>(
-    secret: () => string | undefined,
-    provider: Required<dynamic.ResourceProvider<I, O>>,
-): Required<dynamic.ResourceProvider<I, O>> {
+export function withMaskedErrors<I, O>(secret: () => string | undefined, provider: ResourceLifecycle<I, O>): ResourceLifecycle<I, O> {
     return {
         configure: masked(secret, provider.configure),
         check: masked(secret, provider.check),

@@ -1,4 +1,4 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { ConfigureRequest } from "./resource-lifecycle";
 import { createTimbalClient, type TimbalApi } from "../api/client";
 import type { Clock } from "../support/clock";
 import { createLog, type ProviderLog } from "../support/log";
@@ -40,7 +40,7 @@ export interface Session {
     journal: DispatchJournal;
     /** The instant the run policy judges a job at, the same for a preview and the `up` that follows. */
     decisionClock: DecisionClock;
-    configure(req: dynamic.ConfigureRequest): void;
+    configure(req: ConfigureRequest): void;
     /** The resolved settings; throws a SettingsError that says how to fix them. */
     settings(): Settings;
     /** The jobs service for jobs that live at `baseUrl`; the key is only ever sent to the configured endpoint. */

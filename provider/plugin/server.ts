@@ -1,11 +1,11 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { CONFIG_KEYS } from "../lifecycle/settings";
 import { pluginType } from "../fields/type-tokens";
-import type { FieldDiff, FieldLevelDiff } from "../lifecycle/diff";
+import type { FieldDiff } from "../lifecycle/diff";
+import type { ConfigureRequest, ResourceLifecycle } from "../lifecycle/resource-lifecycle";
 import { PartialFailure } from "../lifecycle/partial-failure";
 import { constructConnectorJob } from "./construct";
 import { Any, Empty, grpc, Struct } from "../support/sdk-modules";
@@ -18,7 +18,7 @@ import { keepSecret, revealSecrets } from "./secret-values";
 // nothing), and this one must hand `timbal:apiKey`, `timbal:orgId` and `timbal:baseUrl` to the session.
 
 
-type Lifecycle = Required<dynamic.ResourceProvider>;
+type Lifecycle = ResourceLifecycle;
 type Handler<Req, Res> = (call: { request: Req }, callback: (error: unknown, response?: Res | null, metadata?: unknown) => void) => void;
 
 export interface PluginOptions {
@@ -91,9 +91,8 @@ function serve<Req, Res>(work: (request: Req) => Promise<Res>): Handler<Req, Res
  * The stack's (or an explicit provider's) settings, as the lifecycles' configure reads them: by namespaced key. The
  * engine names them `timbal:config:apiKey`; the stack's config and the lifecycles say `timbal:apiKey`.
  */
-function configureRequest(variables: { get(key: string): string | undefined }): dynamic.ConfigureRequest {
-    const get = (key: string) => variables.get(key.replace(":", ":config:")) || variables.get(key) || undefined;
-    return { config: { get, require: get } } as unknown as dynamic.ConfigureRequest;
+function configureRequest(variables: { get(key: string): string | undefined }): ConfigureRequest {
+    return { config: { get: (key) => variables.get(key.replace(":", ":config:")) || variables.get(key) || undefined } };
 }
 
 const PROPERTY_DIFF_KINDS = {
@@ -163,7 +162,7 @@ export function pluginService(options: PluginOptions) {
             return new provproto.CheckResponse().setInputs(structOf(result.inputs, news)).setFailuresList(failures);
         }),
         diff: onResource(async (lifecycle, req: provproto.DiffRequest) => {
-            const result: Partial<FieldLevelDiff> = await lifecycle.diff(req.getId(), revealed(req.getOlds()).plain, revealed(req.getNews()).plain);
+            const result = await lifecycle.diff(req.getId(), revealed(req.getOlds()).plain, revealed(req.getNews()).plain);
             const changes =
                 result.changes === true
                     ? provproto.DiffResponse.DiffChanges.DIFF_SOME
@@ -174,7 +173,7 @@ export function pluginService(options: PluginOptions) {
                 .setChanges(changes)
                 .setReplacesList(result.replaces ?? [])
                 .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
-            return withFieldDiffs(response, result.fieldDiffs ?? []);
+            return withFieldDiffs(response, result.fieldDiffs);
         }),
         create: onResource(async (lifecycle, req: provproto.CreateRequest) => {
             const props = revealed(req.getProperties());
@@ -183,7 +182,7 @@ export function pluginService(options: PluginOptions) {
         }),
         read: onResource(async (lifecycle, req: provproto.ReadRequest) => {
             const props = revealed(req.getProperties());
-            const result = await lifecycle.read(req.getId(), Object.keys(props.plain).length > 0 ? props.plain : undefined);
+            const result = await lifecycle.read(req.getId(), props.plain);
             const response = new provproto.ReadResponse().setId(result.id ?? req.getId()).setProperties(structOf(result.props, props));
             // An import's inputs, for the engine to record and to write the declaration from.
             if (result.inputs) response.setInputs(structOf(result.inputs, props));
