@@ -59,3 +59,15 @@ export function completionName(jobName: string): string {
 export function completionSecretOutputs(jobSecretOutputs: ReadonlyArray<string> | undefined): string[] {
     return (jobSecretOutputs ?? []).filter((name) => (JOB_STATUS_FIELDS as ReadonlyArray<string>).includes(name));
 }
+
+/**
+ * A job that waits shows its completion's status: the final one. Each status output of `job` becomes the completion's
+ * (one the completion does not have goes), in both shells: on the program's ConnectorJob object (TypeScript), and in
+ * the state the plugin hands the program for its component.
+ */
+export function takeCompletionStatus(job: object, completion: object): void {
+    for (const field of JOB_STATUS_FIELDS) {
+        if (field in completion) Object.assign(job, { [field]: (completion as Record<string, unknown>)[field] });
+        else delete (job as Record<string, unknown>)[field];
+    }
+}

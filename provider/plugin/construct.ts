@@ -1,8 +1,7 @@
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import { completionInputsOf, completionName, completionSecretOutputs, mayWait } from "../fields/completion-fields";
-import { JOB_STATUS_FIELDS } from "../fields/status-fields";
+import { completionInputsOf, completionName, completionSecretOutputs, mayWait, takeCompletionStatus } from "../fields/completion-fields";
 import { pluginType } from "../fields/type-tokens";
 import { UNKNOWN } from "../fields/unknown";
 import { grpc, Struct } from "../support/sdk-modules";
@@ -22,8 +21,6 @@ import { revealSecrets } from "./secret-values";
 
 
 type Props = Record<string, unknown>;
-
-const STATUS_NAMES = new Set<string>(JOB_STATUS_FIELDS);
 
 const outputsOf = (registered: resproto.RegisterResourceResponse) => (registered.getObject()?.toJavaScript() ?? {}) as Props;
 
@@ -117,20 +114,17 @@ export async function constructConnectorJob(req: provproto.ConstructRequest, pro
     const jobId = job.getId() || UNKNOWN;
     const jobOutputs = outputsOf(job);
     const from = [jobUrn];
-    let finalStatus = jobOutputs;
+    // The state the program reads: the job's outputs, its status the final one where it waited, and its id.
+    const state: Props = { ...jobOutputs, jobId };
     if (mayWait(revealSecrets({ wait: jobOutputs.waitForCompletion }).plain.wait)) {
         const completionInputs = completionInputsOf(jobId, jobOutputs as Record<"orgId" | "connectorId" | "baseUrl" | "kbId" | "destTable", unknown>, jobOutputs.waitForCompletion);
         const completionRequest = customResource(pluginType("completion"), completionName(req.getName()), jobUrn, provider, completionInputs, [jobUrn]);
         if (req.hasProtect()) completionRequest.setProtect(req.getProtect()!);
         completionRequest.setAdditionalsecretoutputsList(completionSecretOutputs(req.getAdditionalsecretoutputsList()));
         const completion = await register(monitor, completionRequest);
-        finalStatus = outputsOf(completion);
+        takeCompletionStatus(state, outputsOf(completion));
         from.push(completion.getUrn());
     }
-    // The job's final status where it waited, read by the program where it reads the job's.
-    const withoutStatus = Object.entries(jobOutputs).filter(([field]) => !STATUS_NAMES.has(field));
-    const status = Object.entries(finalStatus).filter(([field]) => STATUS_NAMES.has(field));
-    const state = { ...Object.fromEntries([...withoutStatus, ...status]), jobId };
     const response = new provproto.ConstructResponse().setUrn(jobUrn).setState(Struct.fromJavaScript(state as never));
     for (const field of Object.keys(state)) response.getStatedependenciesMap().set(field, new provproto.ConstructResponse.PropertyDependencies().setUrnsList(from));
     return response;

@@ -7,7 +7,7 @@ import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-depen
 import { registration } from "./registration";
 import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
-import { completionInputsOf, completionName, completionSecretOutputs, mayWait } from "../fields/completion-fields";
+import { completionInputsOf, completionName, completionSecretOutputs, mayWait, takeCompletionStatus } from "../fields/completion-fields";
 
 /** What a program passes to ConnectorJob: one entry per declared field (fields/connector-job-fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
@@ -54,7 +54,7 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
         });
         this.completion = completion;
         finishesWith(this, completion, opts?.parent);
-        for (const field of JOB_STATUS_FIELDS) Object.assign(this, { [field]: completion[field] });
+        takeCompletionStatus(this, completion);
     }
 }
 
