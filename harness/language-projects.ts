@@ -38,12 +38,15 @@ function pluginsEntry(pluginPath: string): string {
 export interface ProjectOptions {
     /** A plugin on disk, named in Pulumi.yaml (otherwise YAML names the release page's; Python's and Go's SDKs name it). */
     pluginPath?: string;
+    /** The folder of the program, below the project's (Pulumi.yaml's `main`, as `src/`); default: the project's own. */
+    main?: string;
 }
 
-/** Writes the project's Pulumi.yaml: its name, its runtime's lines, a plugin on disk if any, then `more`. */
+/** Writes the project's Pulumi.yaml: its name, its runtime's lines, its main, a plugin on disk if any, then `more`. */
 function writeProjectFile(dir: string, name: string, runtime: string, options: ProjectOptions, more = ""): void {
     const plugin = options.pluginPath ? pluginsEntry(options.pluginPath) : "";
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\n${runtime}${plugin}${more}`);
+    const main = options.main ? `main: ${options.main}\n` : "";
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\n${runtime}${main}${plugin}${more}`);
 }
 
 /** A new folder for a project named `name`. */
@@ -105,13 +108,14 @@ export function pythonProject(dir: string, name: string, program: string, option
     fs.mkdirSync(dir, { recursive: true });
     writeProjectFile(dir, name, `runtime:\n  name: python\n  options:\n    virtualenv: ${options.virtualenv ?? pythonVirtualenv()}\n`, options);
     if (!options.virtualenv) fs.writeFileSync(path.join(dir, "requirements.txt"), `pulumi>=3.231.0,<4.0.0\n${pythonWheel()}\n`);
-    writePythonProgram(dir, program);
+    writePythonProgram(dir, program, options.main);
     return dir;
 }
 
-/** Rewrites the Python project's program. */
-export function writePythonProgram(dir: string, program: string): void {
-    fs.writeFileSync(path.join(dir, "__main__.py"), program);
+/** Rewrites the Python project's program (in its `main` folder, if it has one). */
+export function writePythonProgram(dir: string, program: string, main = ""): void {
+    fs.mkdirSync(path.join(dir, main), { recursive: true });
+    fs.writeFileSync(path.join(dir, main, "__main__.py"), program);
 }
 
 const go = (dir: string, args: string[]) => execFileSync("go", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GOFLAGS: "-mod=mod" } });
@@ -123,21 +127,25 @@ function replaceGoSdk(dir: string): void {
     go(dir, ["mod", "edit", "-replace", `${GO_SDK_MODULE}=${sdk}`]);
 }
 
-/** A Go project in `dir`: a module requiring the SDK (replaced by a copy of sdk/go), its go.sum from `go mod tidy`, and `program` as `main.go`. */
-export function goProject(dir: string, name: string, program: string): string {
+/**
+ * A Go project in `dir`: a module requiring the SDK (replaced by a copy of sdk/go), its go.sum from `go mod tidy`, and
+ * `program` as `main.go` (in its `main` folder, if it has one).
+ */
+export function goProject(dir: string, name: string, program: string, options: ProjectOptions = {}): string {
     fs.mkdirSync(dir, { recursive: true });
-    writeProjectFile(dir, name, "runtime: go\n", {});
+    writeProjectFile(dir, name, "runtime: go\n", options);
     fs.writeFileSync(path.join(dir, "go.mod"), `module ${name}\n\ngo 1.25\n`);
-    writeGoProgram(dir, program);
+    writeGoProgram(dir, program, options.main);
     replaceGoSdk(dir);
     go(dir, ["get", `${GO_SDK_MODULE}@v${packageVersion()}`]);
     go(dir, ["mod", "tidy"]);
     return dir;
 }
 
-/** Rewrites the Go project's program. */
-export function writeGoProgram(dir: string, program: string): void {
-    fs.writeFileSync(path.join(dir, "main.go"), program);
+/** Rewrites the Go project's program (in its `main` folder, if it has one). */
+export function writeGoProgram(dir: string, program: string, main = ""): void {
+    fs.mkdirSync(path.join(dir, main), { recursive: true });
+    fs.writeFileSync(path.join(dir, main, "main.go"), program);
 }
 
 /** The examples of the languages the plugin serves: examples/<language>/. */

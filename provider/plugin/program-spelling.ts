@@ -4,8 +4,9 @@ import { spellFieldsIn, type FieldSpelling } from "../fields/field-spelling";
 import type { ProviderLog } from "../support/log";
 
 // Which language the program that runs this plugin is written in, and so how it spells field names. No call of the
-// provider protocol says; but the CLI starts a provider plugin in the project's folder, whose Pulumi.yaml names the
-// runtime (`runtime: python`, `runtime: go`, or `runtime: {name: python, options: ...}` in either YAML form).
+// provider protocol says; but the CLI starts a provider plugin in the program's folder: the project's, or one below it
+// (`main: src/`), and the project's Pulumi.yaml, there or in a folder above, names the runtime (`runtime: python`,
+// `runtime: go`, or `runtime: {name: python, options: ...}` in either YAML form).
 // The lifecycles write every message as TypeScript and YAML spell fields; the plugin respells them at its edge: its
 // log lines (logInSpelling) and check's failures (server.ts).
 
@@ -17,19 +18,25 @@ export function runtimeOf(projectFile: string): string | undefined {
     return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
 
+/** The project file of the program in `dir`: the nearest Pulumi.yaml (or .yml) in `dir` or a folder above it. */
+function projectFileText(dir: string): string | undefined {
+    for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+        for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
+            try {
+                return fs.readFileSync(path.join(at, name), "utf8");
+            } catch {
+                // not here
+            }
+        }
+        if (path.dirname(at) === at) return undefined;
+    }
+}
+
 /** How the program in `dir` (by default the folder the CLI started this plugin in) spells field names. */
 export function programFieldSpelling(dir = process.cwd()): FieldSpelling {
-    for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
-        let text: string;
-        try {
-            text = fs.readFileSync(path.join(dir, name), "utf8");
-        } catch {
-            continue;
-        }
-        const runtime = runtimeOf(text);
-        return runtime === "python" ? "snake_case" : runtime === "go" ? "PascalCase" : "camelCase";
-    }
-    return "camelCase";
+    const text = projectFileText(dir);
+    const runtime = text === undefined ? undefined : runtimeOf(text);
+    return runtime === "python" ? "snake_case" : runtime === "go" ? "PascalCase" : "camelCase";
 }
 
 /** `log`, each of its lines naming fields as the program spells them. */

@@ -1,6 +1,9 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { spellFieldsIn } from "../../provider/fields/field-spelling";
-import { runtimeOf } from "../../provider/plugin/program-spelling";
+import { programFieldSpelling, runtimeOf } from "../../provider/plugin/program-spelling";
 
 // Check's messages name fields as the program spells them: a Python program writes snake_case, a Go program
 // PascalCase.
@@ -55,5 +58,15 @@ describe("field names in messages, as the program spells them", function () {
         assert.strictEqual(runtimeOf("name: x\nruntime:\n  name: yaml\n"), "yaml");
         assert.strictEqual(runtimeOf("name: x\ndescription: runtime: python\nruntime: nodejs\n"), "nodejs");
         assert.strictEqual(runtimeOf("name: x\n"), undefined);
+    });
+
+    it("finds the project file in the program's folder or the nearest above it (`main: src/`, a program in a subfolder)", function () {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-spelling-"));
+        fs.mkdirSync(path.join(project, "src", "stacks"), { recursive: true });
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: x\nruntime: go\nmain: src/stacks/\n");
+        assert.strictEqual(programFieldSpelling(project), "PascalCase");
+        assert.strictEqual(programFieldSpelling(path.join(project, "src", "stacks")), "PascalCase");
+        fs.writeFileSync(path.join(project, "src", "Pulumi.yml"), "name: y\nruntime:\n  name: python\n");
+        assert.strictEqual(programFieldSpelling(path.join(project, "src", "stacks")), "snake_case", "the nearest project file");
     });
 });
