@@ -22,6 +22,12 @@ const { LogSeverity } = require("@pulumi/pulumi/proto/engine_pb");
 
 export const URN = `urn:pulumi:test::timbal::${dynamicType("connectorJob")}::job`;
 
+/** A line the engine received: on the row of the resource `urn` names (empty: the stack's row). */
+export interface EngineLine {
+    urn: string;
+    message: string;
+}
+
 /** A value the engine would send as a secret. */
 export function secret(value: unknown): Record<string, unknown> {
     return markedSecret(value);
@@ -43,6 +49,8 @@ export class ProviderHost {
         private readonly client: any,
         private readonly providerText: string,
         private readonly engine: grpc.Server,
+        /** Each line the host sent the engine, with the URN of the row it goes on ("" for the stack's). */
+        readonly lines: EngineLine[],
     ) {}
 
     static async start(providerText: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
@@ -52,7 +60,8 @@ export class ProviderHost {
         // The host's argument is the engine's address: the host sends its log lines there (the engine's Log service),
         // and ends itself when nothing listens there any more (engine-watch.ts). This test stands in for the engine
         // with a Log service that prints each line into the host's output, as long as the host lives.
-        const engine = await standInEngine((line) => print(line));
+        const lines: EngineLine[] = [];
+        const engine = await standInEngine((line) => print(line), lines);
         const child = spawn(process.execPath, [entry, engine.address], {
             cwd: REPO_ROOT,
             // A journal of its own per host (see dispatch-journal.ts), unless the test shares one between hosts.
@@ -76,7 +85,7 @@ export class ProviderHost {
             child.once("exit", (code) => reject(new Error(`provider host exited with ${code}: ${output}`)));
         });
         const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        const host = new ProviderHost(child, client, providerText, engine.server);
+        const host = new ProviderHost(child, client, providerText, engine.server, lines);
         host.output = output;
         print = (text) => (host.output += text);
         return host;
@@ -209,12 +218,13 @@ export class ProviderHost {
 }
 
 /** The engine's Log service on a free port of 127.0.0.1: each line printed as the CLI shows it, "<severity>: <message>". */
-async function standInEngine(print: (line: string) => void): Promise<{ server: grpc.Server; address: string }> {
+async function standInEngine(print: (line: string) => void, lines: EngineLine[]): Promise<{ server: grpc.Server; address: string }> {
     const severities: Record<number, string> = { [LogSeverity.DEBUG]: "debug", [LogSeverity.INFO]: "info", [LogSeverity.WARNING]: "warning", [LogSeverity.ERROR]: "error" };
     const server = new grpc.Server();
     server.addService(EngineService, {
         log: (call: any, callback: grpc.sendUnaryData<unknown>) => {
             print(`${severities[call.request.getSeverity()]}: ${call.request.getMessage()}\n`);
+            lines.push({ urn: call.request.getUrn(), message: call.request.getMessage() });
             callback(null, new Empty());
         },
     });

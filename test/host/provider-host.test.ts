@@ -4,6 +4,8 @@ import * as path from "path";
 import type { Emulator } from "../../emulator";
 import { count, emulator, ORG, ordersInputs, UNKNOWN } from "../../harness/fixtures";
 import { ProviderHost, secret, type HostCallError } from "../../harness/provider-host";
+import { dynamicType } from "../../provider/fields/type-tokens";
+import { URN_INPUT } from "../../provider/host/resource-rows";
 import { captureProviderText, registerUnderMocks } from "../../harness/provider-text";
 import { leaksIn } from "../../harness/secret-guard";
 
@@ -157,6 +159,22 @@ describe("the real provider host over gRPC", function () {
         await host.delete(created.id, created.properties);
         assert.strictEqual(emu.requests.length, before);
         await host.waitForOutput(new RegExp(`${created.id} .* removed from the stack\\. Timbal has no cancel endpoint`));
+    });
+
+    it("refresh and destroy write on the job's own row: the URN the program passes (__urn) stays in its outputs", async function () {
+        const urn = `urn:pulumi:test::timbal::${dynamicType("connectorJob")}::rows`;
+        const { inputs } = await host.check({ ...ordersInputs({ destTable: "rows" }), [URN_INPUT]: urn });
+        const created = await host.create(inputs);
+        assert.strictEqual(created.properties[URN_INPUT], urn, "kept in the outputs, which read and delete receive");
+        const listedBefore = { ...created.properties, state: "running", createdAt: "2026-11-28T10:00:00Z", updatedAt: "2026-11-28T10:00:01Z" };
+        const read = await host.read("job_gone_from_rows", listedBefore);
+        assert.strictEqual(read.properties[URN_INPUT], urn, "and in what read returns");
+        await host.delete(created.id, read.properties);
+        await host.waitForOutput(/job_gone_from_rows .* is no longer in Timbal's job list/);
+        await host.waitForOutput(new RegExp(`${created.id} .* removed from the stack`));
+        const rowOf = (pattern: RegExp) => host.lines.find((line) => pattern.test(line.message))?.urn;
+        assert.strictEqual(rowOf(/job_gone_from_rows .* is no longer in Timbal's job list/), urn, "refresh's line on the job's row");
+        assert.strictEqual(rowOf(new RegExp(`${created.id} .* removed from the stack`)), urn, "destroy's line on the job's row");
     });
 
     it("a create the API rejects fails with the API's own reason", async function () {
