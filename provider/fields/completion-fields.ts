@@ -51,6 +51,43 @@ export function completionName(jobName: string): string {
     return `${jobName}-completion`;
 }
 
+/** The resource options of a job that concern its completion, as the program gave them (`deletedWith`: a resource, or its URN). */
+export interface JobOptions<R> {
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    deletedWith?: R;
+    additionalSecretOutputs?: ReadonlyArray<string>;
+    customTimeouts?: unknown;
+}
+
+/**
+ * The options a job's completion takes from the job's, in both shells: it is protected, retained on delete and deleted
+ * with a resource as its job is, and keeps secret the status outputs the program marks secret on the job
+ * (completionSecretOutputs). (`ignoreChanges` reaches it through its inputs, which are the job's outputs; `aliases`,
+ * `dependsOn`, `provider` and the rest concern the job alone.)
+ */
+export function completionOptionsOf<R>(job: JobOptions<R> | undefined): Omit<JobOptions<R>, "customTimeouts" | "additionalSecretOutputs"> & { additionalSecretOutputs: string[] } {
+    return {
+        ...(job?.protect !== undefined && { protect: job.protect }),
+        ...(job?.retainOnDelete !== undefined && { retainOnDelete: job.retainOnDelete }),
+        ...(job?.deletedWith !== undefined && { deletedWith: job.deletedWith }),
+        additionalSecretOutputs: completionSecretOutputs(job?.additionalSecretOutputs),
+    };
+}
+
+/**
+ * customTimeouts on a job that waits is refused, in both shells: a timeout of its create would bound the dispatch,
+ * not the wait, and Pulumi's dynamic provider host passes no timeout to a provider at all. The wait's own bound is
+ * `waitForCompletion.timeoutSeconds`. Undefined when there is nothing to refuse.
+ */
+export function customTimeoutsRefusal(jobName: string, job: JobOptions<unknown> | undefined, waitForCompletion: unknown): string | undefined {
+    if (job?.customTimeouts === undefined || job.customTimeouts === null || !mayWait(waitForCompletion)) return undefined;
+    return (
+        `${jobName}: customTimeouts does not bound a job's wait (its create only dispatches the job, and the wait is its ` +
+        "completion's). Remove customTimeouts and set waitForCompletion.timeoutSeconds to the wait's limit in seconds"
+    );
+}
+
 /**
  * Of the outputs a program marks secret on a job (`additionalSecretOutputs`), those its completion marks secret too:
  * the status outputs, which the program reads from the completion. (The completion's other fields are the job's

@@ -1,7 +1,7 @@
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import { completionInputsOf, completionName, completionSecretOutputs, mayWait, takeCompletionStatus } from "../fields/completion-fields";
+import { completionInputsOf, completionName, completionOptionsOf, customTimeoutsRefusal, mayWait, takeCompletionStatus } from "../fields/completion-fields";
 import { pluginType } from "../fields/type-tokens";
 import { UNKNOWN } from "../fields/unknown";
 import { grpc, Struct } from "../support/sdk-modules";
@@ -90,6 +90,20 @@ function withProgramOptions(job: resproto.RegisterResourceRequest, req: provprot
         .setReplaceWithList(req.getReplaceWithList());
 }
 
+/** The options of the job that its completion takes (completionOptionsOf, as in the dynamic shell). */
+function withCompletionOptions(completion: resproto.RegisterResourceRequest, req: provproto.ConstructRequest): void {
+    const options = completionOptionsOf({
+        protect: req.hasProtect() ? req.getProtect() : undefined,
+        retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+        deletedWith: req.getDeletedwith() || undefined,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    });
+    if (options.protect !== undefined) completion.setProtect(options.protect);
+    if (options.retainOnDelete !== undefined) completion.setRetainondelete(options.retainOnDelete);
+    if (options.deletedWith !== undefined) completion.setDeletedwith(options.deletedWith);
+    completion.setAdditionalsecretoutputsList(options.additionalSecretOutputs);
+}
+
 /** Every URN the program's ConnectorJob depends on: `dependsOn`, and the resources its inputs come from. */
 function dependenciesOf(req: provproto.ConstructRequest): string[] {
     const fromInputs: string[] = [];
@@ -105,8 +119,11 @@ function dependenciesOf(req: provproto.ConstructRequest): string[] {
 export async function constructConnectorJob(req: provproto.ConstructRequest, provider: string): Promise<provproto.ConstructResponse> {
     const type = req.getType();
     if (type !== pluginType("connectorJob")) throw new Error(`the timbal plugin has no component of type ${type}`);
-    const monitor = monitorAt(req.getMonitorendpoint());
     const inputs = (req.getInputs()?.toJavaScript() ?? {}) as Props;
+    const programOptions = { customTimeouts: req.getCustomtimeouts() };
+    const refused = customTimeoutsRefusal(req.getName(), programOptions, revealSecrets({ wait: inputs.waitForCompletion }).plain.wait);
+    if (refused) throw new Error(refused);
+    const monitor = monitorAt(req.getMonitorendpoint());
     const jobRequest = withProgramOptions(customResource(type, req.getName(), req.getParent(), provider, inputs, dependenciesOf(req)), req);
     const job = await register(monitor, jobRequest);
     const jobUrn = job.getUrn();
@@ -119,8 +136,7 @@ export async function constructConnectorJob(req: provproto.ConstructRequest, pro
     if (mayWait(revealSecrets({ wait: jobOutputs.waitForCompletion }).plain.wait)) {
         const completionInputs = completionInputsOf(jobId, jobOutputs as Record<"orgId" | "connectorId" | "baseUrl" | "kbId" | "destTable", unknown>, jobOutputs.waitForCompletion);
         const completionRequest = customResource(pluginType("completion"), completionName(req.getName()), jobUrn, provider, completionInputs, [jobUrn]);
-        if (req.hasProtect()) completionRequest.setProtect(req.getProtect()!);
-        completionRequest.setAdditionalsecretoutputsList(completionSecretOutputs(req.getAdditionalsecretoutputsList()));
+        withCompletionOptions(completionRequest, req);
         const completion = await register(monitor, completionRequest);
         takeCompletionStatus(state, outputsOf(completion));
         from.push(completion.getUrn());

@@ -24,7 +24,7 @@ export async function main(args: string[]): Promise<void> {
     });
     secret = session.secret;
     const version = packageVersion();
-    const port = await servePlugin({
+    const { port } = await servePlugin({
         version,
         schema: JSON.stringify(pluginSchema(version)),
         connectorJob,

@@ -153,7 +153,12 @@ export function pluginService(options: PluginOptions) {
         }),
         construct: serve(async (req: provproto.ConstructRequest) => {
             if (!ownReference) throw new Error("this Pulumi CLI did not tell the timbal plugin its provider's URN (Configure): upgrade the CLI to v3.248.0 or later");
-            return constructConnectorJob(req, ownReference);
+            try {
+                return await constructConnectorJob(req, ownReference);
+            } catch (err) {
+                // Construct's refusals name fields too: as the program spells them.
+                throw new Error(options.spelled(err instanceof Error ? err.message : String(err)));
+            }
         }),
         check: onResource(async (lifecycle, req: provproto.CheckRequest) => {
             const news = revealed(req.getNews());
@@ -200,12 +205,13 @@ export function pluginService(options: PluginOptions) {
     };
 }
 
-/** Serves the plugin on a free port of 127.0.0.1; resolves to the port, which the engine reads from stdout. */
-export async function servePlugin(options: PluginOptions): Promise<number> {
+/** Serves the plugin on a free port of 127.0.0.1; resolves to the port (which the engine reads from stdout) and the server. */
+export async function servePlugin(options: PluginOptions): Promise<{ port: number; server: InstanceType<typeof grpc.Server> }> {
     const server = new grpc.Server();
     server.addService(provrpc.ResourceProviderService, pluginService(options) as never);
-    return new Promise((resolve, reject) =>
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
+    return { port, server };
 }
 

@@ -7,7 +7,7 @@ import { finishesWith, orderDependentsAfterFinishedJobs } from "./finished-depen
 import { registration } from "./registration";
 import { PACKAGE, TYPE_NAMES } from "../fields/type-tokens";
 import { JOB_STATUS_FIELDS, type JobStatus } from "../fields/status-fields";
-import { completionInputsOf, completionName, completionSecretOutputs, mayWait, takeCompletionStatus } from "../fields/completion-fields";
+import { completionInputsOf, completionName, completionOptionsOf, customTimeoutsRefusal, mayWait, takeCompletionStatus } from "../fields/completion-fields";
 
 /** What a program passes to ConnectorJob: one entry per declared field (fields/connector-job-fields.ts), each may be an Output. */
 export type ConnectorJobArgs = ArgsOf<typeof CONNECTOR_JOB_FIELDS>;
@@ -41,6 +41,8 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ConnectorJobArgs, opts?: pulumi.CustomResourceOptions) {
         orderDependentsAfterFinishedJobs();
+        const refused = customTimeoutsRefusal(name, opts, args.waitForCompletion);
+        if (refused) throw new Error(refused);
         const registering = registration({ kind: "connectorJob", name }, OUTPUT_NAMES, args, opts);
         try {
             super(connectorJobProvider, name, registering.props, registering.opts, PACKAGE, TYPE_NAMES.connectorJob);
@@ -48,9 +50,10 @@ export class ConnectorJob extends pulumi.dynamic.Resource {
             registering.done();
         }
         if (!mayWait(args.waitForCompletion)) return;
-        const completion = new ConnectorJobCompletion(completionName(name), completionInputsOf(this.id, this, args.waitForCompletion), {
+        // Its inputs are the job's outputs (as in the plugin): a change the job ignores (ignoreChanges) the wait ignores too.
+        const completion = new ConnectorJobCompletion(completionName(name), completionInputsOf(this.id, this, this.waitForCompletion as pulumi.Output<WaitForCompletionArgs | boolean>), {
             parent: this,
-            additionalSecretOutputs: completionSecretOutputs(opts?.additionalSecretOutputs),
+            ...completionOptionsOf(opts),
         });
         this.completion = completion;
         finishesWith(this, completion, opts?.parent);
