@@ -101,6 +101,24 @@ describe("the plugin's gRPC service, in process", function () {
         assert.deepStrictEqual(triggers.value, { rev: revision });
     });
 
+    it("Cancel (the first Ctrl-C) ends a wait in flight at once, saying so; the job stays, dispatched once", async function () {
+        // A plugin of its own: Cancel ends every wait of its process, from then on.
+        const cancelling = await pluginInProcess(emu);
+        try {
+            const constructing = cancelling.construct("long", job("long", { source: { kind: "postgres", connectionRef: "warehouse", table: "orders", cursorColumn: "id" }, ...WAITS }));
+            const outcome = constructing.then(() => "finished", (err: Error) => err.message);
+            while (!emu.world.jobs.some((j) => j.destTable === "long")) await new Promise((resolve) => setTimeout(resolve, 10));
+            await new Promise((resolve) => setTimeout(resolve, 200)); // the wait has started polling
+            const cancelledAt = Date.now();
+            await cancelling.call("cancel", new (require("google-protobuf/google/protobuf/empty_pb").Empty)());
+            assert.match(await outcome, /the deployment was cancelled while waiting for job job_\w+/);
+            assert.ok(Date.now() - cancelledAt < 2000, "at once");
+            assert.strictEqual(emu.world.jobs.filter((j) => j.destTable === "long").length, 1, "the job stays, dispatched once");
+        } finally {
+            await cancelling.stop();
+        }
+    });
+
     it("diff hands the engine each changed field path as a detailed diff, replacements marked, never a status output", async function () {
         const urn = "urn:pulumi:test::plugin::timbal:index:ConnectorJob::d";
         const checked = await plugin.call<any>("check", new provproto.CheckRequest().setUrn(urn).setNews(Struct.fromJavaScript(job("d"))).setOlds(Struct.fromJavaScript({})));
