@@ -9,6 +9,7 @@ import { typescriptProject } from "../../harness/language-projects";
 import { installedCopies, npm, pack, sdkVersion } from "../../harness/npm-packages";
 import { count, emulator } from "../../harness/fixtures";
 import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
+import { packageVersion } from "../../harness/plugin-artifact";
 import { REPO_ROOT } from "../../harness/repo-root";
 
 // As a new user would: a project outside this repository installs the package from `npm pack` and deploys with the
@@ -28,8 +29,8 @@ function changedBuild(tarball: string, work: string): string {
         assert.ok(text.includes(from), `${file} no longer contains ${from}`);
         fs.writeFileSync(path.join(dir, file), text.replace(from, to));
     };
-    edit("package.json", '"version": "0.1.0"', '"version": "0.2.0"');
-    edit("dist/provider/host/forward-to-host.js", "(req) => load().configure(req)", "(req) => /* 0.2.0 */ load().configure(req)");
+    edit("package.json", `"version": "${packageVersion()}"`, '"version": "999.0.0"');
+    edit("dist/provider/host/forward-to-host.js", "(req) => load().configure(req)", "(req) => /* 999.0.0 */ load().configure(req)");
     edit("dist/provider/lifecycle/connector-job-lifecycle.js", "removed from the stack.", `removed from the stack ${UPGRADE_MARKER}.`);
     return pack(dir, work);
 }
@@ -114,7 +115,7 @@ describe("a consumer project installing the packed package", function () {
         const storedProvider = (await cli.resources()).orders.outputs.__provider;
         npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${upgraded}`], project);
         const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "@timbal", "pulumi-connector-jobs", "package.json"), "utf8"));
-        assert.strictEqual(installed.version, "0.2.0");
+        assert.strictEqual(installed.version, "999.0.0");
 
         emu.world.advance(24 * 3600 * 1000);
         await cli.ok(["refresh", "--yes"]);

@@ -9,7 +9,7 @@ import { initEmulatorStack } from "../../harness/cli-stack";
 import { npm, pack, sdkVersion } from "../../harness/npm-packages";
 import { count, emulator } from "../../harness/fixtures";
 import { pythonProject } from "../../harness/language-projects";
-import { artifactName } from "../../harness/plugin-artifact";
+import { artifactName, packageVersion } from "../../harness/plugin-artifact";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
 import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
@@ -81,7 +81,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         assert.ok(orders.createdAt >= Date.parse(emu.world.view(stage).finished_at!), "orders was dispatched after stage_orders finished");
     }
 
-    const installedPlugin = (cli: PulumiCli) => path.join(cli.environment().PULUMI_HOME!, "plugins", "resource-timbal-v0.1.0", "pulumi-resource-timbal");
+    const installedPlugin = (cli: PulumiCli) => path.join(cli.environment().PULUMI_HOME!, "plugins", `resource-timbal-v${packageVersion()}`, "pulumi-resource-timbal");
 
     it("pulumi plugin install --file <the tarball>: one executable in the plugin cache; a YAML program's up runs it, fetching nothing", async function () {
         // Automatic acquisition on, as a user has it: the up could fetch the plugin, and must not need to.
@@ -90,7 +90,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
             { "Pulumi.yaml": `name: from-file\nruntime: yaml\n${readmeBlock("### YAML", "yaml")}${programIn("yaml", { jobs: [ORDERS] })}` },
             { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: undefined },
         );
-        await cli.ok(["plugin", "install", "resource", "timbal", "v0.1.0", "--file", tarball]);
+        await cli.ok(["plugin", "install", "resource", "timbal", `v${packageVersion()}`, "--file", tarball]);
         assert.ok(fs.statSync(installedPlugin(cli)).mode & 0o111, "the plugin is an executable");
         assert.deepStrictEqual(fs.readdirSync(path.dirname(installedPlugin(cli))), ["pulumi-resource-timbal"], "nothing else: no node_modules, no npm");
         await initEmulatorStack(cli, emu);
@@ -102,7 +102,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
 
     it("pulumi plugin install --server <the release page>: the tarball fetched by its name, installed", async function () {
         const cli = project("plugin-server", { "Pulumi.yaml": "name: from-server\nruntime: yaml\n" });
-        await cli.ok(["plugin", "install", "resource", "timbal", "v0.1.0", "--server", release.url]);
+        await cli.ok(["plugin", "install", "resource", "timbal", `v${packageVersion()}`, "--server", release.url]);
         assert.deepStrictEqual(release.downloads, [`/${artifactName()}`]);
         assert.match((await cli.ok(["plugin", "ls"])).output, /timbal\s+resource\s+0\.1\.0/);
         release.downloads.length = 0;
