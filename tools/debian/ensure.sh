@@ -11,10 +11,13 @@ for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "ensure.sh: ${missing[*]} not installed, and this is not root on Debian to install them: apt-get install ${missing[*]}" >&2
+# As root (this machine, CI), or through sudo (a GitHub runner).
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+if ! command -v apt-get >/dev/null 2>&1 || { [ ${#as_root[@]} -gt 0 ] && ! sudo -n true 2>/dev/null; }; then
+    echo "ensure.sh: ${missing[*]} not installed, and apt-get cannot be run as root here: apt-get install ${missing[*]}" >&2
     exit 1
 fi
 echo "ensure.sh: installing Debian's ${missing[*]}" >&2
-apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+"${as_root[@]}" apt-get update -qq >&2
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
