@@ -10,6 +10,20 @@ import { executableName, platformName, type Platform } from "../release/platform
 // `plugins: providers:` names; the CLI runs the wrapper with the engine's address and reads the port from its output.
 // tools/debian/ensure.sh installs both runners.
 
+/** The folders this module made (executables of about 100 MB, Wine prefixes of about 700 MB): see removeMadeFolders. */
+const made: string[] = [];
+
+function newFolder(prefix: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+}
+
+/** Removes every folder this module made (a suite's `after`). */
+export function removeMadeFolders(): void {
+    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** What runs executables of `platform` here: undefined when the runner is not installed, with what to install. */
 export function runnerMissing(platform: Platform): string | undefined {
     const needs: Record<string, string[]> = { "linux-arm64": ["/usr/bin/qemu-aarch64-static", "/usr/aarch64-linux-gnu/lib/libstdc++.so.6"], "windows-amd64": ["/usr/bin/wine"] };
@@ -19,7 +33,7 @@ export function runnerMissing(platform: Platform): string | undefined {
 
 /** The released tarball's executable, extracted into a new folder. */
 export function extractExecutable(tarball: string, platform: Platform): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-plugin-${platformName(platform)}-`));
+    const dir = newFolder(`timbal-plugin-${platformName(platform)}-`);
     execFileSync("tar", ["-xzf", tarball, "-C", dir]);
     return path.join(dir, executableName(platform));
 }
@@ -29,7 +43,7 @@ export function extractExecutable(tarball: string, platform: Platform): string {
  * a few seconds; every later start in it, under a second.
  */
 function newWinePrefix(): string {
-    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-wine-"));
+    const prefix = newFolder("timbal-wine-");
     const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: "-all" };
     execFileSync("wine", ["wineboot", "--init"], { env, stdio: "ignore", timeout: 180_000 });
     execFileSync("wine", ["winecfg", "/v", "win10"], { env, stdio: "ignore", timeout: 60_000 });
@@ -40,7 +54,7 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 
 /** A folder holding `pulumi-resource-timbal`, which runs `executable` (of `platform`) here with its arguments. */
 export function pluginWrapper(platform: Platform, executable: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-plugin-wrapper-${platformName(platform)}-`));
+    const dir = newFolder(`timbal-plugin-wrapper-${platformName(platform)}-`);
     const wrapper = path.join(dir, "pulumi-resource-timbal");
     const name = platformName(platform);
     let script: string;
@@ -49,8 +63,9 @@ export function pluginWrapper(platform: Platform, executable: string): string {
     } else if (name === "windows-amd64") {
         // Under Wine, Node cannot write to a pipe (its stdout opens as a file only): the plugin writes to files, and
         // the wrapper relays them until the plugin ends.
+        const outputs = newFolder("timbal-wine-output-");
         script = [
-            `out=$(mktemp) err=$(mktemp)`,
+            `out=$(mktemp -p ${shellQuote(outputs)}) err=$(mktemp -p ${shellQuote(outputs)})`,
             `WINEPREFIX=${shellQuote(newWinePrefix())} WINEDEBUG=-all wine ${shellQuote(executable)} "$@" >"$out" 2>"$err" &`,
             `plugin=$!`,
             `tail -f --pid=$plugin "$err" >&2 &`,

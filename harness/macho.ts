@@ -195,7 +195,7 @@ export function decodeBindings(bytes: Buffer, lazy: boolean): string[] {
             case 0x10: ordinal = BigInt(immediate); break;
             case 0x20: ordinal = uleb(bytes, at); break;
             case 0x30: ordinal = immediate === 0 ? 0n : BigInt((0xf0 | immediate) << 24 >> 24); break;
-            case 0x40: symbol = cStringAt(bytes, at); break;
+            case 0x40: symbol = `${cStringAt(bytes, at)} (flags ${immediate})`; break;
             case 0x50: type = immediate; break;
             case 0x60: addend = sleb(bytes, at); break;
             case 0x70: [segment, offset] = [immediate, uleb(bytes, at)]; break;

@@ -33,10 +33,23 @@ function newestSource(dirs: string[]): number {
 
 const isFresh = (file: string, sources: string[]) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newestSource(sources);
 
-/** Every platform's tarball (by `<os>-<arch>`), built anew if one is missing or older than provider/ or release/. */
+/** The @pulumi/pulumi installed here, which the plugin's bundle carries (each CI corner installs its own). */
+const installedSdk = () => JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] }), "utf8")).version as string;
+/** Which @pulumi/pulumi the tarballs in build/plugin/ carry. */
+const SDK_STAMP = path.join(ARTIFACT_DIR, ".bundled-sdk-version");
+
+/**
+ * Every platform's tarball (by `<os>-<arch>`), built anew if one is missing or older than provider/ or release/, or
+ * carries another @pulumi/pulumi than the one installed.
+ */
 export async function pluginTarballs(): Promise<Map<string, string>> {
     const sources = [path.join(REPO_ROOT, "provider"), path.join(REPO_ROOT, "release")];
-    if (![...builtArtifacts().values(), path.join(ARTIFACT_DIR, "SHA256SUMS")].every((file) => isFresh(file, sources))) await buildPluginArtifacts();
+    const fresh = [...builtArtifacts().values(), path.join(ARTIFACT_DIR, "SHA256SUMS")].every((file) => isFresh(file, sources));
+    const sameSdk = fs.existsSync(SDK_STAMP) && fs.readFileSync(SDK_STAMP, "utf8") === installedSdk();
+    if (!fresh || !sameSdk) {
+        await buildPluginArtifacts();
+        fs.writeFileSync(SDK_STAMP, installedSdk());
+    }
     return builtArtifacts();
 }
 

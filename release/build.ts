@@ -44,7 +44,8 @@ export async function buildPlugin(root: string, outDir: string, version: string,
             tarballs.set(platformName(platform), tarball);
         }
         const sums = [...tarballs.values()].map((tarball) => `${sha256Of(tarball)}  ${path.basename(tarball)}\n`).join("");
-        fs.writeFileSync(path.join(outDir, "SHA256SUMS"), sums);
+        fs.writeFileSync(path.join(outDir, "SHA256SUMS.partial"), sums);
+        fs.renameSync(path.join(outDir, "SHA256SUMS.partial"), path.join(outDir, "SHA256SUMS"));
         return { version, tarballs, sums: path.join(outDir, "SHA256SUMS") };
     } finally {
         fs.rmSync(work, { recursive: true, force: true });

@@ -22,10 +22,28 @@ export function makeBlob(script: string, blob: string, work: string): void {
     execFileSync(nodeBinary(hostPlatform()), ["--experimental-sea-config", config], { stdio: ["ignore", "pipe", "pipe"] });
 }
 
+/**
+ * A Windows executable without the Authenticode signature it came with (node.exe's): the injection invalidates it,
+ * and postject would leave its entry pointing at the new resources. As `signtool remove /s` does: the certificate
+ * table's entry in the PE's data directories goes, its bytes at the end of the file too, and the checksum is zeroed.
+ */
+function withoutAuthenticode(executable: string): void {
+    const file = fs.readFileSync(executable);
+    const optional = file.readUInt32LE(0x3c) + 24; // the PE signature (4 bytes), then the COFF header (20)
+    if (file.readUInt16LE(optional) !== 0x20b) throw new Error(`${executable} is not a PE32+ executable`);
+    const certificates = optional + 112 + 4 * 8; // PE32+: the data directories start at 112; the certificate table is the fifth
+    const [offset, size] = [file.readUInt32LE(certificates), file.readUInt32LE(certificates + 4)];
+    file.writeUInt32LE(0, certificates);
+    file.writeUInt32LE(0, certificates + 4);
+    file.writeUInt32LE(0, optional + 64); // CheckSum
+    fs.writeFileSync(executable, offset > 0 && offset + size === file.length ? file.subarray(0, offset) : file);
+}
+
 /** Writes `executable`: the platform's pinned Node binary with `blob` injected. */
 export function injectBlob(platform: Platform, blob: string, executable: string, root: string): void {
     fs.copyFileSync(nodeBinary(platform), executable);
     fs.chmodSync(executable, 0o755);
+    if (platform.os === "windows") withoutAuthenticode(executable);
     const macho = platform.os === "darwin" ? ["--macho-segment-name", SEA_MACHO_SEGMENT] : [];
     execFileSync(process.execPath, [require.resolve("postject/dist/cli.js", { paths: [root] }), executable, SEA_RESOURCE, blob, "--sentinel-fuse", SENTINEL_FUSE, ...macho], {
         stdio: ["ignore", "ignore", "pipe"], // its warnings about the ELF's note sections are harmless

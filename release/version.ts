@@ -32,14 +32,14 @@ export const VERSIONED_PLACES: ReadonlyArray<VersionedPlace> = [
     { file: "sdk/python/pulumi_timbal/pulumi-plugin.json", before: "/releases/download/v", after: '"' },
     { file: "sdk/python/pulumi_timbal/_utilities.py", before: "/releases/download/v", after: '"' },
     { file: "sdk/python/pulumi_timbal/_utilities.py", before: 'def get_version():\n    return "', after: '"' },
-    { file: "sdk/python/pyproject.toml", before: 'version = "', after: '"' },
+    { file: "sdk/python/pyproject.toml", before: '\n  version = "', after: '"' },
     { file: "examples/yaml/Pulumi.yaml", before: "source: timbal\n    version: ", after: "\n" },
     { file: "examples/yaml/Pulumi.yaml", before: "/releases/download/v", after: "\n" },
     { file: "examples/python/requirements.txt", before: "./pulumi_timbal-", after: "-py3" },
     { file: "examples/go/go.mod", before: "github.com/timbal-ai/pulumi-timbal/sdk/go v", after: "\n" },
     ...[
-        ["/releases/download/v", "`"],
-        ["/releases/download/v", "\n"],
+        ["timbal-ai/pulumi-timbal/releases/download/v", "`"],
+        ["timbal-ai/pulumi-timbal/releases/download/v", "\n"],
         ["pulumi-resource-timbal-v", "-"],
         ["pulumi_timbal-", "-py3"],
         ["sdk/go/v", "`"],
@@ -51,7 +51,7 @@ export const VERSIONED_PLACES: ReadonlyArray<VersionedPlace> = [
         ["`timbal` v", ")"],
         ["install resource timbal v", " "],
         ["`timbal: timbal@", "`"],
-        ["for version ", " on"],
+        ["A release publishes, for version ", " on"],
     ].map(([before, after]) => ({ file: "README.md", before, after })),
 ];
 
@@ -69,9 +69,11 @@ export function writtenVersions(root: string): { place: string; version: string 
     });
 }
 
-/** Writes `version` in every place (VERSIONED_PLACES) of the repository at `root`. */
+/** Writes `version` in every place (VERSIONED_PLACES) of the repository at `root`; fails, writing nothing, if one is not found. */
 export function setVersion(root: string, version: string): void {
     if (!VERSION.test(version)) throw new Error(`${version} is not a version: give one as x.y.z, such as 0.1.1`);
+    const missing = writtenVersions(root).filter((written) => written.version === "(none)");
+    if (missing.length > 0) throw new Error(`no version found at ${missing.map((m) => m.place).join("; ")}: update release/version.ts`);
     const texts = new Map<string, string>();
     for (const place of VERSIONED_PLACES) {
         const text = texts.get(place.file) ?? fs.readFileSync(path.join(root, place.file), "utf8");

@@ -57,7 +57,7 @@ export interface JobOptions<R> {
     retainOnDelete?: boolean;
     deletedWith?: R;
     additionalSecretOutputs?: ReadonlyArray<string>;
-    customTimeouts?: unknown;
+    customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 /**
@@ -76,12 +76,15 @@ export function completionOptionsOf<R>(job: JobOptions<R> | undefined): Omit<Job
 }
 
 /**
- * customTimeouts on a job that waits is refused, in both shells: a timeout of its create would bound the dispatch,
- * not the wait, and Pulumi's dynamic provider host passes no timeout to a provider at all. The wait's own bound is
- * `waitForCompletion.timeoutSeconds`. Undefined when there is nothing to refuse.
+ * A create or update timeout (customTimeouts) on a job that waits is refused, in both shells: it would bound the
+ * dispatch, not the wait, and Pulumi's dynamic provider host passes no timeout to a provider at all. The wait's own
+ * bound is `waitForCompletion.timeoutSeconds`. (The Go SDK, and so YAML, always sends customTimeouts, empty when the
+ * program sets none: only a value counts. A delete timeout concerns nothing that waits.) Undefined when there is
+ * nothing to refuse.
  */
 export function customTimeoutsRefusal(jobName: string, job: JobOptions<unknown> | undefined, waitForCompletion: unknown): string | undefined {
-    if (job?.customTimeouts === undefined || job.customTimeouts === null || !mayWait(waitForCompletion)) return undefined;
+    if (!job?.customTimeouts?.create && !job?.customTimeouts?.update) return undefined;
+    if (!mayWait(waitForCompletion)) return undefined;
     return (
         `${jobName}: customTimeouts does not bound a job's wait (its create only dispatches the job, and the wait is its ` +
         "completion's). Remove customTimeouts and set waitForCompletion.timeoutSeconds to the wait's limit in seconds"

@@ -6,7 +6,8 @@ import type { ResourceLifecycle } from "../lifecycle/resource-lifecycle";
 // registration.ts); here, at the dynamic shell's edge, each call runs on that row and the lifecycles never see it.
 // check hands it back with the checked inputs (the host keeps only what check returns, besides `__provider`), and
 // create, update and read keep it in the outputs: read (refresh) and delete (destroy) get only the outputs, and so
-// their lines go on the resource's row too (about 110 bytes of state per resource).
+// their lines go on the resource's row too (about 80 bytes of state per resource). A resource created before the
+// outputs kept it gains it at its next create or update; until then its refresh and destroy lines go on the stack's row.
 
 /** The input that carries a resource's URN from the program to the dynamic shell. */
 export const URN_INPUT = "__urn";

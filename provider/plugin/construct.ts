@@ -120,7 +120,8 @@ export async function constructConnectorJob(req: provproto.ConstructRequest, pro
     const type = req.getType();
     if (type !== pluginType("connectorJob")) throw new Error(`the timbal plugin has no component of type ${type}`);
     const inputs = (req.getInputs()?.toJavaScript() ?? {}) as Props;
-    const programOptions = { customTimeouts: req.getCustomtimeouts() };
+    const timeouts = req.getCustomtimeouts();
+    const programOptions = { customTimeouts: timeouts && { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } };
     const refused = customTimeoutsRefusal(req.getName(), programOptions, revealSecrets({ wait: inputs.waitForCompletion }).plain.wait);
     if (refused) throw new Error(refused);
     const monitor = monitorAt(req.getMonitorendpoint());

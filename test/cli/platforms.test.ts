@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "util";
 import { DEFAULT_SEED, type Emulator } from "../../emulator";
 import { emulatorStack } from "../../harness/cli-stack";
 import { count, emulator } from "../../harness/fixtures";
-import { extractExecutable, pluginWrapper, runnerMissing } from "../../harness/foreign-platforms";
+import { extractExecutable, pluginWrapper, removeMadeFolders, runnerMissing } from "../../harness/foreign-platforms";
 import { yamlProject } from "../../harness/language-projects";
 import { CPU_TYPES, decodedFixups, isAdHoc, readMachO, sectionBytes, type MachO } from "../../harness/macho";
 import { ARTIFACT_DIR } from "../../harness/plugin-artifact";
@@ -30,14 +30,17 @@ import { REPO_ROOT } from "../../harness/repo-root";
 const ELF_MACHINES: Record<string, number> = { amd64: 62, arm64: 183 };
 const PE_AMD64 = 0x8664;
 
-/** The blob of the linux-amd64 executable: the one the others must carry too (the same bundled plugin). */
-let linuxBlob: Buffer;
+/** The blob every executable must carry (the same bundled plugin): read from darwin-arm64's NODE_SEA section. */
+let blob: Buffer;
 let tarballs: Map<string, string>;
 
 before(async function () {
     this.timeout(900_000);
     tarballs = await pluginTarballs();
+    const darwin = fs.readFileSync(extractExecutable(tarballs.get("darwin-arm64")!, platformNamed("darwin-arm64")));
+    blob = sectionBytes(darwin, readMachO(darwin), SEA_MACHO_SEGMENT, `__${SEA_RESOURCE}`)!;
 });
+after(removeMadeFolders);
 
 describe("the released plugin: a tarball per platform", function () {
     this.timeout(120_000);
@@ -54,12 +57,8 @@ describe("the released plugin: a tarball per platform", function () {
         }
     });
 
-    it("the Linux and Windows executables are ELF and PE for their CPU, and carry the same blob as linux-amd64's", function () {
-        const linux = fs.readFileSync(extractExecutable(tarballs.get("linux-amd64")!, platformNamed("linux-amd64")));
-        const darwinArm = fs.readFileSync(extractExecutable(tarballs.get("darwin-arm64")!, platformNamed("darwin-arm64")));
-        linuxBlob = sectionBytes(darwinArm, readMachO(darwinArm), SEA_MACHO_SEGMENT, `__${SEA_RESOURCE}`)!;
-        assert.ok(linuxBlob && linuxBlob.length > 1_000_000, "the blob is in its Mach-O section");
-        assert.ok(linux.includes(linuxBlob), "linux-amd64 carries the blob darwin-arm64 carries");
+    it("the Linux and Windows executables are ELF and PE for their CPU, and carry the same blob as the macOS ones", function () {
+        assert.ok(blob && blob.length > 1_000_000, "the blob is in darwin-arm64's NODE_SEA section");
         for (const name of ["linux-amd64", "linux-arm64", "windows-amd64"]) {
             const platform = platformNamed(name);
             const file = fs.readFileSync(extractExecutable(tarballs.get(name)!, platform));
@@ -69,8 +68,10 @@ describe("the released plugin: a tarball per platform", function () {
             } else {
                 assert.strictEqual(file.toString("latin1", 0, 2), "MZ", name);
                 assert.strictEqual(file.readUInt16LE(file.readUInt32LE(0x3c) + 4), PE_AMD64, `${name}: its PE machine`);
+                const certificates = file.readUInt32LE(0x3c) + 24 + 112 + 4 * 8;
+                assert.deepStrictEqual([file.readUInt32LE(certificates), file.readUInt32LE(certificates + 4)], [0, 0], `${name}: no stale Authenticode entry (node.exe's)`);
             }
-            assert.ok(file.includes(linuxBlob), `${name} carries the same blob`);
+            assert.ok(file.includes(blob), `${name} carries the same blob`);
             assert.ok(file.includes(`${SENTINEL_FUSE}:1`), `${name}: the fuse is flipped, so Node runs the blob`);
         }
     });
@@ -100,10 +101,10 @@ describe("the macOS executables, checked without a Mac", function () {
             assert.match(info, /ADHOC/, info.slice(0, 2000));
 
             // The blob where macOS Node looks for it: a section of the NODE_SEA segment; the same bytes as the Linux build's.
-            assert.ok(sectionBytes(file, macho, SEA_MACHO_SEGMENT, `__${SEA_RESOURCE}`)?.equals(linuxBlob), "the blob, the same bytes as linux-amd64's");
+            assert.ok(sectionBytes(file, macho, SEA_MACHO_SEGMENT, `__${SEA_RESOURCE}`)?.equals(blob), "the blob, the same bytes as the other platforms'");
 
             // Node's own binary is unchanged but for the fuse: every section's bytes (the fuse flipped in the
-            // original), and what the loader reads to fix the binary up (decoded: LIEF may encode it anew).
+            // original), and its rebase, bind and export information (decoded: LIEF may encode it anew).
             const original = fs.readFileSync(nodeBinary(platform));
             const node = readMachO(original);
             const sectionsOf = (m: MachO) => m.segments.flatMap((segment) => segment.sections).filter((section) => !section.zeroFill);

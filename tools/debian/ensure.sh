@@ -3,9 +3,9 @@
 #   faketime                         the in-process layers with the clock moved (scripts/test.ts --shift-clock-days);
 #   qemu-user-static, the arm64      the linux-arm64 plugin, run under qemu-user (test/cli/platforms.test.ts);
 #     cross libraries (libc, libstdc++, libatomic)
-#   wine64                           the windows-amd64 plugin, run under Wine (the same suite).
+#   wine64, wine                     the windows-amd64 plugin, run under Wine (the same suite; `wine` is the command).
 set -euo pipefail
-packages=(faketime qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libatomic1-arm64-cross wine64)
+packages=(faketime qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libatomic1-arm64-cross wine64 wine)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

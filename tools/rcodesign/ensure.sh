@@ -7,8 +7,8 @@ version=0.29.0
 root=${TIMBAL_RCODESIGN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/timbal-rcodesign}
 bin=$root/bin/rcodesign
 if [ ! -x "$bin" ] || ! "$bin" --version 2>/dev/null | grep -q " $version"; then
-    if ! command -v cargo >/dev/null 2>&1; then
-        echo "ensure.sh: rcodesign needs Rust's cargo to build it (apple-codesign $version from crates.io)" >&2
+    if ! cargo --version >/dev/null 2>&1; then
+        echo "ensure.sh: rcodesign needs Rust's cargo (a toolchain of 1.81 or later, e.g. rustup's stable) to build it (apple-codesign $version from crates.io)" >&2
         exit 1
     fi
     echo "ensure.sh: building rcodesign (apple-codesign $version) into $root" >&2
