@@ -21,12 +21,12 @@ export function artifactPath(platform: Platform = hostPlatform()): string {
     return path.join(ARTIFACT_DIR, artifactName(packageVersion(), platform));
 }
 
-/** Builds every platform's tarball and SHA256SUMS into build/plugin/. */
-export function buildPluginArtifacts(): Promise<PluginRelease> {
-    return buildPlugin(REPO_ROOT, ARTIFACT_DIR, packageVersion(), PLATFORMS);
+/** Builds the tarballs of `platforms` (every one by default) and their SHA256SUMS into build/plugin/. */
+export function buildPluginArtifacts(platforms: ReadonlyArray<Platform> = PLATFORMS): Promise<PluginRelease> {
+    return buildPlugin(REPO_ROOT, ARTIFACT_DIR, packageVersion(), platforms);
 }
 
-/** Every platform's tarball, by `<os>-<arch>`, where the release builds it. */
-export function builtArtifacts(): Map<string, string> {
-    return new Map(PLATFORMS.map((platform) => [platformName(platform), artifactPath(platform)]));
+/** The tarballs of `platforms` (every one by default), by `<os>-<arch>`, where the release builds them. */
+export function builtArtifacts(platforms: ReadonlyArray<Platform> = PLATFORMS): Map<string, string> {
+    return new Map(platforms.map((platform) => [platformName(platform), artifactPath(platform)]));
 }

@@ -8,6 +8,7 @@ import { REPOSITORY } from "../provider/plugin/release";
 import { buildWheel, wheelName } from "../release/python-wheel";
 import { releaseDirs } from "../release/release";
 import { SDK_DIRS } from "./generated-sdks";
+import { hostPlatform, PLATFORMS, platformName, type Platform } from "../release/platforms";
 import { ARTIFACT_DIR, artifactName, artifactPath, buildPluginArtifacts, builtArtifacts, packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
 
@@ -35,27 +36,31 @@ const isFresh = (file: string, sources: string[]) => fs.existsSync(file) && fs.s
 
 /** The @pulumi/pulumi installed here, which the plugin's bundle carries (each CI corner installs its own). */
 const installedSdk = () => JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] }), "utf8")).version as string;
-/** Which @pulumi/pulumi the tarballs in build/plugin/ carry. */
-const SDK_STAMP = path.join(ARTIFACT_DIR, ".bundled-sdk-version");
+/** What the tarballs in build/plugin/ were built with: the @pulumi/pulumi they carry, and which platforms. */
+const BUILT_STAMP = path.join(ARTIFACT_DIR, ".built-with");
 
 /**
- * Every platform's tarball (by `<os>-<arch>`), built anew if one is missing or older than provider/ or release/, or
- * carries another @pulumi/pulumi than the one installed.
+ * The tarballs of `platforms` (by `<os>-<arch>`), built anew (those platforms only, with their SHA256SUMS) if one is
+ * missing or older than provider/ or release/, or carries another @pulumi/pulumi than the one installed.
  */
-export async function pluginTarballs(): Promise<Map<string, string>> {
+async function tarballsOf(platforms: ReadonlyArray<Platform>): Promise<Map<string, string>> {
     const sources = [path.join(REPO_ROOT, "provider"), path.join(REPO_ROOT, "release")];
-    const fresh = [...builtArtifacts().values(), path.join(ARTIFACT_DIR, "SHA256SUMS")].every((file) => isFresh(file, sources));
-    const sameSdk = fs.existsSync(SDK_STAMP) && fs.readFileSync(SDK_STAMP, "utf8") === installedSdk();
-    if (!fresh || !sameSdk) {
-        await buildPluginArtifacts();
-        fs.writeFileSync(SDK_STAMP, installedSdk());
+    const fresh = [...builtArtifacts(platforms).values(), path.join(ARTIFACT_DIR, "SHA256SUMS")].every((file) => isFresh(file, sources));
+    const stamp = fs.existsSync(BUILT_STAMP) ? JSON.parse(fs.readFileSync(BUILT_STAMP, "utf8")) : {};
+    const built = stamp.sdk === installedSdk() && platforms.every((platform) => stamp.platforms?.includes(platformName(platform)));
+    if (!fresh || !built) {
+        await buildPluginArtifacts(platforms);
+        fs.writeFileSync(BUILT_STAMP, JSON.stringify({ sdk: installedSdk(), platforms: platforms.map(platformName) }));
     }
-    return builtArtifacts();
+    return builtArtifacts(platforms);
 }
 
-/** This machine's platform's tarball, built as pluginTarballs says. */
+/** Every platform's tarball, built as needed (tarballsOf). */
+export const pluginTarballs = () => tarballsOf(PLATFORMS);
+
+/** This machine's platform's tarball, built as needed (tarballsOf): all the suites that run it need. */
 export async function pluginTarball(): Promise<string> {
-    await pluginTarballs();
+    await tarballsOf([hostPlatform()]);
     return artifactPath();
 }
 
