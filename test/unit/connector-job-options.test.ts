@@ -6,12 +6,18 @@ import { ConnectorJob, type ConnectorJobArgs } from "../../provider/resource/con
 // completion takes from the job's (as the plugin's Construct passes them on: test/host/plugin-service.test.ts), and
 // customTimeouts on a job that waits refused before anything is registered.
 
+const KEPT_WAIT = { timeoutSeconds: 7, pollIntervalSeconds: 1 };
+
 describe("unit: the options of a TypeScript ConnectorJob and its completion", function () {
     const requests: any[] = [];
 
     before(async function () {
         await pulumi.runtime.setMocks(
-            { newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, state: "succeeded" } }), call: () => ({}) },
+            {
+                // The job "kept" keeps the wait its state had, as the engine does for an input the program ignores changes to.
+                newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.name === "kept" && { waitForCompletion: KEPT_WAIT }), state: "succeeded" } }),
+                call: () => ({}),
+            },
             "options",
             "test",
             false,
@@ -54,6 +60,12 @@ describe("unit: the options of a TypeScript ConnectorJob and its completion", fu
             "the completion: protect, retainOnDelete, deletedWith, and the secret status outputs",
         );
         assert.deepStrictEqual([completion.getIgnorechangesList(), completion.getAliasesList().length], [[], 0], "not the job's own options");
+    });
+
+    it("the completion's inputs are the job's outputs: a wait the job keeps (ignoreChanges) is the wait its completion gets, as in the plugin", async function () {
+        const job = new ConnectorJob("kept", args("kept", { waitForCompletion: { timeoutSeconds: 60 } }), { ignoreChanges: ["waitForCompletion"] });
+        await new Promise((resolve) => job.completion!.urn.apply(resolve));
+        assert.deepStrictEqual(registered("kept-completion").getObject().toJavaScript().waitForCompletion, KEPT_WAIT);
     });
 
     it("customTimeouts on a job that waits is refused before anything is registered, pointing at waitForCompletion.timeoutSeconds; on a job that does not wait it stays", async function () {
