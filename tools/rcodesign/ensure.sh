@@ -6,11 +6,6 @@ set -euo pipefail
 version=0.29.0
 root=${TIMBAL_RCODESIGN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/timbal-rcodesign}
 bin=$root/bin/rcodesign
-# One build at a time: a second caller (CI builds it in the background while the tests that need it may start) waits
-# for the first one's.
-mkdir -p "$(dirname "$root")"
-exec 9>"$root.lock"
-flock 9
 if [ ! -x "$bin" ] || ! "$bin" --version 2>/dev/null | grep -q " $version"; then
     if ! cargo --version >/dev/null 2>&1; then
         echo "ensure.sh: rcodesign needs Rust's cargo (a toolchain of 1.81 or later, e.g. rustup's stable) to build it (apple-codesign $version from crates.io)" >&2
