@@ -7,8 +7,8 @@ import type { AddressInfo } from "net";
 import { REPOSITORY } from "../provider/plugin/release";
 import { buildWheel, wheelName } from "../release/python-wheel";
 import { releaseDirs } from "../release/release";
-import { SDK_DIRS } from "./generated-sdks";
 import { hostPlatform, PLATFORMS, platformName, type Platform } from "../release/platforms";
+import { SDK_DIRS } from "./generated-sdks";
 import { ARTIFACT_DIR, artifactName, artifactPath, buildPluginArtifacts, builtArtifacts, packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
 
@@ -32,7 +32,11 @@ function newestSource(dirs: string[]): number {
     return Math.max(newest, fs.statSync(path.join(REPO_ROOT, "package.json")).mtimeMs);
 }
 
-const isFresh = (file: string, sources: string[]) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newestSource(sources);
+/** Whether every one of `files` exists and is newer than everything under `sources` (walked once). */
+function allFresh(files: string[], sources: string[]): boolean {
+    const newest = newestSource(sources);
+    return files.every((file) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newest);
+}
 
 /** The @pulumi/pulumi installed here, which the plugin's bundle carries (each CI corner installs its own). */
 const installedSdk = () => JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] }), "utf8")).version as string;
@@ -45,7 +49,7 @@ const BUILT_STAMP = path.join(ARTIFACT_DIR, ".built-with");
  */
 async function tarballsOf(platforms: ReadonlyArray<Platform>): Promise<Map<string, string>> {
     const sources = [path.join(REPO_ROOT, "provider"), path.join(REPO_ROOT, "release")];
-    const fresh = [...builtArtifacts(platforms).values(), path.join(ARTIFACT_DIR, "SHA256SUMS")].every((file) => isFresh(file, sources));
+    const fresh = allFresh([...builtArtifacts(platforms).values(), path.join(ARTIFACT_DIR, "SHA256SUMS")], sources);
     const stamp = fs.existsSync(BUILT_STAMP) ? JSON.parse(fs.readFileSync(BUILT_STAMP, "utf8")) : {};
     const built = stamp.sdk === installedSdk() && platforms.every((platform) => stamp.platforms?.includes(platformName(platform)));
     if (!fresh || !built) {
@@ -80,7 +84,7 @@ export function wheelPath(): string {
 
 /** The `pulumi_timbal` wheel, built from sdk/python with pip if it is missing or older. */
 export function pythonWheel(): string {
-    return isFresh(wheelPath(), [SDK_DIRS.python]) ? wheelPath() : buildWheel(SDK_DIRS.python, WHEEL_DIR, packageVersion());
+    return allFresh([wheelPath()], [SDK_DIRS.python]) ? wheelPath() : buildWheel(SDK_DIRS.python, WHEEL_DIR, packageVersion());
 }
 
 export interface ReleasePage {
