@@ -1,3 +1,4 @@
+import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Emulator } from "../emulator";
@@ -59,4 +60,18 @@ export async function emulatorStack(project: string, binDir: string, emu: Emulat
     await initEmulatorStack(cli, emu, options);
     if (apiKey === "secret config") await cli.ok(["config", "set", "--secret", "timbal:apiKey", emu.apiKey]);
     return cli;
+}
+
+/**
+ * `up` of the README's two jobs (stage_orders waits; orders depends on it): one dispatch each, stage_orders first,
+ * orders once stage_orders finished. The wait runs in the emulator's time: its clock moves a minute every 200 ms.
+ */
+export async function upDispatchesAfterTheWait(cli: PulumiCli, emu: Emulator): Promise<void> {
+    const jobsBefore = emu.world.jobs.length;
+    const fastClock = setInterval(() => emu.world.advance(60_000), 200);
+    await cli.ok(["up", "--yes"]).finally(() => clearInterval(fastClock));
+    const dispatched = emu.world.jobs.slice(jobsBefore);
+    assert.deepStrictEqual(dispatched.map((job) => job.destTable), ["stage_orders", "orders"], "one dispatch per job, stage_orders first");
+    const [stage, orders] = dispatched;
+    assert.ok(orders.createdAt >= Date.parse(emu.world.view(stage).finished_at!), "orders was dispatched after stage_orders finished");
 }

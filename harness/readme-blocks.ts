@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { execFile } from "child_process";
 import * as fs from "fs";
+import { promisify } from "util";
 import { README } from "./readme-tables";
 
 // The README's fenced blocks, read by the tests that run what the README tells a user to type or write, word for word.
@@ -22,4 +24,17 @@ export function readmeBlock(heading: string, language: string, firstLine?: strin
     const block = firstLine === undefined ? blocks[0] : blocks.find((m) => m[2].startsWith(`${firstLine}\n`));
     assert.ok(block, `README.md has a ${language} block${firstLine ? ` "${firstLine}"` : ""} in ${heading}`);
     return firstLine === undefined ? block[2] : block[2].slice(firstLine.length + 1);
+}
+
+/**
+ * Runs a README shell block in `project`'s folder, as a user's shell runs it (`bash -euo pipefail`), with the
+ * project's environment; not blocking, as the servers the block reaches may answer from this process.
+ */
+export async function runAsTyped(project: { projectDir: string; environment(): NodeJS.ProcessEnv }, block: string): Promise<void> {
+    try {
+        await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: project.projectDir, env: project.environment(), maxBuffer: 64 * 1024 * 1024 });
+    } catch (error: any) {
+        // The tools a block runs (npm, pip, go) say why they failed on stdout as often as on stderr: both go in the failure.
+        throw new Error(`${block}\nfailed (${error.code}):\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`);
+    }
 }

@@ -1,15 +1,16 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import type { AddressInfo } from "net";
 import { REPOSITORY } from "../provider/plugin/release";
+import { packNpmPackages } from "../release/npm-tarballs";
+import { buildSdist } from "../release/python-sdist";
 import { buildWheel, wheelName } from "../release/python-wheel";
 import { releaseDirs } from "../release/release";
 import { hostPlatform, PLATFORMS, platformName, type Platform } from "../release/platforms";
 import { SDK_DIRS } from "./generated-sdks";
-import { ARTIFACT_DIR, artifactName, artifactPath, buildPluginArtifacts, builtArtifacts, packageVersion } from "./plugin-artifact";
+import { serveFiles } from "./registries/local-server";
+import { ARTIFACT_DIR, artifactPath, buildPluginArtifacts, builtArtifacts, packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
 
 // What a release publishes for users of Pulumi's own commands (npm run release builds them into build/ with release/,
@@ -43,6 +44,11 @@ const installedSdk = () => JSON.parse(fs.readFileSync(require.resolve("@pulumi/p
 /** What the tarballs in build/plugin/ were built with: the @pulumi/pulumi they carry, and which platforms. */
 const BUILT_STAMP = path.join(ARTIFACT_DIR, ".built-with");
 
+/** Records what build/plugin/ now holds: the tarballs of `platforms`, carrying the @pulumi/pulumi installed here. */
+export function recordBuiltWith(platforms: ReadonlyArray<Platform>): void {
+    fs.writeFileSync(BUILT_STAMP, JSON.stringify({ sdk: installedSdk(), platforms: platforms.map(platformName) }));
+}
+
 /**
  * The tarballs of `platforms` (by `<os>-<arch>`), built anew (those platforms only, with their SHA256SUMS) if one is
  * missing or older than provider/ or release/, or carries another @pulumi/pulumi than the one installed.
@@ -54,13 +60,34 @@ async function tarballsOf(platforms: ReadonlyArray<Platform>): Promise<Map<strin
     const built = stamp.sdk === installedSdk() && platforms.every((platform) => stamp.platforms?.includes(platformName(platform)));
     if (!fresh || !built) {
         await buildPluginArtifacts(platforms);
-        fs.writeFileSync(BUILT_STAMP, JSON.stringify({ sdk: installedSdk(), platforms: platforms.map(platformName) }));
+        recordBuiltWith(platforms);
     }
     return builtArtifacts(platforms);
 }
 
 /** Every platform's tarball, built as needed (tarballsOf). */
 export const pluginTarballs = () => tarballsOf(PLATFORMS);
+
+/** What a release of this checkout publishes (release/release.ts), by where it goes. */
+export interface ReleaseFiles {
+    /** Every platform's tarball and SHA256SUMS: the release page. */
+    page: string[];
+    /** The wheel and the sdist: PyPI. */
+    python: string[];
+    /** The provider's npm tarball, then the policy pack's: npm. */
+    npm: string[];
+}
+
+/** This checkout's release: the tarballs and the wheel as needed (above), the sdist and the npm tarballs anew. */
+export async function releaseFiles(): Promise<ReleaseFiles> {
+    const tarballs = await pluginTarballs();
+    const dirs = releaseDirs(REPO_ROOT);
+    return {
+        page: [...tarballs.values(), path.join(ARTIFACT_DIR, "SHA256SUMS")],
+        python: [pythonWheel(), buildSdist(SDK_DIRS.python, dirs.python, packageVersion(), REPO_ROOT)],
+        npm: packNpmPackages(REPO_ROOT, dirs.npm),
+    };
+}
 
 /** This machine's platform's tarball, built as needed (tarballsOf): all the suites that run it need. */
 export async function pluginTarball(): Promise<string> {
@@ -93,32 +120,29 @@ export interface ReleasePage {
     env: Record<string, string>;
     /** The paths of the files downloaded, in order. */
     downloads: string[];
+    /** Publishes more files on the page (a later release's). */
+    add(files: string[]): void;
     stop(): Promise<void>;
 }
 
 /**
- * A local server standing in for the release page: it serves the plugin's tarball (its only file) at
- * `<url>/<tarball name>`, and `env` points Pulumi's downloads from the schema's pluginDownloadURL at it
- * (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES).
+ * A local server standing in for the release page: it serves `files` (a plugin tarball; or a release's tarballs and
+ * SHA256SUMS) at `<url>/<file name>`, and `env` points Pulumi's downloads from the schema's pluginDownloadURL at it
+ * (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES): every version's, as their files' names differ.
  */
-export async function releasePage(tarball: string): Promise<ReleasePage> {
+export async function releasePage(files: string[]): Promise<ReleasePage> {
+    const byName = new Map(files.map((file) => [path.basename(file), file]));
     const downloads: string[] = [];
-    const server = http.createServer((request, response) => {
-        const name = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname.split("/").pop() ?? "");
-        if (name !== artifactName()) {
-            response.writeHead(404).end();
-            return;
-        }
-        downloads.push(request.url ?? "");
-        response.writeHead(200, { "content-type": "application/gzip", "content-length": fs.statSync(tarball).size });
-        fs.createReadStream(tarball).pipe(response);
+    const server = await serveFiles((pathname) => {
+        const file = byName.get(path.basename(pathname));
+        if (file) downloads.push(pathname);
+        return file;
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return {
-        url,
-        env: { PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${REPOSITORY}/.*$=${url}` },
+        url: server.url,
+        env: { PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${REPOSITORY}/.*$=${server.url}` },
         downloads,
-        stop: () => new Promise((resolve) => server.close(() => resolve())),
+        add: (more) => more.forEach((file) => byName.set(path.basename(file), file)),
+        stop: server.stop,
     };
 }

@@ -42,6 +42,8 @@ export const VERSIONED_PLACES: ReadonlyArray<VersionedPlace> = [
         ["timbal-ai/pulumi-timbal/releases/download/v", "\n"],
         ["pulumi-resource-timbal-v", "-"],
         ["pulumi_timbal-", "-py3"],
+        ["pulumi-timbal==", "\n"],
+        ["pulumi-timbal==", "`"],
         ["sdk/go/v", "`"],
         ["sdk/go@v", "\n"],
         ["timbal-pulumi-connector-jobs-", ".tgz"],
@@ -51,7 +53,7 @@ export const VERSIONED_PLACES: ReadonlyArray<VersionedPlace> = [
         ["`timbal` v", ")"],
         ["install resource timbal v", " "],
         ["`timbal: timbal@", "`"],
-        ["A release publishes, for version ", " on"],
+        ["A release publishes, for version ", " ("],
     ].map(([before, after]) => ({ file: "README.md", before, after })),
 ];
 

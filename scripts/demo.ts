@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const emulator = await startEmulator({ port: PORT, speed: 20 }).catch((err) => {
         throw new Error(`cannot start the emulator on 127.0.0.1:${PORT} (${err.message}); is \`npm run emulator\` already running?`);
     });
-    const release = language ? await releasePage(await pluginTarball()) : undefined;
+    const release = language ? await releasePage([await pluginTarball()]) : undefined;
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-demo-state-"));
     const env = {
         PULUMI_BACKEND_URL: `file://${backend}`,

@@ -1,14 +1,19 @@
-import { pluginTarball, pythonWheel } from "../harness/release-artifacts";
+import { pluginTarball, pythonWheel, recordBuiltWith } from "../harness/release-artifacts";
 import { REPO_ROOT } from "../harness/repo-root";
+import { PLATFORMS, platformNamed } from "../release/platforms";
 import { buildRelease } from "../release/release";
 
 // npm run release: what a release publishes, built anew into build/ (release/release.ts).
-// --if-stale (npm test): this machine's plugin and the wheel, if missing or older than their sources (the suite that
-// runs every platform's plugin builds the others when it needs them).
+//   --platforms <os>-<arch>[,...]  the plugin of those platforms only (the rehearsal's later version: this machine's).
+//   --if-stale (npm test)          this machine's plugin and the wheel, if missing or older than their sources (the
+//                                  suites that need the rest build it when they run).
 async function main(): Promise<string[]> {
     if (process.argv.includes("--if-stale")) return [await pluginTarball(), pythonWheel()];
-    const { plugin, wheel } = await buildRelease(REPO_ROOT);
-    return [...plugin.tarballs.values(), plugin.sums, wheel];
+    const named = process.argv[process.argv.indexOf("--platforms") + 1];
+    const platforms = process.argv.includes("--platforms") ? named.split(",").map(platformNamed) : PLATFORMS;
+    const release = await buildRelease(REPO_ROOT, platforms);
+    recordBuiltWith(platforms);
+    return [...release.plugin.tarballs.values(), release.plugin.sums, ...release.python, ...release.npm];
 }
 
 main().then(

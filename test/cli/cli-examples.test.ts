@@ -27,7 +27,7 @@ describe("the examples in TypeScript, YAML, Python and Go (real CLI, installed a
 
     before(async function () {
         binDir = requirePulumiCli(this, ["nodejs", "yaml", "python", "go"]);
-        release = await releasePage(await pluginTarball());
+        release = await releasePage([await pluginTarball()]);
     });
 
     after(async () => {

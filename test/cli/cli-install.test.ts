@@ -1,11 +1,10 @@
 import * as assert from "assert";
-import { execFile, execFileSync } from "child_process";
-import { promisify } from "util";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Emulator } from "../../emulator";
-import { initEmulatorStack } from "../../harness/cli-stack";
+import { initEmulatorStack, upDispatchesAfterTheWait } from "../../harness/cli-stack";
 import { npm, pack, sdkVersion } from "../../harness/npm-packages";
 import { count, emulator } from "../../harness/fixtures";
 import { pythonProject } from "../../harness/language-projects";
@@ -13,13 +12,14 @@ import { artifactName, packageVersion } from "../../harness/plugin-artifact";
 import { programIn, type JobDeclaration, type Language } from "../../harness/program-text";
 import { AS_A_USER, PulumiCli, requirePulumiCli } from "../../harness/pulumi-cli";
 import { REPO_ROOT } from "../../harness/repo-root";
-import { readmeBlock } from "../../harness/readme-blocks";
+import { readmeBlock, runAsTyped } from "../../harness/readme-blocks";
 import { pluginTarball, pythonWheel, releasePage, type ReleasePage } from "../../harness/release-artifacts";
 import { SDK_DIRS } from "../../harness/generated-sdks";
 
 // Installed as Pulumi users install providers: the plugin with Pulumi's own commands (`pulumi plugin install --file`
 // and `--server`, `pulumi install`, `pulumi up` fetching it itself, `pulumi package add`), the SDKs with each
-// language's tool, the README's install commands and programs run word for word. A local server stands in for the
+// language's tool from this checkout, as the README's routes until a release is published say (its install commands
+// and programs run word for word; the by-name commands are release-rehearsal.test.ts's). A local server stands in for the
 // release page (the schema's pluginDownloadURL, redirected by PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES). Each project has
 // a PULUMI_HOME of its own: no plugin is there before its first install.
 
@@ -40,7 +40,7 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         binDir = requirePulumiCli(this, ["nodejs", "yaml", "python", "go"]);
         emu = await emulator();
         tarball = await pluginTarball();
-        release = await releasePage(tarball);
+        release = await releasePage([tarball]);
     });
 
     after(async () => {
@@ -54,31 +54,6 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         fs.mkdirSync(dir, { recursive: true });
         for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
         return new PulumiCli(dir, binDir, { TIMBAL_API_KEY: emu.apiKey, ...release.env, ...env }, AS_A_USER);
-    }
-
-    /**
-     * Runs the README's shell block in the project's folder, as a user's shell does, with the CLI's environment (not
-     * blocking: the release page answers from this process).
-     */
-    async function runAsTyped(cli: PulumiCli, block: string): Promise<void> {
-        try {
-            await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: cli.projectDir, env: cli.environment(), maxBuffer: 64 * 1024 * 1024 });
-        } catch (error: any) {
-            // The tools a block runs (npm under `pulumi package add`, pip, go) say why they failed on stdout as often
-            // as on stderr: both go in the failure.
-            throw new Error(`${block}\nfailed (${error.code}):\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`);
-        }
-    }
-
-    /** `up` of the README's two jobs (stage_orders waits; orders depends on it): stage first, orders once it finished. */
-    async function upDispatchesAfterTheWait(cli: PulumiCli): Promise<void> {
-        const jobsBefore = emu.world.jobs.length;
-        // The wait runs in the emulator's time: its clock moves a minute every 200 ms of the machine's.
-        const fastClock = setInterval(() => emu.world.advance(60_000), 200);
-        await cli.ok(["up", "--yes"]).finally(() => clearInterval(fastClock));
-        const [stage, orders] = emu.world.jobs.slice(jobsBefore);
-        assert.deepStrictEqual([stage?.destTable, orders?.destTable], ["stage_orders", "orders"]);
-        assert.ok(orders.createdAt >= Date.parse(emu.world.view(stage).finished_at!), "orders was dispatched after stage_orders finished");
     }
 
     const installedPlugin = (cli: PulumiCli) => path.join(cli.environment().PULUMI_HOME!, "plugins", `resource-timbal-v${packageVersion()}`, "pulumi-resource-timbal");
@@ -108,10 +83,10 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         release.downloads.length = 0;
     });
 
-    it("Python: the README's install commands and program, word for word; pulumi install fetches the plugin the wheel's SDK names", async function () {
+    it("Python, until the SDK is on PyPI: the README's requirements naming the wheel by its path, and its program, word for word; pulumi install fetches the plugin the wheel's SDK names", async function () {
         const cli = project("readme-python", {
             "Pulumi.yaml": readmeBlock("## Use from Python", "yaml", "# Pulumi.yaml"),
-            "requirements.txt": readmeBlock("## Use from Python", "text", "# requirements.txt"),
+            "requirements.txt": readmeBlock("### Python", "text", "# requirements.txt, until the SDK is on PyPI"),
             "__main__.py": readmeBlock("## Use from Python", "python", "# __main__.py"),
         });
         // The wheel, downloaded from the release page into the project's folder.
@@ -120,19 +95,19 @@ describe("installed as Pulumi users install providers (real CLI, the release pag
         await runAsTyped(cli, readmeBlock("### Python", "bash"));
         assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin");
         await initEmulatorStack(cli, emu);
-        await upDispatchesAfterTheWait(cli);
+        await upDispatchesAfterTheWait(cli, emu);
     });
 
-    it("Go: the README's install commands and program, word for word (the SDK module beside the project, as a clone)", async function () {
+    it("Go, until the SDK's tag exists: the README's install commands and program, word for word (the SDK module beside the project, as a clone)", async function () {
         const cli = project("go/readme-go", { "Pulumi.yaml": "name: readme-go\nruntime: go\n", "main.go": readmeBlock("## Use from Go", "go", "// main.go") });
         // A clone of this repository beside the project: its sdk/go is what the README's `replace` points at.
         fs.cpSync(SDK_DIRS.go, path.join(work, "go", "pulumi-timbal", "sdk", "go"), { recursive: true });
         execFileSync("go", ["mod", "init", "readme-go"], { cwd: cli.projectDir, stdio: "ignore" });
         release.downloads.length = 0;
-        await runAsTyped(cli, readmeBlock("### Go", "bash"));
+        await runAsTyped(cli, readmeBlock("### Go", "bash", "# until the Go SDK's tag exists"));
         assert.strictEqual(release.downloads.length, 1, "pulumi install fetched the plugin");
         await initEmulatorStack(cli, emu);
-        await upDispatchesAfterTheWait(cli);
+        await upDispatchesAfterTheWait(cli, emu);
     });
 
     it("YAML: the README's program, with its packages entry, word for word; pulumi install fetches the plugin", async function () {

@@ -97,7 +97,7 @@ describe("review and guardrails: YAML, Python and Go stacks and the equivalent T
     before(async function () {
         const binDir = requirePulumiCli(this, ["nodejs", "yaml", "python", "go"]);
         emu = await emulator();
-        release = await releasePage(await pluginTarball());
+        release = await releasePage([await pluginTarball()]);
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-languages-review-"));
         const tarballs = { "@timbal/pulumi-connector-jobs": pack(REPO_ROOT, work), [POLICY_PACKAGE]: pack(POLICY_ROOT, work) };
         const projects: Record<Language, string> = {

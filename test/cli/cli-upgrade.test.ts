@@ -212,7 +212,7 @@ for (const language of ["yaml", "python"] as const) {
             project = language === "yaml" ? npmPluginYamlProject(dir, "acme-upgrade", old, program) : npmPluginPythonProject(dir, "acme-upgrade", old, program);
             write = (withFailing) => (language === "yaml" ? writeNpmPluginYamlProgram(project, "acme-upgrade", programIn(language, pluginStack(withFailing))) : writePythonProgram(project, programIn(language, pluginStack(withFailing))));
             upgrade = () => (language === "yaml" ? void npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `file:${current}`], project) : upgradeNpmPluginPythonProject(project, current));
-            release = await releasePage(await pluginTarball());
+            release = await releasePage([await pluginTarball()]);
             cli = await emulatorStack(project, binDir, emu, { env: release.env });
         });
 

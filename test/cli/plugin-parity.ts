@@ -143,7 +143,7 @@ export function parityStack(spelling: LanguageSpelling): ParityStack {
             seed: { ...DEFAULT_SEED, tableRows: { ...DEFAULT_SEED.tableRows, small_source: 1000, slow_source: 60000, broken_source: 1000 } },
         });
         s.work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-${s.language}-`));
-        s.release = await releasePage(await pluginTarball());
+        s.release = await releasePage([await pluginTarball()]);
         s.project = PROJECTS[s.language].project(path.join(s.work, "project"), programIn(s.language, stackProgram(s.emu.url)));
         s.cli = await emulatorStack(s.project, binDir, s.emu, { apiKey: "none", env: s.release.env });
         // A user's install: it fetches the plugin the program's SDK (YAML: Pulumi.yaml) names.
