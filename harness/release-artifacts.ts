@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { REPOSITORY } from "../provider/plugin/release";
 import { packNpmPackages } from "../release/npm-tarballs";
-import { buildSdist } from "../release/python-sdist";
+import { buildSdist, sdistName } from "../release/python-sdist";
 import { buildWheel, wheelName } from "../release/python-wheel";
 import { releaseDirs } from "../release/release";
 import { hostPlatform, PLATFORMS, platformName, type Platform } from "../release/platforms";
@@ -78,13 +78,18 @@ export interface ReleaseFiles {
     npm: string[];
 }
 
-/** This checkout's release: the tarballs and the wheel as needed (above), the sdist and the npm tarballs anew. */
+/**
+ * This checkout's release, as `npm run release` left it in build/ where it is newer than its sources (the release
+ * workflow rehearses the very files it publishes), else built: the tarballs and the wheel (above), the sdist; the npm
+ * tarballs are packed anew from the build (npm packs the same bytes from the same files).
+ */
 export async function releaseFiles(): Promise<ReleaseFiles> {
     const tarballs = await pluginTarballs();
     const dirs = releaseDirs(REPO_ROOT);
+    const sdist = path.join(dirs.python, sdistName(packageVersion()));
     return {
         page: [...tarballs.values(), path.join(ARTIFACT_DIR, "SHA256SUMS")],
-        python: [pythonWheel(), buildSdist(SDK_DIRS.python, dirs.python, packageVersion(), REPO_ROOT)],
+        python: [pythonWheel(), allFresh([sdist], [SDK_DIRS.python]) ? sdist : buildSdist(SDK_DIRS.python, dirs.python, packageVersion(), REPO_ROOT)],
         npm: packNpmPackages(REPO_ROOT, dirs.npm),
     };
 }

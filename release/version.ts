@@ -40,6 +40,7 @@ export const VERSIONED_PLACES: ReadonlyArray<VersionedPlace> = [
     ...[
         ["timbal-ai/pulumi-timbal/releases/download/v", "`"],
         ["timbal-ai/pulumi-timbal/releases/download/v", "\n"],
+        ["timbal-ai/pulumi-timbal/releases/download/v", " "],
         ["pulumi-resource-timbal-v", "-"],
         ["pulumi_timbal-", "-py3"],
         ["pulumi-timbal==", "\n"],

@@ -25,6 +25,7 @@ const SLOWEST_FIRST = [
     "test/cli/chaos.test.ts",
     "test/cli/cli-go.test.ts",
     "test/cli/cli-python.test.ts",
+    "test/cli/release-rehearsal.test.ts",
     "test/cli/cli-install.test.ts",
     "test/cli/cli-languages-review.test.ts",
     "test/cli/cli-yaml.test.ts",

@@ -82,7 +82,8 @@ describe("layout: imports go one way only", function () {
 
     it("harness/ holds helpers only: no describe( or it( in it (the tests are test/'s)", function () {
         const dir = path.join(REPO_ROOT, "harness");
-        const withTests = fs.readdirSync(dir).filter((name) => /(^|[^\w.$])(describe|it)(\.only|\.skip)?\(/m.test(fs.readFileSync(path.join(dir, name), "utf8")));
+        const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".ts"));
+        const withTests = files.filter((name) => /(^|[^\w.$])(describe|it)(\.only|\.skip)?\(/m.test(fs.readFileSync(path.join(dir, name), "utf8")));
         assert.deepStrictEqual(withTests, []);
     });
 
