@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Emulator } from "../emulator";
 import { createSession } from "../provider/lifecycle/session";
+import type { SharingOptions } from "../provider/jobs/job-lists";
 import { createCompletionProvider } from "../provider/lifecycle/completion-lifecycle";
 import { createConnectorJobProvider } from "../provider/lifecycle/connector-job-lifecycle";
 import { servePlugin } from "../provider/plugin/server";
@@ -40,14 +41,17 @@ function listen(server: grpc.Server): Promise<number> {
     return new Promise((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
 }
 
-/** The plugin served in this process, configured for `emu`'s org with its key. */
-export async function pluginInProcess(emu: Emulator): Promise<PluginInProcess> {
+/**
+ * The plugin served in this process, configured for `emu`'s org with its key. Its job lists are not shared between
+ * calls (each reads the emulator anew), unless `jobLists` says otherwise: `{}` shares them as the plugin's process does.
+ */
+export async function pluginInProcess(emu: Emulator, options: { jobLists?: SharingOptions } = {}): Promise<PluginInProcess> {
     const lines: string[] = [];
     const session = createSession({
         env: {},
         homeDir: emptyHome(),
         journalDir: false,
-        jobLists: { windowMs: 0 },
+        jobLists: options.jobLists ?? { windowMs: 0 },
         log: { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) },
     });
     const plugin = await servePlugin({

@@ -18,7 +18,8 @@ import { registerSecret } from "../../harness/secret-guard";
 // behaviour as a TypeScript program on the dynamic provider, and what only the plugin does (the first Ctrl-C ends a
 // wait; progress on the job's own row). One program description (harness/program-text.ts), written in each language.
 // Each language's test file (cli-yaml, cli-python, cli-go) lists the behaviours, in this order: each one builds on
-// the stack the ones before it left. This module holds that stack (parityStack) and each behaviour's steps.
+// the stack the ones before it left. YAML runs them all; Python and Go leave out those their language takes no part in
+// (cli-python.test.ts says which, and where they are proved). This module holds that stack (parityStack) and each behaviour's steps.
 
 export type PluginLanguage = "yaml" | "python" | "go";
 

@@ -7,8 +7,9 @@ import { isMarkedSecret, markedSecret } from "../../provider/support/secret-mark
 
 // The plugin's gRPC service in this process (harness/plugin-in-process.ts), against the emulator and a stand-in
 // engine whose resource monitor registers what Construct asks for: what Construct passes on to the job and to its
-// completion, what it refuses, secrets kept wrapped through check, and the detailed diff. In seconds; the CLI suites
-// keep what needs the real engine (secrets in state, ordering, interruptions).
+// completion, what it refuses, secrets kept wrapped through check, Cancel, read and delete, and the detailed diff. In
+// seconds; the CLI suites keep what needs the real engine (secrets in state, ordering, interruptions), and the Python
+// and Go ones what needs their language (cli-python.test.ts says what moved here).
 
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const aliasproto = require("@pulumi/pulumi/proto/alias_pb");
@@ -126,6 +127,37 @@ describe("the plugin's gRPC service, in process", function () {
         } finally {
             await cancelling.stop();
         }
+    });
+
+    /** A job created through check and create, as the engine creates one: its URN, id, inputs and outputs. */
+    async function created(name: string, plugin: PluginInProcess): Promise<{ urn: string; id: string; inputs: unknown; outputs: unknown }> {
+        const urn = `urn:pulumi:test::plugin::timbal:index:ConnectorJob::${name}`;
+        const checked = await plugin.call<any>("check", new provproto.CheckRequest().setUrn(urn).setNews(Struct.fromJavaScript(job(name))).setOlds(Struct.fromJavaScript({})));
+        const response = await plugin.call<any>("create", new provproto.CreateRequest().setUrn(urn).setProperties(checked.getInputs()));
+        return { urn, id: response.getId(), inputs: checked.getInputs(), outputs: response.getProperties() };
+    }
+
+    it("read (a refresh) of two jobs of one connector reads its job list once, and brings each job's status", async function () {
+        // A plugin of its own, sharing job lists as the plugin's process does.
+        const sharing = await pluginInProcess(emu, { jobLists: {} });
+        try {
+            const jobs = [await created("refreshed_a", sharing), await created("refreshed_b", sharing)];
+            const before = emu.requests.length;
+            const read = (j: (typeof jobs)[number]) => sharing.call<any>("read", new provproto.ReadRequest().setId(j.id).setUrn(j.urn).setProperties(j.outputs).setInputs(j.inputs));
+            const answers = await Promise.all(jobs.map(read));
+            assert.deepStrictEqual(emu.requests.slice(before).map((r) => r.method), ["GET"], "one list request for the connector's two jobs");
+            assert.deepStrictEqual(answers.map((answer) => answer.getId()), jobs.map((j) => j.id));
+            for (const answer of answers) assert.ok(answer.getProperties().toJavaScript().state, "the job's status");
+        } finally {
+            await sharing.stop();
+        }
+    });
+
+    it("delete (a destroy) forgets a job and sends nothing", async function () {
+        const j = await created("forgotten", plugin);
+        const before = emu.requests.length;
+        await plugin.call("delete", new provproto.DeleteRequest().setId(j.id).setUrn(j.urn).setProperties(j.outputs).setOldInputs(j.inputs));
+        assert.deepStrictEqual(emu.requests.slice(before), [], "nothing sent: a dispatched extraction is not undone");
     });
 
     it("diff hands the engine each changed field path as a detailed diff, replacements marked, never a status output", async function () {
