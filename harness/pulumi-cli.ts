@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -153,14 +153,17 @@ export class PulumiCli {
     /**
      * The same stack as another CI runner has it: the project in `projectDir` (a fresh copy, with this one's stack
      * config files), a new PULUMI_HOME and a new HOME (no plugin cache, no dispatch journal, no ~/.timbal), and this
-     * CLI's backend and passphrase. Only what a runner keeps between jobs is shared: the backend.
+     * CLI's backend and passphrase. Only what a runner keeps between jobs is shared: the backend, and Go's module and
+     * build caches (which runners restore, as actions/setup-go does by default: without them a Go program's first
+     * command compiles Pulumi's Go SDK again, about 80 s here, and proves nothing more).
      */
     onFreshRunner(projectDir: string): PulumiCli {
         for (const file of fs.readdirSync(this.projectDir).filter((name) => /^Pulumi\..+\.yaml$/.test(name))) {
             fs.copyFileSync(path.join(this.projectDir, file), path.join(projectDir, file));
         }
         const home = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-runner-home-"));
-        return new PulumiCli(projectDir, this.binDir, { ...this.env, HOME: home, PULUMI_BACKEND_URL: `file://${this.stateDir}` }, this.options);
+        const goCaches = { GOCACHE: goEnv("GOCACHE"), GOMODCACHE: goEnv("GOMODCACHE") };
+        return new PulumiCli(projectDir, this.binDir, { ...this.env, ...goCaches, HOME: home, PULUMI_BACKEND_URL: `file://${this.stateDir}` }, this.options);
     }
 
     /** Runs and fails the test with the CLI's own output when the command fails. */
@@ -184,6 +187,11 @@ export class PulumiCli {
     async pendingDeletion(type = dynamicType("connectorJob")): Promise<(string | undefined)[]> {
         return (await this.exported()).filter((r) => r.delete && r.type === type).map((r) => r.id);
     }
+}
+
+/** A setting of this machine's Go (`go env <name>`), as the tests' own processes have it. */
+function goEnv(name: string): string {
+    return execFileSync("go", ["env", name], { encoding: "utf8" }).trim();
 }
 
 export function writeStackConfig(file: string, config: Record<string, string>): void {
