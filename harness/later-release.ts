@@ -20,7 +20,7 @@ export interface LaterRelease {
     python: string[];
     /** The provider's npm tarball, then the policy pack's. */
     npm: string[];
-    /** The copy: its sdk/go is the Go module of that version. */
+    /** The copy it was built in (removed by the caller when done). */
     root: string;
 }
 

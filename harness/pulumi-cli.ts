@@ -162,8 +162,7 @@ export class PulumiCli {
             fs.copyFileSync(path.join(this.projectDir, file), path.join(projectDir, file));
         }
         const home = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-runner-home-"));
-        const goCaches = { GOCACHE: goEnv("GOCACHE"), GOMODCACHE: goEnv("GOMODCACHE") };
-        return new PulumiCli(projectDir, this.binDir, { ...this.env, ...goCaches, HOME: home, PULUMI_BACKEND_URL: `file://${this.stateDir}` }, this.options);
+        return new PulumiCli(projectDir, this.binDir, { ...this.env, ...goCaches(), HOME: home, PULUMI_BACKEND_URL: `file://${this.stateDir}` }, this.options);
     }
 
     /** Runs and fails the test with the CLI's own output when the command fails. */
@@ -189,9 +188,19 @@ export class PulumiCli {
     }
 }
 
-/** A setting of this machine's Go (`go env <name>`), as the tests' own processes have it. */
-function goEnv(name: string): string {
-    return execFileSync("go", ["env", name], { encoding: "utf8" }).trim();
+let machineGoCaches: Record<string, string> | undefined;
+
+/** This machine's Go caches (GOCACHE, GOMODCACHE), as the tests' own processes have them; none without Go. */
+function goCaches(): Record<string, string> {
+    if (!machineGoCaches) {
+        try {
+            const [cache, modCache] = execFileSync("go", ["env", "GOCACHE", "GOMODCACHE"], { encoding: "utf8" }).trim().split("\n");
+            machineGoCaches = { GOCACHE: cache, GOMODCACHE: modCache };
+        } catch {
+            machineGoCaches = {};
+        }
+    }
+    return machineGoCaches;
 }
 
 export function writeStackConfig(file: string, config: Record<string, string>): void {

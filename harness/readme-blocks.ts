@@ -3,6 +3,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import { promisify } from "util";
 import { README } from "./readme-tables";
+import { recordArtifact } from "./secret-guard";
 
 // The README's fenced blocks, read by the tests that run what the README tells a user to type or write, word for word.
 
@@ -28,12 +29,17 @@ export function readmeBlock(heading: string, language: string, firstLine?: strin
 
 /**
  * Runs a README shell block in `project`'s folder, as a user's shell runs it (`bash -euo pipefail`), with the
- * project's environment; not blocking, as the servers the block reaches may answer from this process.
+ * project's environment but the API key (installing needs none: npm's, pip's and go's tools never see it); not
+ * blocking, as the servers the block reaches may answer from this process. Its output goes to the leak guard.
  */
 export async function runAsTyped(project: { projectDir: string; environment(): NodeJS.ProcessEnv }, block: string): Promise<void> {
+    const env = { ...project.environment() };
+    delete env.TIMBAL_API_KEY;
     try {
-        await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: project.projectDir, env: project.environment(), maxBuffer: 64 * 1024 * 1024 });
+        const { stdout, stderr } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", block], { cwd: project.projectDir, env, maxBuffer: 64 * 1024 * 1024 });
+        recordArtifact(block, stdout + stderr);
     } catch (error: any) {
+        recordArtifact(block, `${error.stdout}${error.stderr}`);
         // The tools a block runs (npm, pip, go) say why they failed on stdout as often as on stderr: both go in the failure.
         throw new Error(`${block}\nfailed (${error.code}):\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`);
     }

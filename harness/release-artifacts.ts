@@ -55,14 +55,57 @@ export function recordBuiltWith(platforms: ReadonlyArray<Platform>): void {
  */
 async function tarballsOf(platforms: ReadonlyArray<Platform>): Promise<Map<string, string>> {
     const sources = [path.join(REPO_ROOT, "provider"), path.join(REPO_ROOT, "release")];
-    const fresh = allFresh([...builtArtifacts(platforms).values(), path.join(ARTIFACT_DIR, "SHA256SUMS")], sources);
-    const stamp = fs.existsSync(BUILT_STAMP) ? JSON.parse(fs.readFileSync(BUILT_STAMP, "utf8")) : {};
-    const built = stamp.sdk === installedSdk() && platforms.every((platform) => stamp.platforms?.includes(platformName(platform)));
-    if (!fresh || !built) {
-        await buildPluginArtifacts(platforms);
-        recordBuiltWith(platforms);
-    }
+    // Two suites in two lanes may both need a build: one builds, the other waits for it, then finds it fresh.
+    await withBuildLock(async () => {
+        const fresh = allFresh([...builtArtifacts(platforms).values(), path.join(ARTIFACT_DIR, "SHA256SUMS")], sources);
+        const stamp = fs.existsSync(BUILT_STAMP) ? JSON.parse(fs.readFileSync(BUILT_STAMP, "utf8")) : {};
+        const built = stamp.sdk === installedSdk() && platforms.every((platform) => stamp.platforms?.includes(platformName(platform)));
+        if (!fresh || !built) {
+            await buildPluginArtifacts(platforms);
+            recordBuiltWith(platforms);
+        }
+    });
     return builtArtifacts(platforms);
+}
+
+/** Runs `work` holding build/plugin.lock, a file naming its holder's pid (taken over when that process is gone). */
+async function withBuildLock(work: () => Promise<void>): Promise<void> {
+    const lock = `${ARTIFACT_DIR}.lock`;
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    for (;;) {
+        try {
+            fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+            break;
+        } catch (error: any) {
+            if (error.code !== "EEXIST") throw error;
+            if (!holderAlive(lock)) fs.rmSync(lock, { force: true });
+            else await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+    }
+    try {
+        await work();
+    } finally {
+        fs.rmSync(lock, { force: true });
+    }
+}
+
+/** Whether the lock is held: by a process that still runs, or one writing its pid now (or releasing it now). */
+function holderAlive(lock: string): boolean {
+    let text: string;
+    try {
+        text = fs.readFileSync(lock, "utf8");
+    } catch (error: any) {
+        if (error.code === "ENOENT") return true; // released meanwhile: the next try takes it
+        throw error;
+    }
+    const pid = Number(text);
+    if (!pid) return true;
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error: any) {
+        return error.code === "EPERM";
+    }
 }
 
 /** Every platform's tarball, built as needed (tarballsOf). */
@@ -125,21 +168,29 @@ export interface ReleasePage {
     env: Record<string, string>;
     /** The paths of the files downloaded, in order. */
     downloads: string[];
-    /** Publishes more files on the page (a later release's). */
-    add(files: string[]): void;
+    /** Publishes a later release's files on the page, under that release's version. */
+    add(files: string[], version: string): void;
     stop(): Promise<void>;
 }
 
 /**
- * A local server standing in for the release page: it serves `files` (a plugin tarball; or a release's tarballs and
- * SHA256SUMS) at `<url>/<file name>`, and `env` points Pulumi's downloads from the schema's pluginDownloadURL at it
- * (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES): every version's, as their files' names differ.
+ * A local server standing in for the release pages: each release's `files` (a plugin tarball; or a release's tarballs
+ * and SHA256SUMS) at `<url>/v<version>/<file name>`, as GitHub serves a release's, and each tarball also at
+ * `<url>/<tarball name>`, where `env` sends Pulumi's downloads from the schema's pluginDownloadURL
+ * (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: every version's, as the tarballs' names differ).
  */
-export async function releasePage(files: string[]): Promise<ReleasePage> {
-    const byName = new Map(files.map((file) => [path.basename(file), file]));
+export async function releasePage(files: string[], version = packageVersion()): Promise<ReleasePage> {
+    const byPath = new Map<string, string>();
+    const add = (more: string[], of: string) => {
+        for (const file of more) {
+            byPath.set(`/v${of}/${path.basename(file)}`, file);
+            if (file.endsWith(".tar.gz")) byPath.set(`/${path.basename(file)}`, file);
+        }
+    };
+    add(files, version);
     const downloads: string[] = [];
     const server = await serveFiles((pathname) => {
-        const file = byName.get(path.basename(pathname));
+        const file = byPath.get(pathname);
         if (file) downloads.push(pathname);
         return file;
     });
@@ -147,7 +198,7 @@ export async function releasePage(files: string[]): Promise<ReleasePage> {
         url: server.url,
         env: { PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${REPOSITORY}/.*$=${server.url}` },
         downloads,
-        add: (more) => more.forEach((file) => byName.set(path.basename(file), file)),
+        add,
         stop: server.stop,
     };
 }

@@ -9,8 +9,10 @@ import { buildRelease } from "../release/release";
 //                                  suites that need the rest build it when they run).
 async function main(): Promise<string[]> {
     if (process.argv.includes("--if-stale")) return [await pluginTarball(), pythonWheel()];
-    const named = process.argv[process.argv.indexOf("--platforms") + 1];
-    const platforms = process.argv.includes("--platforms") ? named.split(",").map(platformNamed) : PLATFORMS;
+    const at = process.argv.indexOf("--platforms");
+    const named = at < 0 ? undefined : process.argv[at + 1];
+    if (at >= 0 && !named) throw new Error("--platforms takes a list, such as linux-amd64,darwin-arm64");
+    const platforms = named === undefined ? PLATFORMS : named.split(",").map(platformNamed);
     const release = await buildRelease(REPO_ROOT, platforms);
     recordBuiltWith(platforms);
     return [...release.plugin.tarballs.values(), release.plugin.sums, ...release.python, ...release.npm];

@@ -20,8 +20,10 @@ export interface GoProxy extends LocalServer {
 const MODULE = "github.com/timbal-ai/pulumi-timbal/sdk/go";
 
 /**
- * Forgets the module's versions that Go's module cache holds from an earlier run: go would take those instead of
- * fetching this run's (the cache is read-only; its files are made writable first).
+ * Forgets the module's versions that Go's module cache holds: at the start, those of an earlier run, which go would
+ * take instead of fetching this run's; at the end, this run's, which are not the released module (the checksum
+ * database would refuse them once it is). Only the rehearsal fetches the module by its path (other suites `replace`
+ * it). The cache is read-only: its files are made writable first.
  */
 function forgetCachedVersions(): void {
     const cache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
@@ -39,6 +41,10 @@ export async function startGoProxy(): Promise<GoProxy> {
     const machineProxy = execFileSync("go", ["env", "GOPROXY"], { encoding: "utf8" }).trim();
     return {
         ...server,
+        stop: () => server.stop().then(() => {
+            forgetCachedVersions();
+            fs.rmSync(root, { recursive: true, force: true });
+        }),
         env: { GOPROXY: `${server.url},${machineProxy}`, GONOSUMDB: MODULE },
         add(dir: string, version: string) {
             execFileSync("go", ["run", ".", "-dir", dir, "-version", version, "-out", root], {

@@ -45,6 +45,7 @@ export async function startServerProcess(name: string, argv: (port: number) => [
         const port = await unusedPort();
         const [command, ...args] = argv(port);
         const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+        RUNNING.add(child);
         let output = "";
         child.stdout!.on("data", (chunk) => (output += chunk));
         child.stderr!.on("data", (chunk) => (output += chunk));
@@ -68,10 +69,20 @@ async function readyOrExited(child: ChildProcess, url: string, withinMs: number)
     return false;
 }
 
+/** Every server process started, stopped when this process exits if a suite did not stop it. */
+const RUNNING = new Set<ChildProcess>();
+process.once("exit", () => RUNNING.forEach((child) => child.kill("SIGKILL")));
+
+/** SIGTERM, then SIGKILL if the process has not ended within 5 s. */
 function stopProcess(child: ChildProcess): Promise<void> {
+    RUNNING.delete(child);
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-        child.once("exit", () => resolve());
+        const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
+        child.once("exit", () => {
+            clearTimeout(kill);
+            resolve();
+        });
         child.kill("SIGTERM");
     });
 }

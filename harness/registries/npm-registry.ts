@@ -47,9 +47,16 @@ export async function startNpmRegistry(): Promise<NpmRegistry> {
     const bin = verdaccio();
     const server = await startServerProcess("verdaccio", (port) => [bin, "--config", config, "--listen", `127.0.0.1:${port}`], "/-/ping");
     const npmrc = path.join(dir, "publisher.npmrc");
-    fs.writeFileSync(npmrc, `registry=${server.url}/\n//127.0.0.1:${new URL(server.url).port}/:_authToken=${await addUser(server.url)}\n`);
+    try {
+        fs.writeFileSync(npmrc, `registry=${server.url}/\n//127.0.0.1:${new URL(server.url).port}/:_authToken=${await addUser(server.url)}\n`);
+    } catch (error) {
+        await server.stop();
+        throw error;
+    }
     return {
         ...server,
+        // Its storage and the publisher's token go with it.
+        stop: () => server.stop().then(() => fs.rmSync(dir, { recursive: true, force: true })),
         env: { npm_config_registry: `${server.url}/` },
         publish(tarball: string) {
             execFileSync("npm", ["publish", tarball, "--access", "public", "--userconfig", npmrc, "--registry", `${server.url}/`], { stdio: ["ignore", "pipe", "pipe"] });

@@ -29,10 +29,12 @@ export async function startPythonIndex(): Promise<PythonIndex> {
     );
     return {
         ...server,
+        stop: () => server.stop().then(() => fs.rmSync(packages, { recursive: true, force: true })),
         env: { PIP_INDEX_URL: `${server.url}/simple/` },
         upload(files: string[]) {
-            execFileSync(path.join(bin, "twine"), ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", `${server.url}/`, "-u", "rehearsal", "-p", "rehearsal", ...files], {
+            execFileSync(path.join(bin, "twine"), ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", `${server.url}/`, ...files], {
                 stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, TWINE_USERNAME: "rehearsal", TWINE_PASSWORD: "rehearsal" },
             });
         },
     };

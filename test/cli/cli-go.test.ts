@@ -18,9 +18,8 @@ describe("a Go program on the timbal provider plugin (real CLI, Go language host
     this.timeout(600_000);
     // Here: what goes through the language (its spelling, its SDK's options and secrets, its host's interruptions).
     // Proved once for every language elsewhere, as neither the language host nor the SDK takes part: a refresh and a
-    // destroy (the engine does not run the program; test/host/plugin-service.test.ts: read shares the connector's
-    // list, delete sends nothing; cli-yaml.test.ts through the engine) and the first Ctrl-C ending a wait (the engine
-    // calls Cancel; plugin-service.test.ts: Cancel ends a wait at once; cli-yaml.test.ts: the next up resumes it).
+    // destroy (the engine does not run the program): test/host/plugin-service.test.ts (read shares the connector's
+    // list, delete sends nothing) and cli-yaml.test.ts (through the engine).
     const stack = parity.parityStack(GO);
 
     it("preview fails without an API key, saying how to set it, and sends nothing", () => parity.previewFailsWithoutAKey(stack));
@@ -32,6 +31,7 @@ describe("a Go program on the timbal provider plugin (real CLI, Go language host
     it("preview names the fields that re-dispatch (replaceReasons), sending nothing; up re-dispatches those jobs once", () => parity.previewNamesWhatReDispatches(stack));
     it("adoptJobId records a job dispatched elsewhere instead of dispatching", () => parity.adoptJobIdRecordsAJob(stack));
     it("a failed job fails the up with its own message and stays; the next up waits on it again and dispatches nothing", () => parity.failedJobFailsTheUpAndStays(stack));
+    it("the first Ctrl-C ends a wait within 5 s, the job stays recorded, and the next up resumes the wait without dispatching", () => parity.firstCtrlCEndsAWait(stack));
     it("a runner killed (SIGKILL) while a job waits: a new runner's plain up dispatches nothing again, waits for the job, then dispatches its dependent", () => parity.killedRunnerRecovers(stack));
     it("pulumi import records a job by its id, the declaration it prints pinned with adoptJobId; once the program adds kbId and source, up dispatches nothing", () => parity.importRecordsAJob(stack));
     it("a secret input stays secret: in state, in what the program reads, never in plain text", () => parity.secretInputStaysSecret(stack));

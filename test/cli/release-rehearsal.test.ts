@@ -51,11 +51,16 @@ describe("the release rehearsed: published into local registries, installed by n
         binDir = requirePulumiCli(this, ["nodejs", "yaml", "python", "go"]);
         emu = await emulator();
         release = await releaseFiles();
-        [npmRegistry, pythonIndex, goProxy, page] = await Promise.all([startNpmRegistry(), startPythonIndex(), startGoProxy(), releasePage(release.page)]);
+        // One at a time, each kept as it starts: after() stops those that started if a later one fails.
+        npmRegistry = await startNpmRegistry();
+        pythonIndex = await startPythonIndex();
+        goProxy = await startGoProxy();
+        page = await releasePage(release.page);
     });
 
     after(async () => {
         await Promise.all([emu?.stop(), npmRegistry?.stop(), pythonIndex?.stop(), goProxy?.stop(), page?.stop()]);
+        for (const cli of projects.values()) fs.rmSync(cli.projectDir, { recursive: true, force: true });
     });
 
     /** A fresh project folder with `files`, and a CLI on it whose only configuration is the registries' addresses. */
@@ -69,8 +74,8 @@ describe("the release rehearsed: published into local registries, installed by n
     }
 
     /** The line of the release page's SHA256SUMS for `tarball`, fetched as a user reads it. */
-    async function publishedSum(tarball: string): Promise<string> {
-        const sums = await (await fetch(`${page.url}/SHA256SUMS`)).text();
+    async function publishedSum(tarball: string, version = packageVersion()): Promise<string> {
+        const sums = await (await fetch(`${page.url}/v${version}/SHA256SUMS`)).text();
         const line = sums.split("\n").find((l) => l.endsWith(`  ${tarball}`));
         assert.ok(line, `SHA256SUMS has a line for ${tarball}`);
         return line.split(" ")[0];
@@ -102,7 +107,7 @@ describe("the release rehearsed: published into local registries, installed by n
         assert.strictEqual(release.page.filter((f) => f.endsWith(".tar.gz")).length, 5, "every platform's tarball on the page");
     });
 
-    it("TypeScript: `npm install @timbal/pulumi-connector-jobs` (the README's, word for word) in a new project, then up: one dispatch per job, orders after stage_orders finished", async function () {
+    it("TypeScript: `npm install @timbal/pulumi-connector-jobs` and the policy pack (the README's, word for word) in a new project, then up: one dispatch per job, orders after stage_orders finished", async function () {
         const devDependencies = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).devDependencies;
         // The project as `pulumi new typescript` leaves it: @pulumi/pulumi, TypeScript, a tsconfig.json.
         const cli = freshProject("typescript", {
@@ -117,9 +122,12 @@ describe("the release rehearsed: published into local registries, installed by n
             "index.ts": readmeBlock("### Quick start: TypeScript", "typescript", "// index.ts"),
         });
         await runAsTyped(cli, "npm install --no-audit --no-fund");
-        const install = readmeBlock("### Quick start: TypeScript", "bash");
-        assert.strictEqual(readmeBlock("### TypeScript", "bash").split("\n")[0], install.trim(), "one command in the quick start and in Install");
+        // Install's block: the quick start's command, and the policy pack's.
+        const install = readmeBlock("### TypeScript", "bash");
+        assert.strictEqual(install.split("\n")[0], readmeBlock("### Quick start: TypeScript", "bash").trim(), "one command in the quick start and in Install");
         await runAsTyped(cli, install);
+        const pack = JSON.parse(fs.readFileSync(path.join(cli.projectDir, "node_modules", "@timbal", "pulumi-connector-jobs-policy", "package.json"), "utf8"));
+        assert.strictEqual(pack.version, packageVersion(), "the policy pack, by name");
         // The registry's copy, the only one there is of that name (npm writes no `resolved` for its configured registry).
         const lock = JSON.parse(fs.readFileSync(path.join(cli.projectDir, "package-lock.json"), "utf8"));
         const published = JSON.parse(npm(["view", `@timbal/pulumi-connector-jobs@${packageVersion()}`, "dist", "--json", "--registry", `${npmRegistry.url}/`], os.tmpdir()));
@@ -152,7 +160,7 @@ describe("the release rehearsed: published into local registries, installed by n
         const goMod = fs.readFileSync(path.join(cli.projectDir, "go.mod"), "utf8");
         assert.match(goMod, new RegExp(`github\\.com/timbal-ai/pulumi-timbal/sdk/go v${packageVersion().replace(/\./g, "\\.")}`));
         assert.doesNotMatch(goMod, /replace/);
-        assert.match(goProxy.log(), /\/github\.com\/timbal-ai\/pulumi-timbal\/sdk\/go\/@v\/v[\d.]+\.zip/, "go fetched the module's zip from the proxy");
+        assert.ok(goProxy.log().split("\n").includes(`/github.com/timbal-ai/pulumi-timbal/sdk/go/@v/v${packageVersion()}.zip`), "go fetched the module's zip from the proxy");
         await initEmulatorStack(cli, emu);
         await upDispatchesAfterTheWait(cli, emu);
     });
@@ -180,13 +188,20 @@ describe("the release rehearsed: published into local registries, installed by n
         await upDispatchesAfterTheWait(cli, emu);
     });
 
-    it("a checksums: map in the packages entry is still refused by this CLI, as the README says", async function () {
+    it("as the README says of this CLI: a checksums: map in the packages entry is refused, in hex or in base64; inside the project's folder, --checksum is ignored", async function () {
         const entry = readmeBlock("### YAML", "yaml");
-        const sum = await publishedSum(tarballName(packageVersion(), hostPlatform()));
-        const cli = freshProject("yaml-checksums", { "Pulumi.yaml": `name: with-checksums\nruntime: yaml\n${entry}    checksums:\n      linux-amd64: ${sum}\n` });
-        const result = await cli.run(["install"]);
-        assert.notStrictEqual(result.code, 0);
-        assert.match(result.output, /package must be either a string or a package specification object/);
+        const tarball = tarballName(packageVersion(), hostPlatform());
+        const sum = await publishedSum(tarball);
+        const cli = freshProject("yaml-checksums", { "Pulumi.yaml": "" });
+        for (const written of [sum, Buffer.from(sum, "hex").toString("base64")]) {
+            fs.writeFileSync(path.join(cli.projectDir, "Pulumi.yaml"), `name: with-checksums\nruntime: yaml\n${entry}    checksums:\n      linux-amd64: ${written}\n`);
+            const result = await cli.run(["install"]);
+            assert.notStrictEqual(result.code, 0, written);
+            assert.match(result.output, /package must be either a string or a package specification object/);
+        }
+        fs.writeFileSync(path.join(cli.projectDir, "Pulumi.yaml"), `name: with-checksums\nruntime: yaml\n${entry}`);
+        const url = `https://github.com/timbal-ai/pulumi-timbal/releases/download/v${packageVersion()}`;
+        await cli.ok(["plugin", "install", "resource", "timbal", `v${packageVersion()}`, "--server", url, "--checksum", "0".repeat(64)]);
     });
 
     it("no project holds a path into this checkout", function () {
@@ -204,7 +219,16 @@ describe("the release rehearsed: published into local registries, installed by n
             later = buildLaterRelease(NEXT_VERSION);
             for (const tarball of later.npm) npmRegistry.publish(tarball);
             pythonIndex.upload(later.python);
-            page.add(later.page);
+            page.add(later.page, NEXT_VERSION);
+        });
+
+        after(() => later && fs.rmSync(later.root, { recursive: true, force: true }));
+
+        it("is on the release page with its own SHA256SUMS, beside the first release's", async function () {
+            const tarball = later.page.find((file) => file.endsWith(".tar.gz"))!;
+            assert.strictEqual(await publishedSum(path.basename(tarball), NEXT_VERSION), sha256Of(tarball));
+            const first = release.page.find((file) => file.endsWith(".tar.gz"))!;
+            assert.strictEqual(await publishedSum(path.basename(first)), sha256Of(first));
         });
 
         /** Preview then up of `cli` after its upgrade: no replace, and no dispatch. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Python's release tools (pinned) into a virtualenv outside the repository, once, and prints its bin folder:
-# `build`, which makes the Python SDK's sdist (release/python-sdk.ts); `twine`, which uploads the wheel and the sdist
+# `build`, which makes the Python SDK's sdist (release/python-sdist.ts); `twine`, which uploads the wheel and the sdist
 # (the release workflow to PyPI, the rehearsal to a local index); `pypiserver`, the local index the rehearsal runs
 # (harness/registries/python-index.ts).
 set -euo pipefail
