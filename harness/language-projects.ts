@@ -8,6 +8,7 @@ import { SDK_DIRS } from "./generated-sdks";
 import { installPackages } from "./npm-packages";
 import { packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
+import { scratchFolder } from "./scratch-folders";
 import { pythonWheel } from "./release-artifacts";
 
 // One project writer per language: the project file (Pulumi.yaml), the program, and what the language installs.
@@ -83,7 +84,7 @@ export const pip = (venv: string, args: string[]) =>
 
 /** A new virtualenv (in a folder of its own) with `pulumi` and `packages` pip-installed. */
 export function newVirtualenv(packages: string[]): string {
-    const venv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "timbal-python-venv-")), "venv");
+    const venv = path.join(scratchFolder("timbal-python-venv-"), "venv");
     execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "pipe", "pipe"] });
     pip(venv, [`pulumi==${PYPI_PULUMI_VERSION}`, ...packages]);
     return venv;

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./repo-root";
 import { requireTool } from "./require-tool";
+import { scratchFolder } from "./scratch-folders";
 import { recordArtifact } from "./secret-guard";
 import { dynamicType } from "../provider/fields/type-tokens";
 import { isMarkedSecret } from "../provider/support/secret-marker";
@@ -80,11 +80,6 @@ export interface CliOptions {
 /** Commands exactly as a user's shell runs them. */
 export const AS_A_USER: CliOptions = { previewBeforeUp: true, typeCheck: true };
 
-/** Every CLI's state folder (backend, PULUMI_HOME, its plugins: a released plugin is 100 MB), removed when the process ends. */
-const STATE_DIRS: string[] = [];
-process.once("exit", () => {
-    for (const dir of STATE_DIRS) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** Environment variables that carry the machine's CA bundle and proxies. */
 const NETWORK_VARIABLES = /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|(HTTPS?|NO)_PROXY|(https?|no)_proxy|npm_config_(cafile|registry|proxy|https_proxy))$/;
@@ -98,8 +93,9 @@ export class PulumiCli {
         readonly env: NodeJS.ProcessEnv = {},
         readonly options: CliOptions = {},
     ) {
-        this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pulumi-state-"));
-        STATE_DIRS.push(this.stateDir);
+        // Its backend, PULUMI_HOME (a released plugin is 100 MB) and temporary files, removed when the process ends.
+        this.stateDir = scratchFolder("timbal-pulumi-state-");
+        fs.mkdirSync(path.join(this.stateDir, "tmp"));
     }
 
     /** The CLI's arguments for `args`: non-interactive always; `up` without its preview unless previewBeforeUp. */
@@ -117,6 +113,8 @@ export class PulumiCli {
             // `pulumi package add`, pip and go fetch through it (a fresh HOME has no ~/.npmrc naming the CA).
             ...Object.fromEntries(Object.entries(process.env).filter(([name]) => NETWORK_VARIABLES.test(name))),
             PULUMI_HOME: path.join(this.stateDir, ".pulumi-home"),
+            // The CLI's own temporary files (a plugin's download, 40 MB, is left there when its install fails).
+            TMPDIR: path.join(this.stateDir, "tmp"),
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,
             PULUMI_CONFIG_PASSPHRASE: "timbal-e2e-passphrase",
             PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -161,7 +159,7 @@ export class PulumiCli {
         for (const file of fs.readdirSync(this.projectDir).filter((name) => /^Pulumi\..+\.yaml$/.test(name))) {
             fs.copyFileSync(path.join(this.projectDir, file), path.join(projectDir, file));
         }
-        const home = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-runner-home-"));
+        const home = scratchFolder("timbal-runner-home-");
         return new PulumiCli(projectDir, this.binDir, { ...this.env, ...goCaches(), HOME: home, PULUMI_BACKEND_URL: `file://${this.stateDir}` }, this.options);
     }
 

@@ -1,6 +1,5 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { REPOSITORY } from "../provider/plugin/release";
 import { packNpmPackages } from "../release/npm-tarballs";
@@ -10,6 +9,7 @@ import { releaseDirs } from "../release/release";
 import { hostPlatform, PLATFORMS, platformName, type Platform } from "../release/platforms";
 import { SDK_DIRS } from "./generated-sdks";
 import { serveFiles } from "./registries/local-server";
+import { scratchFolder } from "./scratch-folders";
 import { ARTIFACT_DIR, artifactPath, buildPluginArtifacts, builtArtifacts, packageVersion } from "./plugin-artifact";
 import { REPO_ROOT } from "./repo-root";
 
@@ -148,7 +148,7 @@ export async function pluginTarball(): Promise<string> {
  * `plugins: providers:` can name (the CLI runs its `pulumi-resource-timbal`), with no plugin cache involved.
  */
 export async function extractedPlugin(): Promise<string> {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-released-plugin-"));
+    const folder = scratchFolder("timbal-released-plugin-");
     execFileSync("tar", ["-xzf", await pluginTarball(), "-C", folder]);
     return folder;
 }
