@@ -47,6 +47,9 @@ function newWinePrefix(): string {
     const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: "-all" };
     execFileSync("wine", ["wineboot", "--init"], { env, stdio: "ignore", timeout: 180_000 });
     execFileSync("wine", ["winecfg", "/v", "win10"], { env, stdio: "ignore", timeout: 60_000 });
+    // The wineserver keeps the registry in memory and writes it when it ends: wait for that, so that a wine started
+    // in another environment (Pulumi gives the plugin a TMPDIR of its own, so another wineserver) reads Windows 10.
+    execFileSync("wineserver", ["-w"], { env, stdio: "ignore", timeout: 60_000 });
     return prefix;
 }
 
