@@ -1,11 +1,11 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { hostPlatform, platformName } from "../release/platforms";
 import { releaseDirs } from "../release/release";
 import { setVersion } from "../release/version";
 import { REPO_ROOT } from "./repo-root";
+import { scratchFolder } from "./scratch-folders";
 
 // The next release, made as a maintainer makes it: a copy of this checkout (its files as git sees them, on this
 // checkout's node_modules), `npm run release:version <version>`, then `npm run release` (this machine's plugin only,
@@ -20,12 +20,10 @@ export interface LaterRelease {
     python: string[];
     /** The provider's npm tarball, then the policy pack's. */
     npm: string[];
-    /** The copy it was built in (removed by the caller when done). */
-    root: string;
 }
 
 export function buildLaterRelease(version: string): LaterRelease {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-release-${version}-`));
+    const root = scratchFolder(`timbal-release-${version}-`);
     const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
     for (const file of files) {
         if (!fs.existsSync(path.join(REPO_ROOT, file))) continue; // deleted in the working tree, not yet in git
@@ -42,6 +40,5 @@ export function buildLaterRelease(version: string): LaterRelease {
         page: inside(dirs.plugin, /\.tar\.gz$|^SHA256SUMS$/),
         python: inside(dirs.python, /\.whl$|\.tar\.gz$/),
         npm: [inside(dirs.npm, /^timbal-pulumi-connector-jobs-\d/)[0], inside(dirs.npm, /-policy-/)[0]],
-        root,
     };
 }

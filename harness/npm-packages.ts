@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { packNpmPackage } from "../release/npm-tarballs";
 import { REPO_ROOT } from "./repo-root";
 
 // npm as a user runs it: this repository's packages packed (`npm pack`, once per folder and process), and installed
@@ -20,8 +21,7 @@ const packed = new Map<string, string>();
 export function pack(dir: string, destination: string): string {
     let tarball = packed.get(dir);
     if (!tarball) {
-        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pack-"));
-        tarball = path.join(folder, npm(["pack", "--ignore-scripts", "--pack-destination", folder], dir).trim().split("\n").pop()!);
+        tarball = packNpmPackage(dir, fs.mkdtempSync(path.join(os.tmpdir(), "timbal-pack-")));
         packed.set(dir, tarball);
     }
     const copy = path.join(destination, path.basename(tarball));

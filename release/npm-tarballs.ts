@@ -6,14 +6,19 @@ import * as path from "path";
 // (@timbal/pulumi-connector-jobs, from the repository's root) and its policy pack (@timbal/pulumi-connector-jobs-policy,
 // from policy/). Both hold compiled code: `npm run build` comes first (npm run release runs it).
 
-export const NPM_PACKAGE_DIRS = [".", "policy"];
+const NPM_PACKAGE_DIRS = [".", "policy"];
+
+/**
+ * `npm pack` of the package in `dir` into `outDir`; returns the tarball's path. --ignore-scripts: the build ran
+ * already, and the policy pack's prepare would need its peer (the provider) installed.
+ */
+export function packNpmPackage(dir: string, outDir: string): string {
+    fs.mkdirSync(outDir, { recursive: true });
+    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", outDir], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return path.join(outDir, out.trim().split("\n").pop()!);
+}
 
 /** Packs each package of the repository at `root` into `outDir`; returns the tarballs' paths, the provider's first. */
 export function packNpmPackages(root: string, outDir: string): string[] {
-    fs.mkdirSync(outDir, { recursive: true });
-    return NPM_PACKAGE_DIRS.map((dir) => {
-        // --ignore-scripts: the build ran already; the pack's prepare would need its peer (the provider) installed.
-        const out = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", outDir], { cwd: path.join(root, dir), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-        return path.join(outDir, out.trim().split("\n").pop()!);
-    });
+    return NPM_PACKAGE_DIRS.map((dir) => packNpmPackage(path.join(root, dir), outDir));
 }
