@@ -15,11 +15,14 @@ export const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 export const SEA_RESOURCE = "NODE_SEA_BLOB";
 export const SEA_MACHO_SEGMENT = "NODE_SEA";
 
-/** Prepares the blob of `script` into `blob`. */
+/**
+ * Prepares the blob of `script` into `blob`. The blob holds the script's path as the config names it: its name alone
+ * (Node reads it from the script's folder), so that where the build ran does not change the bytes.
+ */
 export function makeBlob(script: string, blob: string, work: string): void {
     const config = path.join(work, "sea-config.json");
-    fs.writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
-    execFileSync(nodeBinary(hostPlatform()), ["--experimental-sea-config", config], { stdio: ["ignore", "pipe", "pipe"] });
+    fs.writeFileSync(config, JSON.stringify({ main: path.basename(script), output: path.resolve(blob), disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+    execFileSync(nodeBinary(hostPlatform()), ["--experimental-sea-config", config], { cwd: path.dirname(script), stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /**

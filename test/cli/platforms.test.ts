@@ -18,7 +18,7 @@ import { requireTool } from "../../harness/require-tool";
 import { rcodesign } from "../../release/macos-signature";
 import { nodeBinary, sha256Of } from "../../release/node-binaries";
 import { executableName, platformNamed } from "../../release/platforms";
-import { SEA_MACHO_SEGMENT, SEA_RESOURCE, SENTINEL_FUSE } from "../../release/sea";
+import { makeBlob, SEA_MACHO_SEGMENT, SEA_RESOURCE, SENTINEL_FUSE } from "../../release/sea";
 import { REPO_ROOT } from "../../harness/repo-root";
 
 // The plugin for every platform, as `npm run release` builds it: five tarballs and their SHA256SUMS. The platforms
@@ -55,6 +55,21 @@ describe("the released plugin: a tarball per platform", function () {
             assert.strictEqual(entries.length, 1, `${name}: one file`);
             assert.match(entries[0], new RegExp(`^-rwxr-xr-x .* ${executableName(platformNamed(name)).replace(".", "\\.")}$`), `${name}: ${entries[0]}`);
         }
+    });
+
+    it("the blob is the same bytes whichever folder the build ran in (its script is named without the folder)", function () {
+        const blobs = ["a", "b"].map((name) => {
+            const work = fs.mkdtempSync(path.join(os.tmpdir(), `timbal-blob-${name}-`));
+            try {
+                fs.writeFileSync(path.join(work, "plugin.js"), 'console.log("the plugin");\n');
+                makeBlob(path.join(work, "plugin.js"), path.join(work, "plugin.blob"), work);
+                return fs.readFileSync(path.join(work, "plugin.blob"));
+            } finally {
+                fs.rmSync(work, { recursive: true, force: true });
+            }
+        });
+        assert.ok(blobs[0].includes("the plugin"), "the blob holds the script");
+        assert.ok(blobs[0].equals(blobs[1]));
     });
 
     it("the Linux and Windows executables are ELF and PE for their CPU, and carry the same blob as the macOS ones", function () {
