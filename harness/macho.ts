@@ -48,6 +48,8 @@ export interface CodeDirectory {
     /** Pages whose hash in the CodeDirectory is not the hash of the file's page. */
     badPages: number[];
     pages: number;
+    /** Special slots (requirements, entitlements, ...) whose hash is not that of the signature's blob in the slot (zeros when none is). */
+    badSpecialSlots: number[];
 }
 
 export interface MachO {
@@ -64,9 +66,11 @@ export interface MachO {
 
 const cString = (bytes: Buffer) => bytes.toString("latin1").replace(/\0.*$/s, "");
 
-function readCodeDirectory(file: Buffer, at: number): CodeDirectory {
+/** `blobs`: the signature's other blobs by slot, whose hashes the CodeDirectory's special slots hold. */
+function readCodeDirectory(file: Buffer, at: number, blobs: Map<number, Buffer>): CodeDirectory {
     const u32 = (offset: number) => file.readUInt32BE(at + offset);
     const hashOffset = u32(16);
+    const nSpecialSlots = u32(24);
     const nCodeSlots = u32(28);
     const codeLimit = u32(32);
     const hashSize = file[at + 36];
@@ -79,7 +83,14 @@ function readCodeDirectory(file: Buffer, at: number): CodeDirectory {
         const actual = createHash(hashType).update(file.subarray(start, Math.min(start + pageSize, codeLimit))).digest();
         if (!actual.subarray(0, hashSize).equals(expected)) badPages.push(page);
     }
-    return { hashType, flags: u32(12), identifier: cString(file.subarray(at + u32(20))), codeLimit, pageSize, badPages, pages: nCodeSlots };
+    const badSpecialSlots: number[] = [];
+    for (let slot = 1; slot <= nSpecialSlots; slot++) {
+        const expected = file.subarray(at + hashOffset - slot * hashSize, at + hashOffset - (slot - 1) * hashSize);
+        const slotBlob = blobs.get(slot);
+        const actual = slotBlob ? createHash(hashType).update(slotBlob).digest().subarray(0, hashSize) : Buffer.alloc(hashSize);
+        if (!actual.equals(expected)) badSpecialSlots.push(slot);
+    }
+    return { hashType, flags: u32(12), identifier: cString(file.subarray(at + u32(20))), codeLimit, pageSize, badPages, pages: nCodeSlots, badSpecialSlots };
 }
 
 export function readMachO(file: Buffer): MachO {
@@ -122,14 +133,14 @@ export function readMachO(file: Buffer): MachO {
         } else if (cmd === LC_CODE_SIGNATURE) {
             const dataoff = file.readUInt32LE(at + 8);
             if (file.readUInt32BE(dataoff) !== CSMAGIC_EMBEDDED_SIGNATURE) throw new Error("LC_CODE_SIGNATURE does not point at an embedded signature");
-            const codeDirectories: CodeDirectory[] = [];
+            const offsets = new Map<number, number>();
             const count = file.readUInt32BE(dataoff + 8);
-            for (let b = 0; b < count; b++) {
-                const type = file.readUInt32BE(dataoff + 12 + b * 8);
-                const offset = dataoff + file.readUInt32BE(dataoff + 16 + b * 8);
-                const isDirectory = type === CSSLOT_CODEDIRECTORY || (type >= CSSLOT_ALTERNATE_CODEDIRECTORIES && type < CSSLOT_ALTERNATE_CODEDIRECTORIES + 5);
-                if (isDirectory && file.readUInt32BE(offset) === CSMAGIC_CODEDIRECTORY) codeDirectories.push(readCodeDirectory(file, offset));
-            }
+            for (let b = 0; b < count; b++) offsets.set(file.readUInt32BE(dataoff + 12 + b * 8), dataoff + file.readUInt32BE(dataoff + 16 + b * 8));
+            const blobs = new Map([...offsets].map(([slot, offset]) => [slot, file.subarray(offset, offset + file.readUInt32BE(offset + 4))]));
+            const isDirectory = (slot: number) => slot === CSSLOT_CODEDIRECTORY || (slot >= CSSLOT_ALTERNATE_CODEDIRECTORIES && slot < CSSLOT_ALTERNATE_CODEDIRECTORIES + 5);
+            const codeDirectories = [...offsets]
+                .filter(([slot, offset]) => isDirectory(slot) && file.readUInt32BE(offset) === CSMAGIC_CODEDIRECTORY)
+                .map(([, offset]) => readCodeDirectory(file, offset, blobs));
             result.signature = { offset: dataoff, codeDirectories };
         }
         at += size;
@@ -144,6 +155,32 @@ export const isAdHoc = (directory: CodeDirectory) => (directory.flags & CS_ADHOC
 export function sectionBytes(file: Buffer, macho: MachO, segment: string, section: string): Buffer | undefined {
     const found = macho.segments.flatMap((s) => s.sections).find((s) => s.segment === segment && s.name === section);
     return found && file.subarray(found.offset, found.offset + found.size);
+}
+
+/**
+ * A signed executable without its signature, as `codesign --remove-signature` leaves it: LC_CODE_SIGNATURE taken out
+ * of the load commands, and __LINKEDIT and the file ending where the signature began.
+ */
+export function withoutSignature(file: Buffer): Buffer {
+    const ncmds = file.readUInt32LE(16);
+    const sizeofcmds = file.readUInt32LE(20);
+    let signature: { at: number; size: number; dataoff: number } | undefined;
+    let linkedit: number | undefined;
+    for (let i = 0, at = 32; i < ncmds; i++, at += file.readUInt32LE(at + 4)) {
+        const cmd = file.readUInt32LE(at);
+        if (cmd === LC_CODE_SIGNATURE) signature = { at, size: file.readUInt32LE(at + 4), dataoff: file.readUInt32LE(at + 8) };
+        if (cmd === LC_SEGMENT_64 && cString(file.subarray(at + 8, at + 24)) === "__LINKEDIT") linkedit = at;
+    }
+    if (!signature || linkedit === undefined) throw new Error("not a signed Mach-O executable with __LINKEDIT");
+    const unsigned = Buffer.from(file.subarray(0, signature.dataoff));
+    const commandsEnd = 32 + sizeofcmds;
+    unsigned.copy(unsigned, signature.at, signature.at + signature.size, commandsEnd); // the commands after it move up
+    unsigned.fill(0, commandsEnd - signature.size, commandsEnd);
+    unsigned.writeUInt32LE(ncmds - 1, 16);
+    unsigned.writeUInt32LE(sizeofcmds - signature.size, 20);
+    const at = linkedit > signature.at ? linkedit - signature.size : linkedit;
+    unsigned.writeBigUInt64LE(BigInt(signature.dataoff) - unsigned.readBigUInt64LE(at + 40), at + 48);
+    return unsigned;
 }
 
 function uleb(bytes: Buffer, at: { i: number }): bigint {

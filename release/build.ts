@@ -38,7 +38,7 @@ export async function buildPlugin(root: string, outDir: string, version: string,
             fs.mkdirSync(stage);
             const executable = path.join(stage, executableName(platform));
             injectBlob(platform, blob, executable, root);
-            if (platform.os === "darwin") signAdHoc(executable, root);
+            if (platform.os === "darwin") signAdHoc(executable, executableName(platform));
             const tarball = path.join(outDir, tarballName(version, platform));
             writeTarball(tarball, stage, executableName(platform));
             tarballs.set(platformName(platform), tarball);

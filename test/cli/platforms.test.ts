@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,17 +10,16 @@ import { emulatorStack } from "../../harness/cli-stack";
 import { count, emulator } from "../../harness/fixtures";
 import { extractExecutable, pluginWrapper, removeMadeFolders, runnerMissing } from "../../harness/foreign-platforms";
 import { yamlProject } from "../../harness/language-projects";
-import { CPU_TYPES, decodedFixups, isAdHoc, readMachO, sectionBytes, type MachO } from "../../harness/macho";
+import { CPU_TYPES, decodedFixups, isAdHoc, readMachO, sectionBytes, withoutSignature, type MachO } from "../../harness/macho";
 import { ARTIFACT_DIR } from "../../harness/plugin-artifact";
 import { programIn, type JobDeclaration } from "../../harness/program-text";
 import { requirePulumiCli } from "../../harness/pulumi-cli";
 import { pluginTarballs } from "../../harness/release-artifacts";
 import { requireTool } from "../../harness/require-tool";
-import { rcodesign } from "../../release/macos-signature";
+import { signedAdHoc } from "../../release/macos-signature";
 import { nodeBinary, sha256Of } from "../../release/node-binaries";
 import { executableName, platformNamed } from "../../release/platforms";
 import { makeBlob, SEA_MACHO_SEGMENT, SEA_RESOURCE, SENTINEL_FUSE } from "../../release/sea";
-import { REPO_ROOT } from "../../harness/repo-root";
 
 // The plugin for every platform, as `npm run release` builds it: five tarballs and their SHA256SUMS. The platforms
 // this machine can run are run: linux-amd64 natively (every CLI suite does), linux-arm64 under qemu-user and
@@ -103,17 +103,17 @@ describe("the macOS executables, checked without a Mac", function () {
             const macho = readMachO(file);
             assert.strictEqual(macho.cpuType, CPU_TYPES[platform.arch], "the CPU type");
 
-            // The signature: ad hoc, covering the whole file before it, every page's hash right (Apple's format, read
-            // by harness/macho.ts), and as rcodesign, an independent reader, sees it.
+            // The signature: ad hoc, covering the whole file before it, every page's hash and every special slot's
+            // (the requirements') right, in Apple's format as harness/macho.ts reads it.
             assert.ok(macho.signature, "signed");
             assert.ok(macho.signature.codeDirectories.length > 0, "a CodeDirectory");
             for (const directory of macho.signature.codeDirectories) {
                 assert.ok(isAdHoc(directory), "ad hoc");
+                assert.strictEqual(directory.identifier, "pulumi-resource-timbal", "its identifier: the executable's name");
                 assert.strictEqual(directory.codeLimit, macho.signature.offset, "it covers every byte before the signature");
                 assert.deepStrictEqual(directory.badPages, [], `every one of the ${directory.pages} page hashes verifies`);
+                assert.deepStrictEqual(directory.badSpecialSlots, [], "every special slot's hash verifies");
             }
-            const info = execFileSync(rcodesign(REPO_ROOT), ["print-signature-info", executable], { encoding: "utf8" });
-            assert.match(info, /ADHOC/, info.slice(0, 2000));
 
             // The blob where macOS Node looks for it: a section of the NODE_SEA segment; the same bytes as the Linux build's.
             assert.ok(sectionBytes(file, macho, SEA_MACHO_SEGMENT, `__${SEA_RESOURCE}`)?.equals(blob), "the blob, the same bytes as the other platforms'");
@@ -136,6 +136,29 @@ describe("the macOS executables, checked without a Mac", function () {
             const [before, after] = [decodedFixups(node), decodedFixups(macho)];
             assert.ok(before.size > 0, "the loader's information is read");
             for (const [what, value] of before) assert.ok(isDeepStrictEqual(value, after.get(what)), `the loader's ${what} information is Node's own`);
+        });
+    }
+});
+
+// The signer writes what rcodesign 0.29.0 (the Rust crate apple-codesign, an independent implementation of Apple's
+// format) writes, byte for byte, on each pinned Node binary without its signature: the SHA-256 of rcodesign's output,
+// recorded with `cargo install --locked --no-default-features apple-codesign --version 0.29.0`, then
+// `rcodesign sign node` on the file withoutSignature() writes (named node), and `sha256sum node`. A new Node pin
+// needs them recorded again.
+const RCODESIGN_SIGNED: Record<string, string> = {
+    "darwin-arm64": "768a7edbebe32cdda92529b2a2eb4f9ee5b19f759f01ad637e9e0b64e8e41bf0",
+    "darwin-amd64": "2bfed1d144fbdb1c318b6186d663059a47409fe42316d76d327b193642a251fa",
+};
+
+describe("the macOS signature, the one rcodesign writes", function () {
+    this.timeout(120_000);
+
+    for (const name of ["darwin-arm64", "darwin-amd64"]) {
+        it(`${name}: Node's binary without its signature, signed ad hoc, is byte for byte what rcodesign 0.29.0 writes`, function () {
+            const unsigned = withoutSignature(fs.readFileSync(nodeBinary(platformNamed(name))));
+            assert.strictEqual(readMachO(unsigned).signature, undefined, "the signature is taken out first");
+            const signed = signedAdHoc(unsigned, "node");
+            assert.strictEqual(createHash("sha256").update(signed).digest("hex"), RCODESIGN_SIGNED[name]);
         });
     }
 });
