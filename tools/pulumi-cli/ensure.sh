@@ -6,7 +6,7 @@
 #   @pulumi/pulumi installed in this checkout (the folder v<version>/ holds its go.mod and go.sum), into a cache folder
 #   outside the repository, and reused from there on later runs. Cold: a few minutes on 2 cores.
 # - Next to it go the plugins the CLI needs for a Node.js program with dynamic resources and for a YAML program, all
-#   upstream: pulumi-language-yaml from the Go module proxy at a pinned version, and:
+#   upstream: pulumi-language-yaml from the Go module proxy at the version language-yaml/go.mod pins, and:
 #   pulumi-language-nodejs, pulumi-language-python and pulumi-language-go, built from their unmodified sources in
 #   ../pulumi-language-<language> (the Go module proxy refuses those modules, so their sources are vendored), the
 #   Python host's upstream script pulumi-language-python-exec, and pulumi-resource-pulumi-nodejs (a script shipped
@@ -73,14 +73,22 @@ python_host=$(vendored_host python)
 go_host=$(vendored_host go)
 python_src=$(cd "$here/../pulumi-language-python" && pwd)
 
-# The YAML language host (YAML programs, which use the timbal provider plugin), from the Go module proxy at a pinned
-# version; like the Node.js host it serves both CLI versions.
-yaml_version=v1.38.1
-yaml_host=$cache_root/language-yaml-$yaml_version/pulumi-language-yaml
+# The YAML language host (YAML programs, which use the timbal provider plugin), from the Go module proxy at the
+# version language-yaml/go.mod pins, built in that module: its build list raises pkg/v3 to the current CLI's, so the
+# host reuses the packages the CLI's build compiled (a fresh machine compiles pkg/v3 once for both, not twice). Like
+# the Node.js host it serves both CLI versions.
+yaml_module=$here/language-yaml
+required() { # required <module>: its version in language-yaml/go.mod
+    awk -v module="$1" '{ for (i = 1; i < NF; i++) if ($i == module) print $(i + 1) }' "$yaml_module/go.mod"
+}
+yaml_version=$(required github.com/pulumi/pulumi-yaml)
+yaml_pkg=$(required github.com/pulumi/pulumi/pkg/v3)
+yaml_host=$cache_root/language-yaml-$yaml_version-pkg-$yaml_pkg/pulumi-language-yaml
 if [ ! -x "$yaml_host" ]; then
-    echo "ensure.sh: building pulumi-language-yaml $yaml_version into $(dirname "$yaml_host") (first time only)" >&2
+    echo "ensure.sh: building pulumi-language-yaml $yaml_version (pkg/v3 $yaml_pkg) into $(dirname "$yaml_host") (first time only)" >&2
     mkdir -p "$(dirname "$yaml_host")"
-    GOBIN=$(dirname "$yaml_host") GOSUMDB=off GOFLAGS=-mod=readonly go install -trimpath "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" >&2
+    (cd "$yaml_module" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$yaml_host.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml) >&2
+    mv "$yaml_host.tmp" "$yaml_host"
 fi
 
 [ -n "$build_only" ] && exit 0
