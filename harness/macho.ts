@@ -48,7 +48,13 @@ export interface CodeDirectory {
     /** Pages whose hash in the CodeDirectory is not the hash of the file's page. */
     badPages: number[];
     pages: number;
-    /** Special slots (requirements, entitlements, ...) whose hash is not that of the signature's blob in the slot (zeros when none is). */
+    /** How many special slots (1: Info.plist, 2: requirements, 5: entitlements, ...) the CodeDirectory hashes. */
+    specialSlots: number;
+    /**
+     * Special slots whose hash is not that of the signature's blob in the slot, or zeros when the signature has no
+     * such blob (right for an executable with no Info.plist and no resources, the only kind read here, whose slots 1
+     * and 3 hash nothing); and the slots of blobs the CodeDirectory does not hash at all.
+     */
     badSpecialSlots: number[];
 }
 
@@ -90,7 +96,8 @@ function readCodeDirectory(file: Buffer, at: number, blobs: Map<number, Buffer>)
         const actual = slotBlob ? createHash(hashType).update(slotBlob).digest().subarray(0, hashSize) : Buffer.alloc(hashSize);
         if (!actual.equals(expected)) badSpecialSlots.push(slot);
     }
-    return { hashType, flags: u32(12), identifier: cString(file.subarray(at + u32(20))), codeLimit, pageSize, badPages, pages: nCodeSlots, badSpecialSlots };
+    for (const slot of blobs.keys()) if (slot > nSpecialSlots && slot < CSSLOT_ALTERNATE_CODEDIRECTORIES) badSpecialSlots.push(slot);
+    return { hashType, flags: u32(12), identifier: cString(file.subarray(at + u32(20))), codeLimit, pageSize, badPages, pages: nCodeSlots, specialSlots: nSpecialSlots, badSpecialSlots };
 }
 
 export function readMachO(file: Buffer): MachO {
@@ -158,10 +165,11 @@ export function sectionBytes(file: Buffer, macho: MachO, segment: string, sectio
 }
 
 /**
- * A signed executable without its signature, as `codesign --remove-signature` leaves it: LC_CODE_SIGNATURE taken out
- * of the load commands, and __LINKEDIT and the file ending where the signature began.
+ * A signed executable without its signature: LC_CODE_SIGNATURE taken out of the load commands, and __LINKEDIT's file
+ * size and the file ending where the signature began (its vmsize stays: a signer sets it anew).
  */
 export function withoutSignature(file: Buffer): Buffer {
+    if (file.readUInt32LE(0) !== MH_MAGIC_64) throw new Error(`not a 64-bit Mach-O file (magic 0x${file.readUInt32LE(0).toString(16)})`);
     const ncmds = file.readUInt32LE(16);
     const sizeofcmds = file.readUInt32LE(20);
     let signature: { at: number; size: number; dataoff: number } | undefined;
@@ -172,6 +180,10 @@ export function withoutSignature(file: Buffer): Buffer {
         if (cmd === LC_SEGMENT_64 && cString(file.subarray(at + 8, at + 24)) === "__LINKEDIT") linkedit = at;
     }
     if (!signature || linkedit === undefined) throw new Error("not a signed Mach-O executable with __LINKEDIT");
+    const [linkeditStart, linkeditSize] = [file.readBigUInt64LE(linkedit + 40), file.readBigUInt64LE(linkedit + 48)];
+    if (BigInt(signature.dataoff) < linkeditStart || linkeditStart + linkeditSize !== BigInt(file.length)) {
+        throw new Error("the signature is not in __LINKEDIT, or __LINKEDIT does not end the file");
+    }
     const unsigned = Buffer.from(file.subarray(0, signature.dataoff));
     const commandsEnd = 32 + sizeofcmds;
     unsigned.copy(unsigned, signature.at, signature.at + signature.size, commandsEnd); // the commands after it move up
@@ -179,7 +191,7 @@ export function withoutSignature(file: Buffer): Buffer {
     unsigned.writeUInt32LE(ncmds - 1, 16);
     unsigned.writeUInt32LE(sizeofcmds - signature.size, 20);
     const at = linkedit > signature.at ? linkedit - signature.size : linkedit;
-    unsigned.writeBigUInt64LE(BigInt(signature.dataoff) - unsigned.readBigUInt64LE(at + 40), at + 48);
+    unsigned.writeBigUInt64LE(BigInt(signature.dataoff) - linkeditStart, at + 48);
     return unsigned;
 }
 

@@ -7,19 +7,20 @@ import * as fs from "fs";
 // the bytes), on Linux.
 //
 // The signature is the one rcodesign 0.29.0 (the Rust crate apple-codesign) writes with `rcodesign sign` on such an
-// executable, byte for byte (test/unit/macos-signature.test.ts): a CodeDirectory of SHA-256 page hashes, an empty
+// executable, byte for byte (test/cli/platforms.test.ts, on Node's own binaries): a CodeDirectory of SHA-256 page hashes, an empty
 // requirement set and an empty CMS blob, in an embedded-signature SuperBlob at the end of __LINKEDIT, padded to the
 // size rcodesign reserves. Apple's format is xnu's cs_blobs.h (big-endian); the Mach-O's own fields are little-endian.
-// Anything else (a binary already signed, a universal or 32-bit binary, an embedded Info.plist, a target older than
-// SHA-256 signatures) is refused rather than signed differently.
+// Anything rcodesign would sign otherwise or refuse (a binary already signed, a universal or 32-bit binary, an
+// embedded Info.plist, a target other than macOS 10.11.4 or later, no section) is refused here.
 
 const MH_MAGIC_64 = 0xfeedfacf;
 const MH_EXECUTE = 0x2;
 const MACH_HEADER_64_SIZE = 32;
 const LC_SEGMENT_64 = 0x19;
 const LC_CODE_SIGNATURE = 0x1d;
-const LC_VERSION_MIN_MACOSX = 0x24;
 const LC_BUILD_VERSION = 0x32;
+/** LC_VERSION_MIN_MACOSX, _IPHONEOS, _TVOS and _WATCHOS: the older way to name a target, read when no LC_BUILD_VERSION is there. */
+const LC_VERSION_MIN: Record<number, string> = { 0x24: "macOS", 0x25: "iOS", 0x2f: "tvOS", 0x30: "watchOS" };
 const LINKEDIT_DATA_COMMAND_SIZE = 16;
 const PLATFORM_MACOS = 1;
 /** macOS 10.11.4, the first to take SHA-256 CodeDirectories (nibbles xxxx.yy.zz); older targets need SHA-1 too. */
@@ -65,43 +66,46 @@ const refuse = (file: string, why: string): never => {
     throw new Error(`cannot sign ${file} ad hoc: ${why}`);
 };
 
+/** A fixed-size name field (segment, section): its characters up to the first NUL. */
+const nameAt = (bytes: Buffer, at: number) => bytes.toString("latin1", at, at + 16).replace(/\0.*$/s, "");
+
 function readUnsigned(bytes: Buffer, file: string): Unsigned {
     if (bytes.length < MACH_HEADER_64_SIZE || bytes.readUInt32LE(0) !== MH_MAGIC_64) refuse(file, "not a 64-bit little-endian Mach-O (universal and 32-bit binaries are not signed here)");
     if (bytes.readUInt32LE(12) !== MH_EXECUTE) refuse(file, "not an executable (MH_EXECUTE)");
     const ncmds = bytes.readUInt32LE(16);
     const sizeofcmds = bytes.readUInt32LE(20);
-    let linkedit: LinkeditSegment | undefined;
-    let text: Unsigned["text"] | undefined;
-    let lastSegmentEnd = 0;
-    let firstSectionData = bytes.length;
-    let macosTarget: number | undefined;
+    const segments: Array<LinkeditSegment & { name: string }> = [];
+    let firstSection: number | undefined; // the file offset of the first section, in load command order
+    let buildVersion: { platform: string; minos: number } | undefined;
+    let versionMin: { platform: string; minos: number } | undefined;
     for (let i = 0, at = MACH_HEADER_64_SIZE; i < ncmds; i++) {
         const cmd = bytes.readUInt32LE(at);
         if (cmd === LC_CODE_SIGNATURE) refuse(file, "it is signed already (this signs an executable as postject leaves it: with no signature)");
-        if (cmd === LC_BUILD_VERSION && bytes.readUInt32LE(at + 8) === PLATFORM_MACOS) macosTarget = bytes.readUInt32LE(at + 12);
-        if (cmd === LC_VERSION_MIN_MACOSX) macosTarget = bytes.readUInt32LE(at + 8);
+        if (cmd === LC_BUILD_VERSION) buildVersion ??= { platform: bytes.readUInt32LE(at + 8) === PLATFORM_MACOS ? "macOS" : "another platform", minos: bytes.readUInt32LE(at + 12) };
+        if (cmd in LC_VERSION_MIN) versionMin ??= { platform: LC_VERSION_MIN[cmd], minos: bytes.readUInt32LE(at + 8) };
         if (cmd === LC_SEGMENT_64) {
-            const name = bytes.toString("latin1", at + 8, at + 24).replace(/\0.*$/s, "");
-            const fileoff = Number(bytes.readBigUInt64LE(at + 40));
-            const filesize = Number(bytes.readBigUInt64LE(at + 48));
-            if (name === "__LINKEDIT") linkedit = { command: at, fileoff, filesize };
-            if (name === "__TEXT") text = { fileoff, filesize };
-            if (filesize > 0 && fileoff + filesize > lastSegmentEnd) lastSegmentEnd = fileoff + filesize;
+            const name = nameAt(bytes, at + 8);
+            segments.push({ name, command: at, fileoff: Number(bytes.readBigUInt64LE(at + 40)), filesize: Number(bytes.readBigUInt64LE(at + 48)) });
             for (let s = 0, section = at + 72; s < bytes.readUInt32LE(at + 64); s++, section += 80) {
-                const sectionName = bytes.toString("latin1", section, section + 16).replace(/\0.*$/s, "");
-                if (name === "__TEXT" && sectionName === "__info_plist") refuse(file, "it embeds an Info.plist, whose hash rcodesign would add");
-                const offset = bytes.readUInt32LE(section + 48);
-                if (offset > 0 && offset < firstSectionData) firstSectionData = offset;
+                if (name === "__TEXT" && nameAt(bytes, section) === "__info_plist") refuse(file, "it embeds an Info.plist, whose hash rcodesign would add");
+                firstSection ??= bytes.readUInt32LE(section + 48);
             }
         }
         at += bytes.readUInt32LE(at + 4);
     }
+    const linkedit = segments.find((segment) => segment.name === "__LINKEDIT");
+    const text = segments.find((segment) => segment.name === "__TEXT");
     if (!linkedit || !text) return refuse(file, "it has no __LINKEDIT or no __TEXT segment");
-    if (linkedit.fileoff + linkedit.filesize !== lastSegmentEnd || lastSegmentEnd !== bytes.length) refuse(file, "__LINKEDIT is not the last bytes of the file");
-    if (macosTarget === undefined || macosTarget < SHA256_MINIMUM_MACOS) refuse(file, "it does not target macOS 10.11.4 or later, for which rcodesign would add SHA-1 hashes");
+    if (segments.some((segment) => segment !== linkedit && segment.fileoff >= linkedit.fileoff) || linkedit.fileoff + linkedit.filesize !== bytes.length) {
+        refuse(file, "__LINKEDIT is not the last segment, or not the last bytes of the file");
+    }
+    // rcodesign reads the first LC_BUILD_VERSION, or else the first LC_VERSION_MIN_*: an older target gets SHA-1 too.
+    const target = buildVersion ?? versionMin;
+    if (target?.platform !== "macOS" || target.minos < SHA256_MINIMUM_MACOS) refuse(file, "it does not target macOS 10.11.4 or later (rcodesign would add SHA-1 hashes, or sign for another platform)");
     const commandsEnd = MACH_HEADER_64_SIZE + sizeofcmds;
+    if (firstSection === undefined) return refuse(file, "it has no section");
     const room = bytes.subarray(commandsEnd, commandsEnd + LINKEDIT_DATA_COMMAND_SIZE);
-    if (commandsEnd + LINKEDIT_DATA_COMMAND_SIZE > firstSectionData || room.some((byte) => byte !== 0)) refuse(file, "there is no room after its load commands for LC_CODE_SIGNATURE");
+    if (commandsEnd + LINKEDIT_DATA_COMMAND_SIZE > firstSection || room.some((byte) => byte !== 0)) refuse(file, "there is no room after its load commands for LC_CODE_SIGNATURE");
     return { ncmds, sizeofcmds, linkedit, text };
 }
 
@@ -163,7 +167,7 @@ function superBlob(blobs: Array<[slot: number, bytes: Buffer]>): Buffer {
     return blob(CSMAGIC_EMBEDDED_SIGNATURE, Buffer.concat([index, ...blobs.map(([, bytes]) => bytes)]));
 }
 
-/** The executable `bytes`, signed ad hoc under `identifier` (rcodesign's: the file's name without its extension). */
+/** The executable `bytes`, signed ad hoc under `identifier` (rcodesign's is the file's name, for a name with no dot). */
 export function signedAdHoc(bytes: Buffer, identifier: string, file = identifier): Buffer {
     const { ncmds, sizeofcmds, linkedit, text } = readUnsigned(bytes, file);
     const linkeditEnd = linkedit.fileoff + linkedit.filesize;

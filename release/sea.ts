@@ -20,7 +20,7 @@ export const SEA_MACHO_SEGMENT = "NODE_SEA";
  * (Node reads it from the script's folder), so that where the build ran does not change the bytes.
  */
 export function makeBlob(script: string, blob: string, work: string): void {
-    const config = path.join(work, "sea-config.json");
+    const config = path.resolve(work, "sea-config.json");
     fs.writeFileSync(config, JSON.stringify({ main: path.basename(script), output: path.resolve(blob), disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
     execFileSync(nodeBinary(hostPlatform()), ["--experimental-sea-config", config], { cwd: path.dirname(script), stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -111,8 +111,10 @@ describe("the macOS executables, checked without a Mac", function () {
                 assert.ok(isAdHoc(directory), "ad hoc");
                 assert.strictEqual(directory.identifier, "pulumi-resource-timbal", "its identifier: the executable's name");
                 assert.strictEqual(directory.codeLimit, macho.signature.offset, "it covers every byte before the signature");
+                assert.strictEqual(directory.pages, Math.ceil(directory.codeLimit / directory.pageSize), "a hash for every page");
                 assert.deepStrictEqual(directory.badPages, [], `every one of the ${directory.pages} page hashes verifies`);
-                assert.deepStrictEqual(directory.badSpecialSlots, [], "every special slot's hash verifies");
+                assert.ok(directory.specialSlots >= 2, "the requirements' slot is hashed");
+                assert.deepStrictEqual(directory.badSpecialSlots, [], "every special slot's hash verifies, and every blob has one");
             }
 
             // The blob where macOS Node looks for it: a section of the NODE_SEA segment; the same bytes as the Linux build's.

@@ -78,12 +78,14 @@ python_src=$(cd "$here/../pulumi-language-python" && pwd)
 # host reuses the packages the CLI's build compiled (a fresh machine compiles pkg/v3 once for both, not twice). Like
 # the Node.js host it serves both CLI versions.
 yaml_module=$here/language-yaml
-required() { # required <module>: its version in language-yaml/go.mod
-    awk -v module="$1" '{ for (i = 1; i < NF; i++) if ($i == module) print $(i + 1) }' "$yaml_module/go.mod"
+required() { # required <module>: its version in language-yaml/go.mod (the first line naming it); fails if none does
+    awk -v module="$1" '{ for (i = 1; i < NF; i++) if ($i == module) { print $(i + 1); found = 1; exit } } END { exit !found }' "$yaml_module/go.mod"
 }
 yaml_version=$(required github.com/pulumi/pulumi-yaml)
 yaml_pkg=$(required github.com/pulumi/pulumi/pkg/v3)
-yaml_host=$cache_root/language-yaml-$yaml_version-pkg-$yaml_pkg/pulumi-language-yaml
+# The whole build list decides the binary: the key holds go.mod's and go.sum's hash too.
+yaml_sums=$(cat "$yaml_module/go.mod" "$yaml_module/go.sum" | sha256sum | cut -c1-12)
+yaml_host=$cache_root/language-yaml-$yaml_version-pkg-$yaml_pkg-$yaml_sums/pulumi-language-yaml
 if [ ! -x "$yaml_host" ]; then
     echo "ensure.sh: building pulumi-language-yaml $yaml_version (pkg/v3 $yaml_pkg) into $(dirname "$yaml_host") (first time only)" >&2
     mkdir -p "$(dirname "$yaml_host")"
