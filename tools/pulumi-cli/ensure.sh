@@ -84,7 +84,7 @@ required() { # required <module>: its version in language-yaml/go.mod (the first
 yaml_version=$(required github.com/pulumi/pulumi-yaml)
 yaml_pkg=$(required github.com/pulumi/pulumi/pkg/v3)
 # The whole build list decides the binary: the key holds go.mod's and go.sum's hash too.
-yaml_sums=$(cat "$yaml_module/go.mod" "$yaml_module/go.sum" | sha256sum | cut -c1-12)
+yaml_sums=$(node -e 'const hash = require("crypto").createHash("sha256"); for (const file of process.argv.slice(1)) hash.update(require("fs").readFileSync(file)); console.log(hash.digest("hex").slice(0, 12))' "$yaml_module/go.mod" "$yaml_module/go.sum")
 yaml_host=$cache_root/language-yaml-$yaml_version-pkg-$yaml_pkg-$yaml_sums/pulumi-language-yaml
 if [ ! -x "$yaml_host" ]; then
     echo "ensure.sh: building pulumi-language-yaml $yaml_version (pkg/v3 $yaml_pkg) into $(dirname "$yaml_host") (first time only)" >&2
