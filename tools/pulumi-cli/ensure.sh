@@ -53,6 +53,15 @@ if [ ! -x "$bin/pulumi" ] || [ "$("$bin/pulumi" version 2>/dev/null)" != "$versi
     mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
 
+# build_host <module folder> <package> <binary> <what>: builds the host once into <binary>, in that module's build list.
+build_host() {
+    [ -x "$3" ] && return 0
+    echo "ensure.sh: building $4 into $(dirname "$3") (first time only)" >&2
+    mkdir -p "$(dirname "$3")"
+    (cd "$1" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$3.tmp" "$2") >&2
+    mv "$3.tmp" "$3"
+}
+
 # A language host vendored in tools/pulumi-language-<language>/ (Node.js: programs with dynamic resources and the npm
 # package's plugin folder; Python and Go: programs in those languages, and their SDK generation). A host does not depend on the CLI's version: one
 # build per vendored upstream commit. Prints the binary's path.
@@ -60,12 +69,7 @@ vendored_host() {
     local src host
     src=$(cd "$here/../pulumi-language-$1" && pwd)
     host=$cache_root/language-$1-$(cat "$src/UPSTREAM_COMMIT")/pulumi-language-$1
-    if [ ! -x "$host" ]; then
-        echo "ensure.sh: building pulumi-language-$1 from tools/pulumi-language-$1 into $(dirname "$host") (first time only)" >&2
-        mkdir -p "$(dirname "$host")"
-        (cd "$src" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$host.tmp" .) >&2
-        mv "$host.tmp" "$host"
-    fi
+    build_host "$src" . "$host" "pulumi-language-$1 from tools/pulumi-language-$1"
     echo "$host"
 }
 host=$(vendored_host nodejs)
@@ -86,12 +90,7 @@ yaml_pkg=$(required github.com/pulumi/pulumi/pkg/v3)
 # The whole build list decides the binary: the key holds go.mod's and go.sum's hash too.
 yaml_sums=$(node -e 'const hash = require("crypto").createHash("sha256"); for (const file of process.argv.slice(1)) hash.update(require("fs").readFileSync(file)); console.log(hash.digest("hex").slice(0, 12))' "$yaml_module/go.mod" "$yaml_module/go.sum")
 yaml_host=$cache_root/language-yaml-$yaml_version-pkg-$yaml_pkg-$yaml_sums/pulumi-language-yaml
-if [ ! -x "$yaml_host" ]; then
-    echo "ensure.sh: building pulumi-language-yaml $yaml_version (pkg/v3 $yaml_pkg) into $(dirname "$yaml_host") (first time only)" >&2
-    mkdir -p "$(dirname "$yaml_host")"
-    (cd "$yaml_module" && GOSUMDB=off GOFLAGS=-mod=readonly go build -trimpath -o "$yaml_host.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml) >&2
-    mv "$yaml_host.tmp" "$yaml_host"
-fi
+build_host "$yaml_module" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "$yaml_host" "pulumi-language-yaml $yaml_version (pkg/v3 $yaml_pkg)"
 
 [ -n "$build_only" ] && exit 0
 
